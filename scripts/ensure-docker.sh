@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Make sure a Docker engine answers, starting one on a bare Debian/Ubuntu machine.
+#
+# - If an engine already answers on DOCKER_HOST or /var/run/docker.sock: do nothing
+#   (never restart or reconfigure a running engine).
+# - Otherwise, as root on Debian/Ubuntu: install Debian's docker.io when dockerd is
+#   missing, start dockerd in the background (log: $PODRUN_DOCKERD_LOG), and wait,
+#   bounded, until /_ping answers.
+# - Anywhere else: exit non-zero with one line saying what to do.
+set -euo pipefail
+
+log_file="${PODRUN_DOCKERD_LOG:-/var/log/podrun-dockerd.log}"
+wait_seconds="${PODRUN_DOCKERD_WAIT:-60}"
+
+say() { echo "ensure-docker: $*" >&2; }
+
+ping_engine() {
+  local host="${DOCKER_HOST:-unix:///var/run/docker.sock}"
+  case "$host" in
+    unix://*)
+      local sock="${host#unix://}"
+      [ -S "$sock" ] || return 1
+      curl -fsS --max-time 3 --unix-socket "$sock" http://localhost/_ping >/dev/null 2>&1
+      ;;
+    tcp://*)
+      curl -fsS --max-time 3 "http://${host#tcp://}/_ping" >/dev/null 2>&1
+      ;;
+    *)
+      docker version >/dev/null 2>&1
+      ;;
+  esac
+}
+
+if ping_engine; then
+  exit 0
+fi
+
+if [ -n "${DOCKER_HOST:-}" ] && [ "${DOCKER_HOST}" != "unix:///var/run/docker.sock" ]; then
+  say "no Docker engine answers on DOCKER_HOST=${DOCKER_HOST}; start it or unset DOCKER_HOST"
+  exit 1
+fi
+
+if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
+  say "no Docker engine answers on /var/run/docker.sock; start Docker (or install it: https://docs.docker.com/engine/install/) and retry"
+  exit 1
+fi
+
+if ! command -v dockerd >/dev/null 2>&1; then
+  say "installing Debian's docker.io"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends docker.io iptables ca-certificates curl >/dev/null
+fi
+
+# A stale pid file from a killed daemon makes dockerd refuse to start.
+if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
+  rm -f /var/run/docker.pid
+fi
+
+if ! pgrep -x dockerd >/dev/null 2>&1; then
+  say "starting dockerd (log: $log_file)"
+  mkdir -p "$(dirname "$log_file")"
+  nohup dockerd >>"$log_file" 2>&1 </dev/null &
+  disown || true
+fi
+
+for _ in $(seq 1 "$((wait_seconds * 4))"); do
+  if ping_engine; then
+    say "engine is up"
+    exit 0
+  fi
+  sleep 0.25
+done
+
+say "dockerd did not answer /_ping within ${wait_seconds}s; see $log_file"
+tail -n 20 "$log_file" >&2 || true
+exit 1

@@ -1,0 +1,50 @@
+// The output of the manifest stage: typed Kubernetes objects, each remembering where
+// in which file it came from, so later stages can point errors at file:line:col.
+import type {
+  ConfigMap,
+  PersistentVolumeClaim,
+  Pod,
+  Secret,
+} from 'kubernetes-types/core/v1.js';
+
+/** A place in a manifest file. `line` and `column` are 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A field path inside one object, e.g. ['spec', 'containers', 1, 'image']. */
+export type FieldPath = ReadonlyArray<string | number>;
+
+export interface ManifestObject<T> {
+  /** The object as written, with metadata.namespace filled in. */
+  object: T;
+  /** Where the document starts. */
+  source: SourceLocation;
+  /** Where a field of this object was written (the nearest existing parent when absent). */
+  locate(path: FieldPath): SourceLocation;
+}
+
+export interface ManifestWarning {
+  location: SourceLocation;
+  path: FieldPath;
+  message: string;
+}
+
+export interface ManifestSet {
+  pods: ManifestObject<Pod>[];
+  configMaps: ManifestObject<ConfigMap>[];
+  secrets: ManifestObject<Secret>[];
+  persistentVolumeClaims: ManifestObject<PersistentVolumeClaim>[];
+  warnings: ManifestWarning[];
+}
+
+export type ValidationMode = 'strict' | 'warn' | 'ignore';
+
+export interface LoadOptions {
+  /** Namespace for objects that name none (kubectl's -n, else "default"). */
+  defaultNamespace: string;
+  /** As kubectl's --validate: strict rejects unknown fields; warn reports them; ignore skips schema checks. */
+  validate: ValidationMode;
+}

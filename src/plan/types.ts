@@ -1,0 +1,85 @@
+// The output of the plan stage: everything podrun will create for one pod, computed
+// before the first Docker call. Pure data; src/pod turns it into Docker objects.
+import type Docker from 'dockerode';
+import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+
+export type ContainerRole = 'sandbox' | 'init' | 'app';
+
+export interface PlannedFile {
+  /** Path relative to the volume root, e.g. "config/app.properties". */
+  path: string;
+  /** File content, base64-encoded (secrets and binaryData are bytes). */
+  contentBase64: string;
+  /** Unix permission bits, e.g. 0o644. */
+  mode: number;
+}
+
+export type PlannedVolume =
+  | {
+      /** emptyDir, configMap, secret, downwardAPI: a Docker volume removed with the pod. */
+      kind: 'emptyDir' | 'configMap' | 'secret' | 'downwardAPI';
+      name: string;
+      dockerName: string;
+      create: Docker.VolumeCreateOptions;
+      /** For configMap/secret/downwardAPI: files podrun writes into the volume before any app starts. */
+      files: PlannedFile[];
+      /** Where the volume is mounted in the sandbox so podrun can write `files` into it. */
+      populatePath?: string;
+    }
+  | {
+      /** A PersistentVolumeClaim: a named Docker volume that outlives the pod. */
+      kind: 'persistentVolumeClaim';
+      name: string;
+      dockerName: string;
+      claimName: string;
+      create: Docker.VolumeCreateOptions;
+    }
+  | {
+      kind: 'hostPath';
+      name: string;
+      hostPath: string;
+      /** Kubernetes HostPathType ('' = no check). */
+      type: string;
+    };
+
+/** A mount whose subPath Docker cannot express on this engine; src/pod resolves it. */
+export interface PendingSubPathMount {
+  volumeName: string;
+  subPath: string;
+  target: string;
+  readOnly: boolean;
+}
+
+export interface PlannedContainer {
+  /** The Kubernetes container name ("POD" for the sandbox). */
+  name: string;
+  role: ContainerRole;
+  /** Docker container name: podrun_<namespace>_<pod>_<container>_<attempt>. */
+  dockerName: string;
+  image: string;
+  imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
+  /** Complete options for POST /containers/create (name included). */
+  create: Docker.ContainerCreateOptions;
+  subPathMounts: PendingSubPathMount[];
+  /** The Kubernetes spec, for lifecycle (probes, hooks, restartPolicy); absent for the sandbox. */
+  spec?: Container;
+}
+
+export interface PodPlan {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** Hash of the normalized pod spec and the data it consumes (configMaps, secrets). */
+  specHash: string;
+  network: { name: string; create: Docker.NetworkCreateOptions };
+  volumes: PlannedVolume[];
+  sandbox: PlannedContainer;
+  initContainers: PlannedContainer[];
+  containers: PlannedContainer[];
+  /** True when some env var uses status.podIP: src/pod plans again once the IP is known. */
+  needsPodIP: boolean;
+  /** The pod as applied (namespace and defaults filled in). */
+  pod: Pod;
+  /** Valid fields podrun does not implement, as "spec.x.y: message". */
+  warnings: string[];
+}
