@@ -2,13 +2,17 @@
  * podrun's pause (infra) container process.
  *
  * It holds the pod's network and IPC namespaces open and does nothing else:
- *  - it is PID 1 in its container, so the kernel ignores signals it has no handler
- *    for; we install handlers so SIGTERM/SIGINT end it at once with status 0
- *    (a `docker stop` returns immediately instead of waiting for the SIGKILL);
- *  - with shareProcessNamespace it is the pod's init: orphans are re-parented to it,
- *    so it reaps every exited child on SIGCHLD to keep zombies from piling up;
+ *  - it is PID 1 in its container, so the kernel drops signals it has no handler
+ *    for (even SIGTERM from `docker stop`); we install handlers so SIGTERM/SIGINT
+ *    end it at once with status 0 and `docker stop` returns immediately instead of
+ *    waiting out the grace period for SIGKILL. This holds for any uid: the image
+ *    runs it as 65535:65535 like the Kubernetes pause, and the runtime (root) may
+ *    still signal it;
+ *  - with a shared PID namespace it is the pod's init: orphans are re-parented to
+ *    it, so it reaps every exited child on SIGCHLD to keep zombies from piling up;
  *  - otherwise it sleeps in pause(2), costing no CPU.
  * Written from the behaviour the Kubernetes docs describe, not from its source.
+ * Built static (scripts/build-pause.sh) so the image can be FROM scratch.
  */
 #include <errno.h>
 #include <signal.h>
@@ -17,17 +21,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifndef PODRUN_PAUSE_VERSION
+#define PODRUN_PAUSE_VERSION "dev"
+#endif
+
 static void on_terminate(int sig) {
   (void)sig;
   _exit(0);
 }
 
-static void on_child(int sig) {
-  (void)sig;
+/* Reap every child that has exited; WNOHANG so a live child never blocks us. */
+static void reap_all(void) {
   int saved = errno;
   while (waitpid(-1, NULL, WNOHANG) > 0) {
   }
   errno = saved;
+}
+
+static void on_child(int sig) {
+  (void)sig;
+  reap_all();
 }
 
 int main(int argc, char **argv) {
@@ -55,6 +68,9 @@ int main(int argc, char **argv) {
     perror("podrun-pause: sigaction");
     return 1;
   }
+  /* A child that exited before the handler was installed sent its SIGCHLD to the
+   * default (ignore) disposition; collect it now. */
+  reap_all();
 
   for (;;) {
     pause();

@@ -1,0 +1,122 @@
+// The pause image podrun builds when no registry is reachable, and the behaviour a
+// sandbox needs from it: fast clean stop, and reaping orphans in a shared PID namespace.
+import type Docker from 'dockerode';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildFixtureImages, TEST_BUSYBOX } from '../scripts/build-images.js';
+import { getDocker } from '../src/docker/client.js';
+import { execCollect } from '../src/docker/exec.js';
+import {
+  CONTENT_HASH_LABEL,
+  DEFAULT_PAUSE_IMAGE,
+  ensurePauseImage,
+  LOCAL_PAUSE_IMAGE,
+  resetPauseImageCache,
+} from '../src/docker/pause-image.js';
+import { Labels } from '../src/plan/labels.js';
+import { PODRUN_VERSION } from '../src/version.js';
+import { EngineTracker, engineEvents, uniqueName } from './helpers/engine.js';
+
+const engine = new EngineTracker('pause.test');
+let docker: Docker;
+
+beforeAll(async () => {
+  docker = await getDocker();
+  await buildFixtureImages(() => {});
+});
+afterEach(() => engine.cleanup());
+
+describe('ensurePauseImage', () => {
+  it('falls back to the local image, labelled as podrun built it', async () => {
+    const ref = await ensurePauseImage();
+    if (ref === DEFAULT_PAUSE_IMAGE) return; // a real Kubernetes pause is on this engine
+    expect(ref).toBe(LOCAL_PAUSE_IMAGE);
+    const info = await docker.getImage(ref).inspect();
+    expect(info.Config.Labels).toMatchObject({
+      [Labels.managed]: 'true',
+      [Labels.role]: 'image',
+      [Labels.version]: PODRUN_VERSION,
+    });
+    expect(info.Config.Labels?.[CONTENT_HASH_LABEL]).toMatch(/^[0-9a-f]{64}$/);
+    expect(info.Config.User).toBe('65535:65535');
+    expect(info.Config.Entrypoint).toEqual(['/pause']);
+  });
+
+  it('builds once for 20 concurrent callers', async () => {
+    resetPauseImageCache();
+    const localTag = `${uniqueName('podrun-test/pause')}:1`;
+    engine.trackImage(localTag);
+    // A registry image that cannot exist, so the test never depends on the network.
+    const options = { localTag, labels: engine.labels, registryImage: '127.0.0.1:9/pause:x' };
+    const since = Date.now();
+    const refs = await Promise.all(Array.from({ length: 20 }, () => ensurePauseImage(options)));
+    const buildMs = Date.now() - since;
+    console.log(`pause image build (20 concurrent callers): ${buildMs} ms`);
+    expect(new Set(refs)).toEqual(new Set([localTag]));
+    const tags = await engineEvents(since - 1000, Date.now(), {
+      type: ['image'],
+      event: ['tag'],
+      image: [localTag],
+    });
+    expect(tags).toHaveLength(1);
+  });
+
+  it('rejects an explicit image that is neither present nor pullable', async () => {
+    resetPauseImageCache();
+    const image = '127.0.0.1:9/podrun-test/no-pause:1';
+    await expect(ensurePauseImage({ image })).rejects.toThrow(/pause image: cannot pull image/);
+  });
+
+  it('uses an explicit image that is present', async () => {
+    resetPauseImageCache();
+    await expect(ensurePauseImage({ image: TEST_BUSYBOX })).resolves.toBe(TEST_BUSYBOX);
+  });
+});
+
+describe('pause container', () => {
+  it('stops on SIGTERM at once, with exit code 0', async () => {
+    const pause = await engine.run({ Image: await ensurePauseImage(), name: uniqueName('pause') });
+    const start = performance.now();
+    await pause.stop({ t: 10 });
+    const stopMs = performance.now() - start;
+    console.log(`pause stop: ${Math.round(stopMs)} ms`);
+    expect(stopMs).toBeLessThan(2000);
+    expect((await pause.inspect()).State.ExitCode).toBe(0);
+  });
+
+  // A joiner makes an orphan that exits: it is re-parented to PID 1 of the shared
+  // namespace. Returns the zombie's /proc state after a bounded wait ('' = reaped).
+  async function orphanStateUnder(init: Docker.ContainerCreateOptions): Promise<string> {
+    const owner = await engine.run({ ...init, name: uniqueName('pid-owner') });
+    const joiner = await engine.run({
+      Image: TEST_BUSYBOX,
+      Cmd: ['sleep', '60'],
+      name: uniqueName('pid-joiner'),
+      HostConfig: { PidMode: `container:${owner.id}` },
+    });
+    const made = await execCollect(joiner.id, ['podtool', 'zombie']);
+    expect(made.exitCode).toBe(0);
+    const pid = made.stdout.trim();
+    let state = '';
+    for (let waited = 0; waited < 1000; waited += 100) {
+      const stat = await execCollect(joiner.id, ['cat', `/proc/${pid}/stat`]);
+      // Field 3 of /proc/PID/stat is the state; the comm before it is in parentheses.
+      state = stat.exitCode === 0 ? (stat.stdout.split(') ')[1]?.split(' ')[0] ?? '?') : '';
+      if (state === '') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const ps = await execCollect(joiner.id, ['ps', '-o', 'pid,stat,comm']);
+    expect(ps.exitCode).toBe(0);
+    const zombies = ps.stdout.split('\n').filter((line) => /^\s*\d+\s+Z/.test(line));
+    expect(zombies.length > 0).toBe(state === 'Z');
+    return state;
+  }
+
+  it('reaps an orphaned zombie in a shared PID namespace', async () => {
+    expect(await orphanStateUnder({ Image: await ensurePauseImage() })).toBe('');
+  });
+
+  it('(control) a non-reaping PID 1 leaves the zombie behind', async () => {
+    // busybox sleep as PID 1 never calls wait(): the orphan stays a zombie.
+    expect(await orphanStateUnder({ Image: TEST_BUSYBOX, Cmd: ['sleep', '60'] })).toBe('Z');
+  });
+});
