@@ -1,13 +1,8 @@
 // The output of the manifest stage: typed Kubernetes objects, each remembering where
 // in which file it came from, so later stages can point errors at file:line:col.
-import type {
-  ConfigMap,
-  PersistentVolumeClaim,
-  Pod,
-  Secret,
-} from 'kubernetes-types/core/v1.js';
+import type { ConfigMap, PersistentVolumeClaim, Pod, Secret } from 'kubernetes-types/core/v1.js';
 
-/** A place in a manifest file. `line` and `column` are 1-based. */
+/** A place in a manifest file. `line` and `column` are 1-based; line 0 means the whole file. */
 export interface SourceLocation {
   file: string;
   line: number;
@@ -26,11 +21,14 @@ export interface ManifestObject<T> {
   locate(path: FieldPath): SourceLocation;
 }
 
-export interface ManifestWarning {
+/** One problem found in a manifest: an error, or a warning in ManifestSet.warnings. */
+export interface ManifestIssue {
   location: SourceLocation;
   path: FieldPath;
   message: string;
 }
+
+export type ManifestWarning = ManifestIssue;
 
 export interface ManifestSet {
   pods: ManifestObject<Pod>[];
@@ -39,6 +37,17 @@ export interface ManifestSet {
   persistentVolumeClaims: ManifestObject<PersistentVolumeClaim>[];
   warnings: ManifestWarning[];
 }
+
+/**
+ * The keys a ConfigMap or Secret holds, for checking references to it; undefined when
+ * the caller does not know that object. Kept synchronous so the pod stage can prefetch
+ * what the engine holds and combine it with the ManifestSet.
+ */
+export type ConfigLookup = (
+  kind: 'ConfigMap' | 'Secret',
+  namespace: string,
+  name: string,
+) => ReadonlyArray<string> | undefined;
 
 export type ValidationMode = 'strict' | 'warn' | 'ignore';
 

@@ -1,0 +1,12 @@
+// The manifest stage's public API: text or files in, validated Kubernetes objects out.
+export { type ConfigRefOptions, checkConfigRefs, lookupInSet } from './config-refs.js';
+export { formatFieldPath, formatIssue, formatLocation, ManifestError } from './errors.js';
+export { loadManifests } from './load.js';
+export { parseManifestText } from './parse.js';
+export {
+  DEFAULT_VALUES,
+  IGNORED_FIELDS,
+  SUPPORTED_POD_FIELDS,
+  SUPPORTED_VALUES,
+} from './supported-fields.js';
+export type * from './types.js';

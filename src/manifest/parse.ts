@@ -1,0 +1,148 @@
+// Manifest text → typed, validated objects. Pure: no I/O, so the CLI, the library and
+// the tests all feed it text.
+import type { ConfigMap, PersistentVolumeClaim, Pod, Secret } from 'kubernetes-types/core/v1.js';
+import { isMap, isSeq, type LineCounter, type Node } from 'yaml';
+import { makeLocator } from './locate.js';
+import { dnsSubdomainError } from './names.js';
+import { IssueList, type Reporter, say } from './report.js';
+import { checkSchema, type SchemaKind } from './schema.js';
+import { completeManifestSet, emptyManifestSet } from './set-checks.js';
+import { isObj, obj } from './shape.js';
+import { warnUnsupportedPodFields } from './supported-fields.js';
+import type { LoadOptions, ManifestObject, ManifestSet } from './types.js';
+import { checkConfigMap, checkSecret, normalizeSecret } from './validate-config.js';
+import { checkMetadata } from './validate-metadata.js';
+import { checkPod } from './validate-pod.js';
+import { readYamlDocuments } from './yaml-documents.js';
+
+const KINDS: readonly SchemaKind[] = ['Pod', 'ConfigMap', 'Secret', 'PersistentVolumeClaim'];
+
+/**
+ * Parses and validates one manifest text (YAML or JSON, several documents, `kind: List`).
+ * `file` is how the user named it, used in messages. Throws ManifestError listing every
+ * problem; warnings are returned in the set.
+ */
+export function parseManifestText(text: string, file: string, options: LoadOptions): ManifestSet {
+  const issues = new IssueList();
+  const set = emptyManifestSet();
+  collectManifests(text, file, options, set, issues);
+  return completeManifestSet(set, issues);
+}
+
+/** Adds the objects of `text` to `set` and its problems to `issues`, without throwing. */
+export function collectManifests(
+  text: string,
+  file: string,
+  options: LoadOptions,
+  set: ManifestSet,
+  issues: IssueList,
+): void {
+  const { documents, lineCounter } = readYamlDocuments(text, file, issues);
+  const add = (value: unknown, node: Node) =>
+    addObject(value, node, { file, lineCounter, options, set, issues });
+  for (const { node, value } of documents) {
+    if (isObj(value) && value.kind === 'List' && value.apiVersion === 'v1') {
+      // A List is only a wrapper (what `kubectl get -o yaml` prints for several objects).
+      const itemsNode = isMap(node) ? node.get('items', true) : undefined;
+      const items = Array.isArray(value.items) ? value.items : [];
+      items.forEach((item, i) => {
+        const itemNode = isSeq(itemsNode) ? (itemsNode.items[i] as Node | undefined) : undefined;
+        add(item, itemNode ?? node);
+      });
+    } else {
+      add(value, node);
+    }
+  }
+}
+
+interface Context {
+  file: string;
+  lineCounter: LineCounter;
+  options: LoadOptions;
+  set: ManifestSet;
+  issues: IssueList;
+}
+
+function addObject(value: unknown, node: Node, ctx: Context): void {
+  const locate = makeLocator(node, ctx.file, ctx.lineCounter);
+  const report = ctx.issues.reporter(locate);
+  if (!isObj(value)) {
+    report.error([], 'expected a Kubernetes object (a mapping with apiVersion and kind)');
+    return;
+  }
+  const kind = identify(value, report);
+  if (kind === undefined) return;
+  dropNulls(value);
+
+  if (ctx.options.validate !== 'ignore') {
+    const unknownFields = ctx.options.validate === 'strict' ? 'error' : 'warn';
+    checkSchema(value, kind, report, { unknownFields });
+  }
+  const metadata = obj(value.metadata);
+  value.metadata = metadata;
+  metadata.namespace ??= ctx.options.defaultNamespace;
+
+  const entry = { object: value, source: locate([]), locate };
+  switch (kind) {
+    case 'Pod':
+      checkPod(value, report);
+      warnUnsupportedPodFields(value, report);
+      normalizePod(value as Pod);
+      ctx.set.pods.push(entry as ManifestObject<Pod>);
+      break;
+    case 'ConfigMap':
+      checkConfigMap(value, report);
+      ctx.set.configMaps.push(entry as ManifestObject<ConfigMap>);
+      break;
+    case 'Secret':
+      checkSecret(value, report);
+      normalizeSecret(value as Secret);
+      ctx.set.secrets.push(entry as ManifestObject<Secret>);
+      break;
+    case 'PersistentVolumeClaim':
+      checkMetadata(value, report, dnsSubdomainError);
+      ctx.set.persistentVolumeClaims.push(entry as ManifestObject<PersistentVolumeClaim>);
+      break;
+  }
+}
+
+/** The object's kind when podrun handles it with this apiVersion; else reports why not. */
+function identify(value: Record<string, unknown>, report: Reporter): SchemaKind | undefined {
+  const { kind, apiVersion } = value;
+  let ok = true;
+  if (kind === undefined || kind === null || kind === '') {
+    report.error(['kind'], say.required());
+    ok = false;
+  } else if (!KINDS.includes(kind as SchemaKind)) {
+    report.error(['kind'], say.unsupported(kind, KINDS));
+    ok = false;
+  }
+  if (apiVersion === undefined || apiVersion === null || apiVersion === '') {
+    report.error(['apiVersion'], say.required());
+    ok = false;
+  } else if (apiVersion !== 'v1') {
+    report.error(['apiVersion'], say.unsupported(apiVersion, ['v1']));
+    ok = false;
+  }
+  return ok ? (kind as SchemaKind) : undefined;
+}
+
+/** `field: null` means "not set", as for the API server; dropping it spares later stages. */
+function dropNulls(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) dropNulls(item);
+  } else if (isObj(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (item === null) delete value[key];
+      else dropNulls(item);
+    }
+  }
+}
+
+/** The API server's one volume default: a volume naming no source is an emptyDir. */
+function normalizePod(pod: Pod): void {
+  for (const volume of pod.spec?.volumes ?? []) {
+    if (!isObj(volume)) continue;
+    if (Object.keys(volume).every((key) => key === 'name')) volume.emptyDir = {};
+  }
+}

@@ -1,0 +1,224 @@
+// The one list of Pod fields podrun implements. Docs are generated from it, and any
+// field set in a Pod that is valid Kubernetes but not covered here gets a warning: a
+// manifest is never silently run differently from what it says.
+//
+// Notation: `.` between fields, `[]` for "every item of this list". An entry covers its
+// whole subtree unless other entries name children of it: `metadata.labels` covers every
+// label, while listing `...resources.limits.cpu` and `.memory` leaves other keys of
+// `limits` (e.g. `nvidia.com/gpu`) unsupported.
+import type { Reporter } from './report.js';
+import { schemaRoot, schemaType } from './schema.js';
+import type { FieldPath } from './types.js';
+
+const PROBE = [
+  'exec',
+  'httpGet',
+  'tcpSocket',
+  'initialDelaySeconds',
+  'periodSeconds',
+  'timeoutSeconds',
+  'successThreshold',
+  'failureThreshold',
+];
+const HANDLER = ['exec', 'httpGet', 'sleep'];
+
+const CONTAINER = [
+  'name',
+  'image',
+  'imagePullPolicy',
+  'command',
+  'args',
+  'workingDir',
+  'env[].name',
+  'env[].value',
+  'env[].valueFrom.configMapKeyRef',
+  'env[].valueFrom.secretKeyRef',
+  'env[].valueFrom.fieldRef',
+  'env[].valueFrom.resourceFieldRef',
+  'envFrom[].prefix',
+  'envFrom[].configMapRef',
+  'envFrom[].secretRef',
+  'ports[].containerPort',
+  'ports[].hostPort',
+  'ports[].hostIP',
+  'ports[].protocol',
+  'ports[].name',
+  'resources.requests.cpu',
+  'resources.requests.memory',
+  'resources.limits.cpu',
+  'resources.limits.memory',
+  'volumeMounts[].name',
+  'volumeMounts[].mountPath',
+  'volumeMounts[].subPath',
+  'volumeMounts[].readOnly',
+  'securityContext.runAsUser',
+  'securityContext.runAsGroup',
+  'securityContext.runAsNonRoot',
+  'securityContext.readOnlyRootFilesystem',
+  'securityContext.privileged',
+  'securityContext.capabilities.add',
+  'securityContext.capabilities.drop',
+  'securityContext.allowPrivilegeEscalation',
+  'tty',
+  'stdin',
+  'stdinOnce',
+  ...['livenessProbe', 'readinessProbe', 'startupProbe'].flatMap((p) =>
+    PROBE.map((f) => `${p}.${f}`),
+  ),
+  ...['postStart', 'preStop'].flatMap((h) => HANDLER.map((f) => `lifecycle.${h}.${f}`)),
+];
+
+/** Every Pod field path podrun implements (see the notation above). */
+export const SUPPORTED_POD_FIELDS: readonly string[] = [
+  'apiVersion',
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.labels',
+  'metadata.annotations',
+  'metadata.uid',
+  ...CONTAINER.map((f) => `spec.containers[].${f}`),
+  ...CONTAINER.map((f) => `spec.initContainers[].${f}`),
+  // An init container with restartPolicy: Always is a native sidecar.
+  'spec.initContainers[].restartPolicy',
+  'spec.volumes[].name',
+  'spec.volumes[].emptyDir.medium',
+  'spec.volumes[].emptyDir.sizeLimit',
+  'spec.volumes[].hostPath.path',
+  'spec.volumes[].hostPath.type',
+  'spec.volumes[].configMap.name',
+  'spec.volumes[].configMap.items',
+  'spec.volumes[].configMap.defaultMode',
+  'spec.volumes[].configMap.optional',
+  'spec.volumes[].secret.secretName',
+  'spec.volumes[].secret.items',
+  'spec.volumes[].secret.defaultMode',
+  'spec.volumes[].secret.optional',
+  'spec.volumes[].downwardAPI.items[].path',
+  'spec.volumes[].downwardAPI.items[].fieldRef',
+  'spec.volumes[].downwardAPI.items[].resourceFieldRef',
+  'spec.volumes[].downwardAPI.items[].mode',
+  'spec.volumes[].downwardAPI.defaultMode',
+  'spec.volumes[].persistentVolumeClaim.claimName',
+  'spec.volumes[].persistentVolumeClaim.readOnly',
+  'spec.restartPolicy',
+  'spec.terminationGracePeriodSeconds',
+  'spec.hostname',
+  'spec.subdomain',
+  'spec.hostAliases',
+  'spec.dnsConfig',
+  'spec.dnsPolicy',
+  'spec.shareProcessNamespace',
+  'spec.securityContext.runAsUser',
+  'spec.securityContext.runAsGroup',
+  'spec.securityContext.runAsNonRoot',
+  'spec.securityContext.fsGroup',
+  'spec.securityContext.supplementalGroups',
+  'spec.securityContext.sysctls',
+  'spec.enableServiceLinks',
+  'spec.automountServiceAccountToken',
+];
+
+/**
+ * Supported fields that podrun implements for some values only; another value is
+ * warned about. (No service account token is mounted; ClusterFirstWithHostNet needs
+ * host networking, which podrun does not do.)
+ */
+export const SUPPORTED_VALUES: Readonly<Record<string, readonly unknown[]>> = {
+  'spec.automountServiceAccountToken': [false],
+  'spec.dnsPolicy': ['ClusterFirst', 'Default', 'None'],
+};
+
+/**
+ * Fields accepted without a warning although podrun does nothing with them: defaults
+ * that kubectl and the API server write into manifests (`kubectl get -o yaml`, `kubectl
+ * run --dry-run -o yaml`), server-managed metadata, and status.
+ */
+export const IGNORED_FIELDS: readonly string[] = [
+  'status',
+  'metadata.creationTimestamp',
+  'metadata.resourceVersion',
+  'metadata.generation',
+  'metadata.managedFields',
+  'metadata.selfLink',
+  'spec.containers[].terminationMessagePath',
+  'spec.containers[].terminationMessagePolicy',
+  'spec.initContainers[].terminationMessagePath',
+  'spec.initContainers[].terminationMessagePolicy',
+];
+
+/** Fields accepted without a warning when they hold the Kubernetes default value. */
+export const DEFAULT_VALUES: Readonly<Record<string, unknown>> = {
+  'spec.schedulerName': 'default-scheduler',
+  'spec.serviceAccountName': 'default',
+  'spec.serviceAccount': 'default',
+  'spec.priority': 0,
+  'spec.preemptionPolicy': 'PreemptLowerPriority',
+  'spec.hostNetwork': false,
+  'spec.hostPID': false,
+  'spec.hostIPC': false,
+};
+
+const supported = new Set(SUPPORTED_POD_FIELDS);
+const ignored = new Set(IGNORED_FIELDS);
+// Patterns that are parents of a more specific entry: only their listed children are supported.
+const parents = new Set<string>();
+for (const entry of SUPPORTED_POD_FIELDS) {
+  for (let i = 0; i < entry.length; i++) {
+    if (entry[i] === '.' || entry[i] === '[') {
+      const prefix = entry.slice(0, i);
+      parents.add(prefix);
+      supported.add(prefix);
+    }
+  }
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (Array.isArray(value)) return value.every(isEmpty);
+  if (typeof value === 'object') return Object.values(value).every(isEmpty);
+  return false;
+}
+
+function childPattern(pattern: string, segment: string | number): string {
+  if (typeof segment === 'number') return `${pattern}[]`;
+  return pattern === '' ? segment : `${pattern}.${segment}`;
+}
+
+/**
+ * Warns about every field set in `pod` that podrun does not implement. Fields the schema
+ * does not know are left to the schema check (and the --validate mode).
+ */
+export function warnUnsupportedPodFields(pod: unknown, report: Reporter): void {
+  const visit = (value: unknown, type: string, pattern: string, path: FieldPath): void => {
+    if (pattern !== '') {
+      if (ignored.has(pattern)) return;
+      if (pattern in DEFAULT_VALUES && DEFAULT_VALUES[pattern] === value) return;
+      if (!supported.has(pattern)) {
+        if (!isEmpty(value)) report.warn(path, 'not supported by podrun; ignored');
+        return;
+      }
+      const values = SUPPORTED_VALUES[pattern];
+      if (values && !values.includes(value)) {
+        report.warn(path, `value ${JSON.stringify(value)} is not supported by podrun; ignored`);
+        return;
+      }
+      if (!parents.has(pattern)) return; // the whole subtree is supported
+    }
+    if (Array.isArray(value)) {
+      const itemType = type.startsWith('[]') ? type.slice(2) : '';
+      for (const [i, item] of value.entries()) {
+        visit(item, itemType, childPattern(pattern, i), [...path, i]);
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      const fields = schemaType(type)?.fields;
+      const valueType = type.startsWith('{}') ? type.slice(2) : '';
+      for (const [key, item] of Object.entries(value)) {
+        const fieldType = fields ? fields[key] : valueType;
+        if (fieldType === undefined) continue; // unknown to Kubernetes itself
+        visit(item, fieldType, childPattern(pattern, key), [...path, key]);
+      }
+    }
+  };
+  visit(pod, schemaRoot('Pod'), '', []);
+}

@@ -1,0 +1,95 @@
+// Semantic checks of a Pod beyond its schema: names, uniqueness, references between
+// fields. They run in every --validate mode, since each one would make the pod
+// impossible to create (or create it wrong) on Docker.
+import { dnsLabelError, dnsSubdomainError } from './names.js';
+import { type Reporter, say } from './report.js';
+import { schemaType } from './schema.js';
+import { int, isObj, list, obj, str } from './shape.js';
+import { checkContainer } from './validate-container.js';
+import { checkMetadata } from './validate-metadata.js';
+
+export const POD_RESTART_POLICIES = ['Always', 'Never', 'OnFailure'];
+
+// Every field of Volume but its name is a volume source, and a volume has at most one.
+const VOLUME_SOURCES = Object.keys(schemaType('Volume')?.fields ?? {}).filter((f) => f !== 'name');
+
+export function checkPod(pod: unknown, report: Reporter): void {
+  checkMetadata(pod, report, dnsSubdomainError);
+  const spec = obj(obj(pod).spec);
+  const volumes = checkVolumes(spec.volumes, report);
+
+  const restartPolicy = str(spec.restartPolicy);
+  if (restartPolicy !== undefined && !POD_RESTART_POLICIES.includes(restartPolicy)) {
+    report.error(['spec', 'restartPolicy'], say.unsupported(restartPolicy, POD_RESTART_POLICIES));
+  }
+  for (const field of ['hostname', 'subdomain'] as const) {
+    const value = str(spec[field]);
+    const why = value === undefined ? undefined : dnsLabelError(value);
+    if (why) report.error(['spec', field], say.invalid(value, why));
+  }
+  if (spec.dnsPolicy === 'None' && !isObj(spec.dnsConfig)) {
+    report.error(
+      ['spec', 'dnsConfig'],
+      say.required('must provide `dnsConfig` when `dnsPolicy` is None'),
+    );
+  }
+
+  if (!Array.isArray(spec.containers) || spec.containers.length === 0) {
+    report.error(['spec', 'containers'], say.required());
+  }
+  // Container names share one namespace across init and app containers; host ports all
+  // end up on the one sandbox container, so they must not collide either.
+  const names = new Set<string>();
+  const hostPorts = new Set<string>();
+  for (const field of ['initContainers', 'containers'] as const) {
+    for (const [container, i] of list(spec[field])) {
+      const at = ['spec', field, i];
+      checkContainer(container, at, { report, volumes, isInit: field === 'initContainers' });
+      const name = str(container.name);
+      if (name !== undefined) {
+        if (names.has(name)) report.error([...at, 'name'], say.duplicate(name));
+        names.add(name);
+      }
+      for (const [port, j] of list(container.ports)) {
+        const hostPort = int(port.hostPort);
+        if (hostPort === undefined || hostPort === 0) continue;
+        const key = `${str(port.hostIP) ?? ''}:${hostPort}/${str(port.protocol) ?? 'TCP'}`;
+        if (hostPorts.has(key)) report.error([...at, 'ports', j, 'hostPort'], say.duplicate(key));
+        hostPorts.add(key);
+      }
+    }
+  }
+}
+
+/** Checks spec.volumes and returns the names declared. */
+function checkVolumes(value: unknown, report: Reporter): Set<string> {
+  const names = new Set<string>();
+  for (const [volume, i] of list(value)) {
+    const at = ['spec', 'volumes', i];
+    const name = str(volume.name);
+    if (volume.name === undefined || volume.name === null)
+      report.error([...at, 'name'], say.required());
+    else if (name !== undefined) {
+      const why = dnsLabelError(name);
+      if (why) report.error([...at, 'name'], say.invalid(name, why));
+      else if (names.has(name)) report.error([...at, 'name'], say.duplicate(name));
+      names.add(name);
+    }
+    const sources = VOLUME_SOURCES.filter((s) => volume[s] !== undefined && volume[s] !== null);
+    if (sources.length > 1) {
+      report.error([...at, sources[1]!], say.forbidden('may not specify more than 1 volume type'));
+    }
+    const claim = obj(volume.persistentVolumeClaim);
+    if (isObj(volume.persistentVolumeClaim) && !str(claim.claimName)) {
+      report.error([...at, 'persistentVolumeClaim', 'claimName'], say.required());
+    }
+    const hostPath = obj(volume.hostPath);
+    if (isObj(volume.hostPath) && str(hostPath.path)?.startsWith('/') === false) {
+      report.error(
+        [...at, 'hostPath', 'path'],
+        say.invalid(hostPath.path, 'must be an absolute path'),
+      );
+    }
+  }
+  return names;
+}
