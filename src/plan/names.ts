@@ -23,7 +23,11 @@ export function claimVolumeDockerName(namespace: string, claim: string): string 
   return `podrun-pvc_${namespace}_${claim}`;
 }
 
-export function configDataDockerName(kind: 'configmap' | 'secret', namespace: string, name: string): string {
+export function configDataDockerName(
+  kind: 'configmap' | 'secret',
+  namespace: string,
+  name: string,
+): string {
   return `podrun-${kind}_${namespace}_${name}`;
 }
 

@@ -16,8 +16,8 @@ export interface PlannedFile {
 
 export type PlannedVolume =
   | {
-      /** emptyDir, configMap, secret, downwardAPI: a Docker volume removed with the pod. */
-      kind: 'emptyDir' | 'configMap' | 'secret' | 'downwardAPI';
+      /** emptyDir, configMap, secret, downwardAPI, projected: a Docker volume removed with the pod. */
+      kind: 'emptyDir' | 'configMap' | 'secret' | 'downwardAPI' | 'projected';
       name: string;
       dockerName: string;
       create: Docker.VolumeCreateOptions;
@@ -25,6 +25,11 @@ export type PlannedVolume =
       files: PlannedFile[];
       /** Where the volume is mounted in the sandbox so podrun can write `files` into it. */
       populatePath?: string;
+      /**
+       * Permission bits the volume root must get (emptyDir: 0o777 as the kubelet makes
+       * it; a fresh Docker volume is root-owned 0755). Set through populatePath.
+       */
+      rootMode?: number;
     }
   | {
       /** A PersistentVolumeClaim: a named Docker volume that outlives the pod. */
@@ -63,6 +68,21 @@ export interface PlannedContainer {
   subPathMounts: PendingSubPathMount[];
   /** The Kubernetes spec, for lifecycle (probes, hooks, restartPolicy); absent for the sandbox. */
   spec?: Container;
+  /** Restart attempt, 0 for the first (also in the name and the attempt label). */
+  attempt?: number;
+  /**
+   * runAsNonRoot is set without runAsUser: src/pod must check the image's USER is a
+   * non-zero numeric uid before create, as the kubelet does.
+   */
+  verifyNonRoot?: boolean;
+  /**
+   * Mounts using VolumeOptions.Subpath (engine API >= 1.45): Docker requires the
+   * path to exist in the volume, so src/pod creates missing ones as directories
+   * first, as the kubelet does.
+   */
+  volumeSubpaths?: { volumeName: string; subPath: string }[];
+  /** Some env var read status.podIP/hostIP before it was known (placeholder ""). */
+  needsPodIP?: boolean;
 }
 
 export interface PodPlan {

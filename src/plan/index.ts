@@ -1,0 +1,16 @@
+// The plan stage's public surface.
+export type { WorkloadRole } from './container.js';
+export { formatPath, PlanError, type PlanIssue, type PlanPath } from './errors.js';
+export { canonicalJson, computeSpecHash } from './hash.js';
+export {
+  type ConfigMapInput,
+  DEFAULT_NODE_ALLOCATABLE,
+  type NodeAllocatable,
+  type PlanInput,
+  type SecretInput,
+} from './input.js';
+export * from './labels.js';
+export * from './names.js';
+export { planContainer, planPod } from './plan-pod.js';
+export { parseQuantity, type Quantity, QuantityError } from './quantity.js';
+export type * from './types.js';
