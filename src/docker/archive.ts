@@ -1,0 +1,65 @@
+// Write files into a container's filesystem (used to fill configMap, secret and
+// downwardAPI volumes through the sandbox, which mounts them) with one tar upload.
+import { pack } from 'tar-stream';
+import type { PlannedFile } from '../plan/types.js';
+import { getDocker } from './client.js';
+
+export interface TarOptions {
+  /** Mode of the extraction root itself (e.g. 0o777 for an emptyDir, as the kubelet makes it). */
+  rootMode?: number;
+  /** Extra (empty) directories to create, relative to the root. */
+  directories?: string[];
+}
+
+export function tarOf(files: PlannedFile[], options: TarOptions = {}): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const archive = pack();
+    const chunks: Buffer[] = [];
+    archive.on('data', (chunk: unknown) => {
+      chunks.push(chunk as Buffer);
+    });
+    archive.on('end', () => resolve(Buffer.concat(chunks)));
+    archive.on('error', reject);
+    const directories = new Set<string>();
+    if (options.rootMode !== undefined) {
+      archive.entry({ name: './', type: 'directory', mode: options.rootMode });
+    }
+    for (const dir of options.directories ?? []) {
+      const parts = dir.split('/').filter(Boolean);
+      for (let depth = 1; depth <= parts.length; depth++) {
+        const path = parts.slice(0, depth).join('/');
+        if (directories.has(path)) continue;
+        directories.add(path);
+        archive.entry({ name: `${path}/`, type: 'directory', mode: options.rootMode ?? 0o755 });
+      }
+    }
+    for (const file of files) {
+      const parts = file.path.split('/').slice(0, -1);
+      for (let depth = 1; depth <= parts.length; depth++) {
+        const dir = parts.slice(0, depth).join('/');
+        if (directories.has(dir)) continue;
+        directories.add(dir);
+        archive.entry({ name: `${dir}/`, type: 'directory', mode: 0o755 });
+      }
+      archive.entry(
+        { name: file.path, mode: file.mode, mtime: new Date(0) },
+        Buffer.from(file.contentBase64, 'base64'),
+      );
+    }
+    archive.finalize();
+  });
+}
+
+export async function putFiles(
+  containerId: string,
+  directory: string,
+  files: PlannedFile[],
+  options: TarOptions = {},
+): Promise<void> {
+  const nothingToDo =
+    files.length === 0 && options.rootMode === undefined && !options.directories?.length;
+  if (nothingToDo) return;
+  const docker = await getDocker();
+  const tar = await tarOf(files, options);
+  await docker.getContainer(containerId).putArchive(tar, { path: directory });
+}

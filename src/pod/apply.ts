@@ -1,0 +1,282 @@
+// `apply`: make Docker match the manifests. Everything is planned (and every plan
+// error reported with its file:line:col) before the first object is created; images
+// are made present next; only then are pods created, and a failure or Ctrl-C halfway
+// removes what this apply created.
+import { randomUUID } from 'node:crypto';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { getDocker, pingEngine } from '../docker/client.js';
+import { ensureImage, type PullProgressFn } from '../docker/images.js';
+import { ensurePauseImage } from '../docker/pause-image.js';
+import { ManifestError } from '../manifest/errors.js';
+import type { ManifestIssue, ManifestObject, ManifestSet } from '../manifest/types.js';
+import { claimVolumeDockerName, configDataDockerName } from '../plan/names.js';
+import { PlanError, type PlanInput, planPod } from '../plan/plan-pod.js';
+import type { PodPlan } from '../plan/types.js';
+import { PODRUN_VERSION } from '../version.js';
+import {
+  type ConfigMapData,
+  claimExists,
+  ensureClaimVolume,
+  loadStoredConfigMaps,
+  loadStoredSecrets,
+  type SecretData,
+  storeConfigObject,
+} from './config-store.js';
+import { CreatedObjects } from './created-objects.js';
+import { deletePodRecord } from './delete-pod.js';
+import { findPodRecord } from './records.js';
+import { type StartedPod, startPod } from './start-pod.js';
+
+export interface ApplyOptions {
+  pauseImage?: string;
+  /** Library: labels every object with the owning process session (reaper). */
+  owner?: string;
+  /** Library: publish every containerPort on a random host port. */
+  publishAllPorts?: boolean;
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  /** Progress lines, e.g. "pulling busybox:1.35". */
+  onProgress?: (line: string) => void;
+}
+
+export type ApplyAction = 'created' | 'configured' | 'unchanged';
+
+export interface ApplyResult {
+  kind: 'Pod' | 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim';
+  namespace: string;
+  name: string;
+  action: ApplyAction;
+  /** Pods: the plan used (dry runs too). */
+  plan?: PodPlan;
+  started?: StartedPod;
+  warnings: string[];
+}
+
+interface PodWork {
+  manifest: ManifestObject<Pod>;
+  input: PlanInput;
+  plan: PodPlan;
+}
+
+export class ApplyInterrupted extends Error {
+  override name = 'ApplyInterrupted';
+}
+
+function keyOf(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+/** ConfigMaps and Secrets the pods may use: those in this apply win over stored ones. */
+async function collectConfigData(
+  set: ManifestSet,
+  namespaces: Set<string>,
+): Promise<{
+  configMaps: Map<string, Map<string, ConfigMapData>>;
+  secrets: Map<string, Map<string, SecretData>>;
+}> {
+  const configMaps = new Map<string, Map<string, ConfigMapData>>();
+  const secrets = new Map<string, Map<string, SecretData>>();
+  for (const namespace of namespaces) {
+    configMaps.set(namespace, await loadStoredConfigMaps(namespace));
+    secrets.set(namespace, await loadStoredSecrets(namespace));
+  }
+  for (const { object } of set.configMaps) {
+    const namespace = object.metadata?.namespace ?? 'default';
+    configMaps.get(namespace)?.set(object.metadata?.name ?? '', {
+      data: object.data ?? {},
+      binaryData: object.binaryData ?? {},
+    });
+  }
+  for (const { object } of set.secrets) {
+    const namespace = object.metadata?.namespace ?? 'default';
+    secrets.get(namespace)?.set(object.metadata?.name ?? '', { data: object.data ?? {} });
+  }
+  return { configMaps, secrets };
+}
+
+async function engineSupportsVolumeSubpath(): Promise<boolean> {
+  const docker = await getDocker();
+  const version = await docker.version();
+  const [major = 0, minor = 0] = String(version.ApiVersion).split('.').map(Number);
+  return major > 1 || (major === 1 && minor >= 45);
+}
+
+/** Plan every pod; collect every error with its source location before creating anything. */
+async function planAll(
+  set: ManifestSet,
+  options: ApplyOptions,
+  pauseImage: string,
+): Promise<PodWork[]> {
+  const namespaces = new Set(set.pods.map((pod) => pod.object.metadata?.namespace ?? 'default'));
+  const { configMaps, secrets } = await collectConfigData(set, namespaces);
+  const volumeSubpath = await engineSupportsVolumeSubpath();
+  const claimsInSet = new Set(
+    set.persistentVolumeClaims.map((claim) =>
+      keyOf(claim.object.metadata?.namespace ?? 'default', claim.object.metadata?.name ?? ''),
+    ),
+  );
+  const issues: ManifestIssue[] = [];
+  const work: PodWork[] = [];
+  for (const manifest of set.pods) {
+    const pod = manifest.object;
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const input: PlanInput = {
+      pod,
+      uid: randomUUID(),
+      configMaps: configMaps.get(namespace) ?? new Map(),
+      secrets: secrets.get(namespace) ?? new Map(),
+      pauseImage,
+      podrunVersion: PODRUN_VERSION,
+      engine: { volumeSubpath },
+      extraLabels: options.owner ? { 'io.podrun.owner': options.owner } : undefined,
+      publishAllPorts: options.publishAllPorts,
+    };
+    try {
+      const plan = planPod(input);
+      for (const [index, volume] of (pod.spec?.volumes ?? []).entries()) {
+        const claim = volume.persistentVolumeClaim?.claimName;
+        if (!claim || claimsInSet.has(keyOf(namespace, claim))) continue;
+        if (!options.dryRun && !(await claimExists(namespace, claim))) {
+          const path = ['spec', 'volumes', index, 'persistentVolumeClaim', 'claimName'];
+          issues.push({
+            location: manifest.locate(path),
+            path,
+            message: `persistentvolumeclaim "${claim}" not found`,
+          });
+        }
+      }
+      work.push({ manifest, input, plan });
+    } catch (error) {
+      if (!(error instanceof PlanError)) throw error;
+      for (const issue of error.issues) {
+        issues.push({
+          location: manifest.locate(issue.path),
+          path: issue.path,
+          message: issue.message,
+        });
+      }
+    }
+  }
+  if (issues.length > 0) throw new ManifestError(issues);
+  return work;
+}
+
+/** Pull progress as lines: one per layer state change, not one per byte count. */
+function pullReporter(image: string, options: ApplyOptions): PullProgressFn {
+  const seen = new Map<string, string>();
+  return (event) => {
+    if (!options.onProgress || !event.status) return;
+    const key = event.id ?? '';
+    if (seen.get(key) === event.status) return;
+    seen.set(key, event.status);
+    options.onProgress(`${image}: ${key ? `${key}: ` : ''}${event.status}`);
+  };
+}
+
+async function ensureImages(work: PodWork[], options: ApplyOptions): Promise<void> {
+  const wanted = new Map<string, 'Always' | 'IfNotPresent' | 'Never'>();
+  for (const { plan } of work) {
+    for (const container of [...plan.initContainers, ...plan.containers]) {
+      // The strictest policy wins when two pods name the same image.
+      const current = wanted.get(container.image);
+      if (current !== 'Always') wanted.set(container.image, container.imagePullPolicy);
+    }
+  }
+  await Promise.all(
+    [...wanted].map(([image, policy]) => ensureImage(image, policy, pullReporter(image, options))),
+  );
+}
+
+export async function applyManifests(
+  set: ManifestSet,
+  options: ApplyOptions = {},
+): Promise<ApplyResult[]> {
+  const results: ApplyResult[] = [];
+  if (options.dryRun) {
+    const pauseImage =
+      options.pauseImage ?? process.env.PODRUN_PAUSE_IMAGE ?? 'registry.k8s.io/pause:3.10';
+    for (const { plan } of await planAll(set, options, pauseImage)) {
+      results.push({
+        kind: 'Pod',
+        namespace: plan.namespace,
+        name: plan.name,
+        action: 'created',
+        plan,
+        warnings: plan.warnings,
+      });
+    }
+    return results;
+  }
+
+  await pingEngine();
+  const pauseImage = await ensurePauseImage({ image: options.pauseImage });
+  const work = await planAll(set, options, pauseImage);
+  await ensureImages(work, options);
+  if (options.signal?.aborted)
+    throw new ApplyInterrupted('interrupted before anything was created');
+
+  // One record for the whole apply: a failure in the third pod removes the first two too.
+  const created = new CreatedObjects();
+  try {
+    await createObjects(set, work, options, created, results);
+  } catch (error) {
+    await created.rollback();
+    throw error;
+  }
+  return results;
+}
+
+async function createObjects(
+  set: ManifestSet,
+  work: PodWork[],
+  options: ApplyOptions,
+  created: CreatedObjects,
+  results: ApplyResult[],
+): Promise<void> {
+  for (const { object } of set.persistentVolumeClaims) {
+    const namespace = object.metadata?.namespace ?? 'default';
+    const name = object.metadata?.name ?? '';
+    const action = await ensureClaimVolume(object);
+    if (action === 'created') created.volume(claimVolumeDockerName(namespace, name));
+    results.push({ kind: 'PersistentVolumeClaim', namespace, name, action, warnings: [] });
+  }
+  for (const [kind, objects] of [
+    ['configmap', set.configMaps],
+    ['secret', set.secrets],
+  ] as const) {
+    for (const { object } of objects) {
+      const namespace = object.metadata?.namespace ?? 'default';
+      const name = object.metadata?.name ?? '';
+      const action = await storeConfigObject(kind, object);
+      if (action === 'created') created.volume(configDataDockerName(kind, namespace, name));
+      const resultKind = kind === 'configmap' ? 'ConfigMap' : 'Secret';
+      results.push({ kind: resultKind, namespace, name, action, warnings: [] });
+    }
+  }
+  for (const { input, plan } of work) {
+    if (options.signal?.aborted) throw new ApplyInterrupted('interrupted');
+    const existing = await findPodRecord(plan.namespace, plan.name);
+    const base = {
+      kind: 'Pod' as const,
+      namespace: plan.namespace,
+      name: plan.name,
+      warnings: plan.warnings,
+    };
+    if (existing && existing.specHash === plan.specHash) {
+      results.push({ ...base, action: 'unchanged', plan });
+      continue;
+    }
+    if (existing) await deletePodRecord(existing);
+    const started = await startPod(plan, {
+      created,
+      signal: options.signal,
+      replanWithPodIP: (podIP) => planPod({ ...input, podIP }),
+    });
+    results.push({
+      ...base,
+      action: existing ? 'configured' : 'created',
+      plan: started.plan,
+      started,
+    });
+  }
+}

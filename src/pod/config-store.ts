@@ -1,0 +1,130 @@
+// ConfigMaps, Secrets and PersistentVolumeClaims outlive any one apply. With labels
+// as the only state, each is a labelled Docker volume: a ConfigMap or Secret keeps
+// its data in a label (a Secret's values stay base64, as in the Kubernetes API); a
+// claim's volume holds the claim's data itself.
+import type { ConfigMap, PersistentVolumeClaim, Secret } from 'kubernetes-types/core/v1.js';
+import {
+  createVolume,
+  inspectVolume,
+  listPodrunVolumes,
+  removeVolumeWhenFree,
+} from '../docker/volumes.js';
+import { baseLabels, Labels } from '../plan/labels.js';
+import { claimVolumeDockerName, configDataDockerName } from '../plan/names.js';
+import { PODRUN_VERSION } from '../version.js';
+
+export interface ConfigMapData {
+  data: Record<string, string>;
+  binaryData: Record<string, string>;
+}
+
+export interface SecretData {
+  data: Record<string, string>;
+}
+
+export type StoredKind = 'configmap' | 'secret';
+
+export type StoreResult = 'created' | 'configured' | 'unchanged';
+
+function payloadOf(kind: StoredKind, object: ConfigMap | Secret): string {
+  if (kind === 'configmap') {
+    const map = object as ConfigMap;
+    return JSON.stringify({ data: map.data ?? {}, binaryData: map.binaryData ?? {} });
+  }
+  // The manifest stage has already folded stringData into data (base64).
+  return JSON.stringify({ data: (object as Secret).data ?? {} });
+}
+
+export async function storeConfigObject(
+  kind: StoredKind,
+  object: ConfigMap | Secret,
+): Promise<StoreResult> {
+  const namespace = object.metadata?.namespace ?? 'default';
+  const name = object.metadata?.name ?? '';
+  const volumeName = configDataDockerName(kind, namespace, name);
+  const payload = payloadOf(kind, object);
+  const existing = await inspectVolume(volumeName);
+  if (existing && existing.Labels?.[Labels.data] === payload) return 'unchanged';
+  if (existing) await removeVolumeWhenFree(volumeName);
+  await createVolume({
+    Name: volumeName,
+    Labels: baseLabels(kind, PODRUN_VERSION, {
+      [Labels.namespace]: namespace,
+      [Labels.pod]: '',
+      [Labels.data]: payload,
+      'io.podrun.name': name,
+    }),
+  });
+  return existing ? 'configured' : 'created';
+}
+
+export async function deleteConfigObject(
+  kind: StoredKind,
+  namespace: string,
+  name: string,
+): Promise<boolean> {
+  const volumeName = configDataDockerName(kind, namespace, name);
+  const existing = await inspectVolume(volumeName);
+  if (existing?.Labels?.[Labels.managed] !== 'true') return false;
+  await removeVolumeWhenFree(volumeName);
+  return true;
+}
+
+export async function loadStoredConfigMaps(namespace: string): Promise<Map<string, ConfigMapData>> {
+  const volumes = await listPodrunVolumes({
+    [Labels.role]: 'configmap',
+    [Labels.namespace]: namespace,
+  });
+  const maps = new Map<string, ConfigMapData>();
+  for (const volume of volumes) {
+    const name = volume.Labels?.['io.podrun.name'];
+    const payload = volume.Labels?.[Labels.data];
+    if (name && payload) maps.set(name, JSON.parse(payload) as ConfigMapData);
+  }
+  return maps;
+}
+
+export async function loadStoredSecrets(namespace: string): Promise<Map<string, SecretData>> {
+  const volumes = await listPodrunVolumes({
+    [Labels.role]: 'secret',
+    [Labels.namespace]: namespace,
+  });
+  const secrets = new Map<string, SecretData>();
+  for (const volume of volumes) {
+    const name = volume.Labels?.['io.podrun.name'];
+    const payload = volume.Labels?.[Labels.data];
+    if (name && payload) secrets.set(name, JSON.parse(payload) as SecretData);
+  }
+  return secrets;
+}
+
+/** Make the claim's volume exist; its data survives every pod that mounts it. */
+export async function ensureClaimVolume(
+  claim: PersistentVolumeClaim,
+): Promise<'created' | 'unchanged'> {
+  const namespace = claim.metadata?.namespace ?? 'default';
+  const name = claim.metadata?.name ?? '';
+  const volumeName = claimVolumeDockerName(namespace, name);
+  if (await inspectVolume(volumeName)) return 'unchanged';
+  await createVolume({
+    Name: volumeName,
+    Labels: baseLabels('pvc', PODRUN_VERSION, {
+      [Labels.namespace]: namespace,
+      [Labels.pod]: '',
+      'io.podrun.name': name,
+    }),
+  });
+  return 'created';
+}
+
+export async function claimExists(namespace: string, name: string): Promise<boolean> {
+  return (await inspectVolume(claimVolumeDockerName(namespace, name))) !== undefined;
+}
+
+export async function deleteClaimVolume(namespace: string, name: string): Promise<boolean> {
+  const volumeName = claimVolumeDockerName(namespace, name);
+  const existing = await inspectVolume(volumeName);
+  if (existing?.Labels?.[Labels.managed] !== 'true') return false;
+  await removeVolumeWhenFree(volumeName);
+  return true;
+}

@@ -1,0 +1,54 @@
+// What one apply has created so far, so a failure (or Ctrl-C) halfway can remove
+// exactly that and nothing else.
+import { removeContainer } from '../docker/containers.js';
+import { removeNetworkIfUnused } from '../docker/networks.js';
+import { removeVolumeWhenFree } from '../docker/volumes.js';
+import { log } from '../log.js';
+
+export class CreatedObjects {
+  private readonly containers: string[] = [];
+  private readonly volumes: string[] = [];
+  private readonly networks: string[] = [];
+
+  container(id: string): void {
+    this.containers.push(id);
+  }
+
+  volume(name: string): void {
+    this.volumes.push(name);
+  }
+
+  network(name: string): void {
+    this.networks.push(name);
+  }
+
+  /** Remove everything recorded, newest first; keeps going past individual failures. */
+  async rollback(): Promise<void> {
+    const failures: unknown[] = [];
+    const attempt = async (what: string, step: () => Promise<void>) => {
+      try {
+        await step();
+      } catch (error) {
+        failures.push(error);
+        log().warn({ err: error }, `rollback: could not remove ${what}`);
+      }
+    };
+    await Promise.all(
+      [...this.containers]
+        .reverse()
+        .map((id) => attempt(`container ${id}`, () => removeContainer(id))),
+    );
+    for (const name of [...this.volumes].reverse()) {
+      await attempt(`volume ${name}`, () => removeVolumeWhenFree(name));
+    }
+    for (const name of [...this.networks].reverse()) {
+      await attempt(`network ${name}`, () => removeNetworkIfUnused(name));
+    }
+    this.containers.length = 0;
+    this.volumes.length = 0;
+    this.networks.length = 0;
+    if (failures.length > 0) {
+      log().warn(`rollback left ${failures.length} object(s) behind; run podrun delete to retry`);
+    }
+  }
+}

@@ -1,0 +1,6 @@
+export class PodNotFoundError extends Error {
+  override name = 'PodNotFoundError';
+  constructor(namespace: string, name: string) {
+    super(`pods "${name}" not found in namespace ${namespace}`);
+  }
+}
