@@ -1,0 +1,38 @@
+// Lists podrun-labelled containers, volumes and networks (images podrun builds are a
+// cache and are kept). `snapshot FILE` records what exists before the tests; `check
+// FILE` fails, naming each object, if the tests left anything new behind.
+import { readFileSync, writeFileSync } from 'node:fs';
+import Docker from 'dockerode';
+
+const docker = new Docker();
+const isPodrun = (labels) => Object.keys(labels ?? {}).some((key) => key.startsWith('io.podrun.'));
+
+async function currentObjects() {
+  const containers = (await docker.listContainers({ all: true }))
+    .filter((c) => isPodrun(c.Labels))
+    .map((c) => `container ${c.Names[0]?.replace(/^\//, '')} ${c.Id.slice(0, 12)}`);
+  const volumes = ((await docker.listVolumes()).Volumes ?? [])
+    .filter((v) => isPodrun(v.Labels))
+    .map((v) => `volume ${v.Name}`);
+  const networks = (await docker.listNetworks())
+    .filter((n) => isPodrun(n.Labels))
+    .map((n) => `network ${n.Name} ${n.Id.slice(0, 12)}`);
+  return [...containers, ...volumes, ...networks];
+}
+
+const [mode, file] = process.argv.slice(2);
+if (mode === 'snapshot') {
+  writeFileSync(file, JSON.stringify(await currentObjects()));
+} else if (mode === 'check') {
+  const before = new Set(JSON.parse(readFileSync(file, 'utf8')));
+  const leaked = (await currentObjects()).filter((object) => !before.has(object));
+  if (leaked.length > 0) {
+    console.error(`leak check: the tests left ${leaked.length} podrun object(s) behind:`);
+    for (const object of leaked) console.error(`  ${object}`);
+    process.exit(1);
+  }
+  console.log('leak check: no podrun container, volume or network left behind');
+} else {
+  console.error('usage: leak-check.mjs snapshot|check FILE');
+  process.exit(2);
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): sets everything up on a bare machine, then
+# type-checks, lints, runs unit and Docker-backed tests, and fails if any podrun
+# container, volume or network is left behind.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Docker engine"
+bash scripts/ensure-docker.sh
+
+step "dependencies (npm ci)"
+npm ci --no-audit --no-fund --loglevel=error
+
+step "build (TypeScript, pause binary)"
+npm run --silent build
+
+step "local images (pause, fixtures)"
+npx tsx scripts/build-images.ts
+
+step "type check"
+npm run --silent typecheck
+
+step "lint and format check (Biome)"
+npx biome ci .
+
+step "tests (unit, then Docker-backed)"
+mkdir -p .test
+node scripts/leak-check.mjs snapshot .test/objects-before.json
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=.test/vitest.json || status=$?
+
+step "leak check"
+node scripts/leak-check.mjs check .test/objects-before.json || status=1
+
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(".test/vitest.json", "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+' || true
+echo "total time: $(( $(date +%s) - started ))s"
+exit "$status"

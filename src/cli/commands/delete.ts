@@ -1,0 +1,86 @@
+// podrun delete pod NAME... | pods --all | -f FILE
+import { loadManifests } from '../../manifest/load.js';
+import { deleteClaimVolume, deleteConfigObject } from '../../pod/config-store.js';
+import { deletePodRecord } from '../../pod/delete-pod.js';
+import { PodNotFoundError } from '../../pod/errors.js';
+import { listPodRecords, type PodRecord } from '../../pod/records.js';
+import { podNameArg } from '../output.js';
+
+interface DeleteFlags {
+  filename?: string[];
+  namespace: string;
+  all?: boolean;
+  allNamespaces?: boolean;
+  gracePeriod?: number;
+}
+
+async function deleteOne(record: PodRecord, grace: number | undefined): Promise<void> {
+  await deletePodRecord(record, grace);
+  process.stdout.write(`pod "${record.name}" deleted\n`);
+}
+
+export async function runDelete(
+  type: string | undefined,
+  names: string[],
+  flags: DeleteFlags,
+): Promise<void> {
+  if (flags.filename?.length) {
+    const set = await loadManifests(flags.filename, {
+      defaultNamespace: flags.namespace,
+      validate: 'ignore',
+    });
+    const missing: string[] = [];
+    for (const { object } of set.pods) {
+      const namespace = object.metadata?.namespace ?? flags.namespace;
+      const [record] = await listPodRecords({ namespace, name: object.metadata?.name });
+      if (record) await deleteOne(record, flags.gracePeriod);
+      else missing.push(`pods "${object.metadata?.name}" not found`);
+    }
+    for (const [kind, list] of [
+      ['configmap', set.configMaps],
+      ['secret', set.secrets],
+    ] as const) {
+      for (const { object } of list) {
+        const name = object.metadata?.name ?? '';
+        if (await deleteConfigObject(kind, object.metadata?.namespace ?? flags.namespace, name)) {
+          process.stdout.write(`${kind} "${name}" deleted\n`);
+        }
+      }
+    }
+    for (const { object } of set.persistentVolumeClaims) {
+      const name = object.metadata?.name ?? '';
+      if (await deleteClaimVolume(object.metadata?.namespace ?? flags.namespace, name)) {
+        process.stdout.write(`persistentvolumeclaim "${name}" deleted\n`);
+      }
+    }
+    if (missing.length > 0) throw new Error(missing.join('\n'));
+    return;
+  }
+  if (type === undefined || !['pod', 'pods', 'po'].includes(type.replace(/\/.*$/, ''))) {
+    // Accept `delete pod/web` as kubectl does.
+    if (type?.startsWith('pod/')) {
+      names = [type, ...names];
+    } else {
+      throw new Error(
+        'specify pods to delete: delete pod NAME..., delete pods --all, or delete -f FILE',
+      );
+    }
+  }
+  if (flags.all) {
+    const records = await listPodRecords(flags.allNamespaces ? {} : { namespace: flags.namespace });
+    if (records.length === 0) process.stdout.write('No resources found\n');
+    await Promise.all(records.map((record) => deleteOne(record, flags.gracePeriod)));
+    return;
+  }
+  if (names.length === 0) throw new Error('specify pod names, or --all');
+  const errors: string[] = [];
+  for (const name of names.map(podNameArg)) {
+    const [record] = await listPodRecords({ namespace: flags.namespace, name });
+    if (!record) {
+      errors.push(new PodNotFoundError(flags.namespace, name).message);
+      continue;
+    }
+    await deleteOne(record, flags.gracePeriod);
+  }
+  if (errors.length > 0) throw new Error(errors.join('\n'));
+}

@@ -1,0 +1,77 @@
+// podrun get pods [-n NS | -A] [-o wide|json|yaml|name]
+import { stringify } from 'yaml';
+import { podObject } from '../../pod/pod-object.js';
+import { listPodRecords } from '../../pod/records.js';
+import { podStatus } from '../../pod/status.js';
+import { formatAge, formatTable, podNameArg } from '../output.js';
+
+interface GetFlags {
+  namespace: string;
+  allNamespaces?: boolean;
+  output?: 'wide' | 'json' | 'yaml' | 'name';
+}
+
+export async function runGet(type: string, names: string[], flags: GetFlags): Promise<void> {
+  if (!['pod', 'pods', 'po'].includes(type)) {
+    throw new Error(`the server doesn't have a resource type "${type}" (podrun gets pods)`);
+  }
+  const wanted = new Set(names.map(podNameArg));
+  const records = (
+    await listPodRecords(flags.allNamespaces ? {} : { namespace: flags.namespace })
+  ).filter((record) => wanted.size === 0 || wanted.has(record.name));
+  for (const name of wanted) {
+    if (!records.some((record) => record.name === name)) {
+      throw new Error(`pods "${name}" not found in namespace ${flags.namespace}`);
+    }
+  }
+  if (flags.output === 'json' || flags.output === 'yaml') {
+    const objects = records.map(podObject);
+    const value =
+      wanted.size === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
+    process.stdout.write(
+      flags.output === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value),
+    );
+    return;
+  }
+  if (flags.output === 'name') {
+    for (const record of records) process.stdout.write(`pod/${record.name}\n`);
+    return;
+  }
+  if (records.length === 0) {
+    process.stderr.write(
+      flags.allNamespaces
+        ? 'No resources found\n'
+        : `No resources found in ${flags.namespace} namespace.\n`,
+    );
+    return;
+  }
+  const wide = flags.output === 'wide';
+  const header = [
+    ...(flags.allNamespaces ? ['NAMESPACE'] : []),
+    'NAME',
+    'READY',
+    'STATUS',
+    'RESTARTS',
+    'AGE',
+    ...(wide ? ['IP', 'PORTS'] : []),
+  ];
+  const rows = records.map((record) => {
+    const status = podStatus(record);
+    const ports = (record.sandbox?.Ports ?? [])
+      .filter((port) => port.PublicPort)
+      .map(
+        (port) =>
+          `${port.IP && port.IP !== '0.0.0.0' ? `${port.IP}:` : ''}${port.PublicPort}->${port.PrivatePort}/${port.Type}`,
+      );
+    return [
+      ...(flags.allNamespaces ? [record.namespace] : []),
+      record.name,
+      `${status.ready}/${status.total}`,
+      status.status,
+      String(status.restarts),
+      formatAge(record.createdAt),
+      ...(wide ? [status.podIP || '<none>', [...new Set(ports)].join(',') || '<none>'] : []),
+    ];
+  });
+  process.stdout.write(formatTable([header, ...rows]));
+}

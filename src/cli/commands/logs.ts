@@ -1,0 +1,92 @@
+// podrun logs POD [-c C] [--all-containers] [-f] [--tail N] [--since D] [--timestamps] [--previous]
+import { Transform, type Writable } from 'node:stream';
+import { streamLogs } from '../../docker/logs.js';
+import {
+  containerInstance,
+  containerNames,
+  defaultContainerName,
+} from '../../pod/containers-of.js';
+import { PodNotFoundError } from '../../pod/errors.js';
+import { findPodRecord } from '../../pod/records.js';
+import { podNameArg } from '../output.js';
+
+interface LogsFlags {
+  namespace: string;
+  container?: string;
+  allContainers?: boolean;
+  follow?: boolean;
+  tail?: number;
+  since?: string;
+  timestamps?: boolean;
+  previous?: boolean;
+  prefix?: boolean;
+}
+
+/** "5s", "2m", "3h", "1h30m" → seconds. */
+export function parseDuration(text: string): number {
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
+    throw new Error(`invalid duration "${text}" (use e.g. 10s, 5m, 1h)`);
+  }
+  const unit = { ms: 0.001, s: 1, m: 60, h: 3600 } as const;
+  return parts.reduce(
+    (sum, [, value, suffix]) => sum + Number(value) * unit[suffix as keyof typeof unit],
+    0,
+  );
+}
+
+/** Prefix every line with "[pod/container] ", keeping partial lines until complete. */
+function prefixed(target: Writable, prefix: string): Transform {
+  let pending = '';
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const text = pending + chunk.toString('utf8');
+      const lines = text.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) target.write(`${prefix}${line}\n`);
+      done();
+    },
+    flush(done) {
+      if (pending) target.write(`${prefix}${pending}\n`);
+      done();
+    },
+  });
+}
+
+export async function runLogs(podArg: string, flags: LogsFlags): Promise<void> {
+  const name = podNameArg(podArg);
+  const record = await findPodRecord(flags.namespace, name);
+  if (!record) throw new PodNotFoundError(flags.namespace, name);
+  const names = flags.allContainers
+    ? containerNames(record)
+    : [flags.container ?? defaultContainerName(record)];
+  const since = flags.since
+    ? Math.floor(Date.now() / 1000 - parseDuration(flags.since))
+    : undefined;
+  const showPrefix = flags.prefix || names.length > 1;
+  await Promise.all(
+    names.map(async (container) => {
+      let instance: ReturnType<typeof containerInstance>;
+      try {
+        instance = containerInstance(record, container, flags.previous);
+      } catch (error) {
+        if (flags.allContainers) return; // not created yet (e.g. init pending): nothing to show
+        throw error;
+      }
+      const prefix = `[pod/${record.name}/${container}] `;
+      const stdout = showPrefix ? prefixed(process.stdout, prefix) : process.stdout;
+      const stderr = showPrefix ? prefixed(process.stderr, prefix) : process.stderr;
+      const tty = Boolean(record.pod?.spec?.containers?.find((c) => c.name === container)?.tty);
+      await streamLogs(
+        instance.Id,
+        { follow: flags.follow, tail: flags.tail, since, timestamps: flags.timestamps, tty },
+        stdout,
+        stderr,
+      );
+      if (showPrefix) {
+        (stdout as Transform).end();
+        (stderr as Transform).end();
+      }
+    }),
+  );
+}

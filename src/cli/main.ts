@@ -1,0 +1,132 @@
+// podrun's command line: commander verbs that stay thin over src/pod. Each verb's
+// module is imported only when that verb runs, so `--version` and `--help` load
+// nothing heavy.
+import { Command, Option } from 'commander';
+import { PODRUN_VERSION } from '../version.js';
+import { reportError } from './report-error.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function buildProgram(): Command {
+  const program = new Command('podrun')
+    .description('Run Kubernetes Pods on a local Docker engine')
+    .version(PODRUN_VERSION, '-v, --version')
+    .addOption(
+      new Option('--log-level <level>', 'podrun diagnostics level')
+        .choices(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+        .default(process.env.PODRUN_LOG_LEVEL ?? 'warn'),
+    )
+    .addOption(
+      new Option('--log-format <format>', 'diagnostics format')
+        .choices(['pretty', 'json'])
+        .default('pretty'),
+    )
+    .showHelpAfterError('(run podrun --help for usage)')
+    .hook('preAction', async (command) => {
+      const { configureLogging } = await import('../log.js');
+      const options = command.opts<{ logLevel: string; logFormat: 'pretty' | 'json' }>();
+      configureLogging({ level: options.logLevel, format: options.logFormat });
+    });
+
+  program
+    .command('apply')
+    .description('create or update pods, configmaps, secrets and claims from manifests')
+    .requiredOption(
+      '-f, --filename <path>',
+      'manifest file, directory, or - for stdin (repeatable)',
+      collect,
+    )
+    .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
+    .addOption(
+      new Option('--validate <mode>', 'schema validation')
+        .choices(['strict', 'warn', 'ignore'])
+        .default('strict'),
+    )
+    .option('--dry-run', 'print the plan (Docker create options) and create nothing')
+    .option(
+      '--pause-image <image>',
+      'pause image (default: registry.k8s.io/pause:3.10, else built locally)',
+    )
+    .action(async (options) => (await import('./commands/apply.js')).runApply(options));
+
+  program
+    .command('delete')
+    .description('delete pods (gracefully) by name, by manifest, or all in a namespace')
+    .argument('[type]', 'pod or pods')
+    .argument('[names...]', 'pod names')
+    .option('-f, --filename <path>', 'delete what these manifests declare (repeatable)', collect)
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('--all', 'every pod in the namespace')
+    .option('-A, --all-namespaces', 'with --all: every namespace')
+    .option('--grace-period <seconds>', 'override terminationGracePeriodSeconds', Number)
+    .action(async (type, names, options) =>
+      (await import('./commands/delete.js')).runDelete(type, names, options),
+    );
+
+  program
+    .command('get')
+    .description('list pods')
+    .argument('<type>', 'pods')
+    .argument('[names...]', 'pod names')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('-A, --all-namespaces', 'every namespace')
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices([
+        'wide',
+        'json',
+        'yaml',
+        'name',
+      ]),
+    )
+    .action(async (type, names, options) =>
+      (await import('./commands/get.js')).runGet(type, names, options),
+    );
+
+  program
+    .command('describe')
+    .description('show a pod in detail, with its events')
+    .argument('<type>', 'pod')
+    .argument('<name>', 'pod name')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .action(async (type, name, options) =>
+      (await import('./commands/describe.js')).runDescribe(type, name, options),
+    );
+
+  program
+    .command('logs')
+    .description("print a container's logs")
+    .argument('<pod>', 'pod name (or pod/NAME)')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('-c, --container <name>', 'container (default: the default container)')
+    .option('--all-containers', 'every container of the pod')
+    .option('-f, --follow', 'stream new lines')
+    .option('--tail <lines>', 'last N lines', Number)
+    .option('--since <duration>', 'only newer than a relative duration like 5s, 2m, 3h')
+    .option('--timestamps', 'prefix each line with its timestamp')
+    .option('-p, --previous', 'the previous instance of the container')
+    .option('--prefix', 'prefix each line with [pod/container]')
+    .action(async (pod, options) => (await import('./commands/logs.js')).runLogs(pod, options));
+
+  program
+    .command('exec')
+    .description('run a command in a container of a pod')
+    .argument('<pod>', 'pod name (or pod/NAME)')
+    .argument('<command...>', 'command and arguments (after --)')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('-c, --container <name>', 'container (default: the default container)')
+    .option('-i, --stdin', 'pass stdin to the command')
+    .option('-t, --tty', 'allocate a TTY')
+    .action(async (pod, command, options) =>
+      (await import('./commands/exec.js')).runExec(pod, command, options),
+    );
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
+}
