@@ -45,6 +45,17 @@ function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new PodStartError('interrupted');
 }
 
+/** A long wait (an init container running) that Ctrl-C can cut short. */
+function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  checkAborted(signal);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new PodStartError('interrupted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Refuse to touch a name held by a container podrun did not create. */
 async function assertNameFree(container: PlannedContainer): Promise<void> {
   const existing = await inspectContainer(container.dockerName);
@@ -214,7 +225,7 @@ export async function startPod(initialPlan: PodPlan, context: StartContext): Pro
     const id = await createAndStart(plan, init, created);
     containerIds.set(init.name, id);
     if (init.spec?.restartPolicy === 'Always') continue; // a native sidecar keeps running
-    const exitCode = await waitContainer(id);
+    const exitCode = await untilAborted(waitContainer(id), signal);
     if (exitCode !== 0) {
       // Not an apply failure: the pod exists and reports Init:Error, as on a cluster.
       return {
