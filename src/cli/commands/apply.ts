@@ -81,6 +81,14 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
         );
       }
     }
+  } catch (error) {
+    if (interrupt.signal.aborted) {
+      // Everything this apply created has been removed by now; 130 = killed by SIGINT.
+      throw Object.assign(new Error('interrupted: removed what this apply had created'), {
+        exitCode: 130,
+      });
+    }
+    throw error;
   } finally {
     interrupt.dispose();
   }
