@@ -1,10 +1,13 @@
 // Write files into a container's filesystem (used to fill configMap, secret and
 // downwardAPI volumes through the sandbox, which mounts them) with one tar upload.
+import { basename, dirname } from 'node:path';
 import { pack } from 'tar-stream';
 import type { PlannedFile } from '../plan/types.js';
 import { getDocker } from './client.js';
 
 export interface TarOptions {
+  /** Directory every entry is placed under (its own entry carries rootMode). */
+  root?: string;
   /** Mode of the extraction root itself (e.g. 0o777 for an emptyDir, as the kubelet makes it). */
   rootMode?: number;
   /** Extra (empty) directories to create, relative to the root. */
@@ -21,8 +24,9 @@ export function tarOf(files: PlannedFile[], options: TarOptions = {}): Promise<B
     archive.on('end', () => resolve(Buffer.concat(chunks)));
     archive.on('error', reject);
     const directories = new Set<string>();
-    if (options.rootMode !== undefined) {
-      archive.entry({ name: './', type: 'directory', mode: options.rootMode });
+    const prefix = options.root ? `${options.root}/` : '';
+    if (options.root) {
+      archive.entry({ name: prefix, type: 'directory', mode: options.rootMode ?? 0o755 });
     }
     for (const dir of options.directories ?? []) {
       const parts = dir.split('/').filter(Boolean);
@@ -30,7 +34,11 @@ export function tarOf(files: PlannedFile[], options: TarOptions = {}): Promise<B
         const path = parts.slice(0, depth).join('/');
         if (directories.has(path)) continue;
         directories.add(path);
-        archive.entry({ name: `${path}/`, type: 'directory', mode: options.rootMode ?? 0o755 });
+        archive.entry({
+          name: `${prefix}${path}/`,
+          type: 'directory',
+          mode: options.rootMode ?? 0o755,
+        });
       }
     }
     for (const file of files) {
@@ -39,10 +47,10 @@ export function tarOf(files: PlannedFile[], options: TarOptions = {}): Promise<B
         const dir = parts.slice(0, depth).join('/');
         if (directories.has(dir)) continue;
         directories.add(dir);
-        archive.entry({ name: `${dir}/`, type: 'directory', mode: 0o755 });
+        archive.entry({ name: `${prefix}${dir}/`, type: 'directory', mode: 0o755 });
       }
       archive.entry(
-        { name: file.path, mode: file.mode, mtime: new Date(0) },
+        { name: `${prefix}${file.path}`, mode: file.mode, mtime: new Date(0) },
         Buffer.from(file.contentBase64, 'base64'),
       );
     }
@@ -60,6 +68,9 @@ export async function putFiles(
     files.length === 0 && options.rootMode === undefined && !options.directories?.length;
   if (nothingToDo) return;
   const docker = await getDocker();
-  const tar = await tarOf(files, options);
-  await docker.getContainer(containerId).putArchive(tar, { path: directory });
+  // The engine does not apply a tar's "./" entry to an existing target directory,
+  // so upload into the parent with the directory itself as the first entry: that is
+  // how its mode (an emptyDir's 0777) gets set.
+  const tar = await tarOf(files, { ...options, root: basename(directory) });
+  await docker.getContainer(containerId).putArchive(tar, { path: dirname(directory) });
 }
