@@ -17,7 +17,7 @@ import type Docker from 'dockerode';
 import { type BuildFile, buildImage } from '../src/docker/build-image.js';
 import { getDocker } from '../src/docker/client.js';
 import { CONTENT_HASH_LABEL, ensurePauseImage } from '../src/docker/pause-image.js';
-import { baseLabels, Labels } from '../src/plan/labels.js';
+import { imageLabels, Labels } from '../src/plan/labels.js';
 import { PODRUN_VERSION } from '../src/version.js';
 
 export const TEST_BUSYBOX = 'podrun-test/busybox:1';
@@ -135,13 +135,17 @@ export async function buildFixtureImages(log: (line: string) => void = console.l
       { path: 'passwd', content: PASSWD },
       { path: 'group', content: GROUP },
     ];
-    const hash = contentHash(files);
+    // The labels are part of the content: changing them rebuilds the image.
+    const hash = contentHash([
+      ...files,
+      { path: 'labels', content: JSON.stringify(imageLabels(PODRUN_VERSION)) },
+    ]);
     const existing = await inspectOrUndefined(docker, TEST_BUSYBOX);
     if (existing?.Config?.Labels?.[CONTENT_HASH_LABEL] === hash) {
       busyboxId = existing.Id;
       return 'up to date';
     }
-    const labels = { ...baseLabels('image', PODRUN_VERSION), [CONTENT_HASH_LABEL]: hash };
+    const labels = { ...imageLabels(PODRUN_VERSION), [CONTENT_HASH_LABEL]: hash };
     busyboxId = await buildImage({ docker, tags: TEST_BUSYBOX, files, labels });
     return 'built';
   });
@@ -149,7 +153,7 @@ export async function buildFixtureImages(log: (line: string) => void = console.l
   await timed(PLAIN_BUSYBOX, async () => {
     const existing = await inspectOrUndefined(docker, PLAIN_BUSYBOX);
     if (existing?.Id === busyboxId) return 'up to date';
-    if (existing && existing.Config?.Labels?.[Labels.managed] !== 'true') {
+    if (existing && existing.Config?.Labels?.[Labels.role] !== 'image') {
       return 'left alone (a busybox:1.35 not built by podrun exists)';
     }
     await docker.getImage(busyboxId).tag({ repo: 'busybox', tag: '1.35' });

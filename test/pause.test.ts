@@ -31,8 +31,9 @@ describe('ensurePauseImage', () => {
     if (ref === DEFAULT_PAUSE_IMAGE) return; // a real Kubernetes pause is on this engine
     expect(ref).toBe(LOCAL_PAUSE_IMAGE);
     const info = await docker.getImage(ref).inspect();
+    // No io.podrun.managed on images: containers inherit image labels.
+    expect(info.Config.Labels?.[Labels.managed]).toBeUndefined();
     expect(info.Config.Labels).toMatchObject({
-      [Labels.managed]: 'true',
       [Labels.role]: 'image',
       [Labels.version]: PODRUN_VERSION,
     });

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
-import { baseLabels } from '../plan/labels.js';
+import { imageLabels } from '../plan/labels.js';
 import { PODRUN_VERSION } from '../version.js';
 import { buildImage } from './build-image.js';
 import { getDocker } from './client.js';
@@ -80,7 +80,14 @@ async function resolve(explicit: string | undefined, options: PauseImageOptions)
   const localTag = options.localTag ?? LOCAL_PAUSE_IMAGE;
   const arch = (await docker.version()).Arch;
   const binary = await readFile(pauseBinaryPath(arch)).catch(() => undefined);
-  const hash = binary && createHash('sha256').update(binary).digest('hex');
+  // The labels and Dockerfile are part of the content: changing either rebuilds.
+  const hash =
+    binary &&
+    createHash('sha256')
+      .update(binary)
+      .update(PAUSE_DOCKERFILE)
+      .update(JSON.stringify(imageLabels(PODRUN_VERSION)))
+      .digest('hex');
   const localHash = await localLabel(docker, localTag, CONTENT_HASH_LABEL);
   // Without a binary (a broken install) any local build beats failing.
   if (localHash !== undefined && (hash === undefined || localHash === hash)) return localTag;
@@ -103,7 +110,7 @@ async function resolve(explicit: string | undefined, options: PauseImageOptions)
     docker,
     tags: localTag,
     labels: {
-      ...baseLabels('image', PODRUN_VERSION),
+      ...imageLabels(PODRUN_VERSION),
       [CONTENT_HASH_LABEL]: hash,
       ...options.labels,
     },

@@ -44,6 +44,15 @@ export function baseLabels(
   return { [Labels.managed]: 'true', [Labels.role]: role, [Labels.version]: version, ...extra };
 }
 
+/**
+ * Labels for images podrun builds. Not `managed`: an image's labels are inherited by
+ * every container made from it, and a user's own `docker run` of such an image must
+ * never look like a podrun container.
+ */
+export function imageLabels(version: string): Record<string, string> {
+  return { [Labels.role]: 'image', [Labels.version]: version };
+}
+
 /** Docker filter value selecting podrun objects, optionally narrowed by more labels. */
 export function labelFilter(match: Record<string, string | undefined> = {}): string[] {
   const filters = [`${Labels.managed}=true`];

@@ -60,7 +60,12 @@ function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
 async function assertNameFree(container: PlannedContainer): Promise<void> {
   const existing = await inspectContainer(container.dockerName);
   if (!existing) return;
-  if (existing.Config.Labels?.[Labels.managed] !== 'true') {
+  const labels = existing.Config.Labels ?? {};
+  const ours =
+    labels[Labels.managed] === 'true' &&
+    labels[Labels.namespace] === container.create.Labels?.[Labels.namespace] &&
+    labels[Labels.pod] === container.create.Labels?.[Labels.pod];
+  if (!ours) {
     throw new PodStartError(
       `container name ${container.dockerName} is in use by a container podrun did not create; remove or rename it`,
     );

@@ -1,0 +1,190 @@
+// Manifests in (stdin, directories, several -f), delete by manifest or --all, and
+// the ways apply must refuse: a name podrun does not own, a missing configMap key,
+// an interrupted apply. Each refusal leaves nothing behind.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getDocker } from '../src/docker/client.js';
+import { listPodrunContainers } from '../src/docker/containers.js';
+import { listPodrunVolumes } from '../src/docker/volumes.js';
+import { Labels } from '../src/plan/labels.js';
+import { sandboxDockerName } from '../src/plan/names.js';
+import { cleanNamespace, podrun, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
+
+const ns = testNamespace('input');
+const dir = mkdtempSync(join(tmpdir(), 'podrun-input-'));
+
+function simplePod(name: string, extra = ''): string {
+  return `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+    - name: main
+      image: ${TEST_IMAGE}
+      command: ["sleep", "3600"]
+${extra}`;
+}
+
+async function objectsIn(namespace: string): Promise<number> {
+  const filter = { [Labels.namespace]: namespace };
+  const [containers, volumes] = await Promise.all([
+    listPodrunContainers(filter),
+    listPodrunVolumes(filter),
+  ]);
+  return containers.length + volumes.length;
+}
+
+afterAll(async () => {
+  await cleanNamespace(ns);
+});
+
+describe('manifests in', () => {
+  it('reads stdin with -f -', async () => {
+    const result = await podrun(['apply', '-f', '-', '-n', ns], simplePod('from-stdin'));
+    expect(result.stdout).toBe('pod/from-stdin created\n');
+    expect((await podrun(['get', 'pods', '-n', ns, '-o', 'name'])).stdout).toContain(
+      'pod/from-stdin',
+    );
+  });
+
+  it('reads every *.yaml and *.yml of a directory, and deletes by manifest', async () => {
+    const manifests = join(dir, 'manifests');
+    mkdirSync(manifests);
+    writeFileSync(join(manifests, 'a.yaml'), simplePod('dir-a'));
+    writeFileSync(join(manifests, 'b.yml'), simplePod('dir-b'));
+    writeFileSync(join(manifests, 'notes.txt'), 'not a manifest');
+    const result = await podrun(['apply', '-f', manifests, '-n', ns]);
+    expect(result.stdout).toBe('pod/dir-a created\npod/dir-b created\n');
+    const deleted = await podrun(['delete', '-f', manifests, '-n', ns]);
+    expect(deleted.stdout).toBe('pod "dir-a" deleted\npod "dir-b" deleted\n');
+  });
+
+  it('warns about valid fields podrun does not implement', async () => {
+    const file = join(dir, 'warn.yaml');
+    writeFileSync(
+      file,
+      simplePod('warned', '  nodeSelector:\n    disk: ssd\n')
+        .replace('  containers:', '  nodeSelector:\n    disk: ssd\n  containers:')
+        .replace(/\n {2}nodeSelector:\n {4}disk: ssd\n$/, '\n'),
+    );
+    const result = await podrun(['apply', '-f', file, '-n', ns, '--dry-run']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^Warning: .*warn\.yaml:\d+:\d+: spec\.nodeSelector: /m);
+  });
+
+  it('deletes every pod of a namespace with delete pods --all', async () => {
+    await podrun(['apply', '-f', '-', '-n', ns], simplePod('all-1'));
+    const result = await podrun(['delete', 'pods', '--all', '-n', ns]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('pod "all-1" deleted');
+    expect(await objectsIn(ns)).toBe(0);
+  });
+});
+
+describe('apply refuses', () => {
+  it('a container name held by a container podrun did not create, and leaves it alone', async () => {
+    const docker = await getDocker();
+    const name = sandboxDockerName(ns, 'squatted');
+    const foreign = await docker.createContainer({
+      name,
+      Image: TEST_IMAGE,
+      Cmd: ['true'],
+      Labels: { 'io.podrun.test': 'foreign' },
+    });
+    try {
+      const result = await podrun(['apply', '-f', '-', '-n', ns], simplePod('squatted'));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `error: container name ${name} is in use by a container podrun did not create; remove or rename it\n`,
+      );
+      expect((await foreign.inspect()).Name).toBe(`/${name}`);
+      expect(await objectsIn(ns)).toBe(0);
+    } finally {
+      await foreign.remove({ force: true });
+    }
+  });
+
+  it('a configMap key that does not exist, naming file, line and field', async () => {
+    const yaml = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+data:
+  present: "1"
+---
+${simplePod(
+  'uses-cfg',
+  `      env:
+        - name: MISSING
+          valueFrom:
+            configMapKeyRef:
+              name: cfg
+              key: absent
+`,
+)}`;
+    const file = join(dir, 'cfg.yaml');
+    writeFileSync(file, yaml);
+    const result = await podrun(['apply', '-f', file, '-n', ns]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^error: .*cfg\.yaml:\d+:\d+: spec\.containers\[0\]\.env\[0\]\.valueFrom\.configMapKeyRef\.key: .*absent/m,
+    );
+    expect(await objectsIn(ns)).toBe(0);
+  });
+
+  it('duplicate container names', async () => {
+    const yaml = simplePod(
+      'dup',
+      `    - name: main
+      image: ${TEST_IMAGE}
+`,
+    );
+    const result = await podrun(['apply', '-f', '-', '-n', ns], yaml);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: <stdin>:\d+:\d+: spec\.containers\[1\]\.name: /m);
+  });
+
+  it('and rolls back when interrupted with Ctrl-C halfway', async () => {
+    const yaml = `apiVersion: v1
+kind: Pod
+metadata:
+  name: interrupted
+spec:
+  initContainers:
+    - name: slow-init
+      image: ${TEST_IMAGE}
+      command: ["sleep", "30"]
+  containers:
+    - name: main
+      image: ${TEST_IMAGE}
+      command: ["sleep", "3600"]
+`;
+    const child = spawn('node', ['bin/podrun.js', 'apply', '-f', '-', '-n', ns], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdin.end(yaml);
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    await waitFor('the init container to run', async () => {
+      const containers = await listPodrunContainers({
+        [Labels.namespace]: ns,
+        [Labels.container]: 'slow-init',
+      });
+      return containers.some((c) => c.State === 'running');
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('error: interrupted: removed what this apply had created');
+    expect(await objectsIn(ns)).toBe(0);
+  });
+});
