@@ -10,6 +10,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "Docker engine"
 bash scripts/ensure-docker.sh
+bash scripts/ensure-registry.sh
 
 step "dependencies (npm ci)"
 npm ci --no-audit --no-fund --loglevel=error
