@@ -1,0 +1,76 @@
+// Renders the supported-fields table of docs/supported-fields.md from the code's own
+// list, so the documentation cannot drift from what podrun implements (podman's
+// hand-kept support table did). A unit test fails when the committed file is stale.
+import {
+  DEFAULT_VALUES,
+  IGNORED_FIELDS,
+  SUPPORTED_POD_FIELDS,
+  SUPPORTED_VALUES,
+} from './supported-fields.js';
+
+function group(field: string): string {
+  if (field.startsWith('spec.containers[]')) return 'Containers (`spec.containers[]`)';
+  if (field.startsWith('spec.initContainers[]')) return 'Init containers (`spec.initContainers[]`)';
+  if (field.startsWith('spec.volumes[]')) return 'Volumes (`spec.volumes[]`)';
+  if (field.startsWith('metadata') || field === 'apiVersion' || field === 'kind') return 'Object';
+  return 'Pod (`spec`)';
+}
+
+function shortName(field: string): string {
+  return field
+    .replace(/^spec\.containers\[\]\./, '')
+    .replace(/^spec\.initContainers\[\]\./, '')
+    .replace(/^spec\.volumes\[\]\./, '');
+}
+
+export function renderSupportedFields(): string {
+  const lines = [
+    '# Supported Pod fields',
+    '',
+    '<!-- Generated from src/manifest/supported-fields.ts by `npx tsx scripts/gen-supported-fields.ts`; do not edit. -->',
+    '',
+    'podrun runs every field listed here. Any other valid Kubernetes field in a Pod is',
+    'reported as a warning naming the field (never silently ignored); unknown fields are',
+    'errors under `--validate=strict` (the default).',
+    '',
+  ];
+  const groups = new Map<string, string[]>();
+  for (const field of SUPPORTED_POD_FIELDS) {
+    const name = group(field);
+    if (name.startsWith('Init containers')) continue; // same list as containers, said once below
+    groups.set(name, [...(groups.get(name) ?? []), field]);
+  }
+  for (const [name, fields] of groups) {
+    lines.push(`## ${name}`, '');
+    for (const field of fields) {
+      const values = SUPPORTED_VALUES[field];
+      const note = values ? ` (values: ${values.map((v) => `\`${String(v)}\``).join(', ')})` : '';
+      lines.push(`- \`${shortName(field)}\`${note}`);
+    }
+    lines.push('');
+  }
+  const initOnly = SUPPORTED_POD_FIELDS.filter(
+    (field) =>
+      field.startsWith('spec.initContainers[]') &&
+      !SUPPORTED_POD_FIELDS.includes(field.replace('spec.initContainers[]', 'spec.containers[]')),
+  );
+  lines.push(
+    '## Init containers (`spec.initContainers[]`)',
+    '',
+    'Every container field above, and:',
+    '',
+    ...initOnly.map((field) => `- \`${shortName(field)}\``),
+    '',
+    '## Accepted without effect',
+    '',
+    'Server-managed or defaulted fields that kubectl writes into manifests; podrun',
+    'accepts them silently:',
+    '',
+    ...IGNORED_FIELDS.map((field) => `- \`${field}\``),
+    ...Object.entries(DEFAULT_VALUES).map(
+      ([field, value]) => `- \`${field}\` when \`${JSON.stringify(value)}\``,
+    ),
+    '',
+  );
+  return lines.join('\n');
+}
