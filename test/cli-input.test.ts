@@ -148,6 +148,20 @@ ${simplePod(
     expect(result.stderr).toMatch(/^error: <stdin>:\d+:\d+: spec\.containers\[1\]\.name: /m);
   });
 
+  it('a dead engine, with one line saying what to do', async () => {
+    const env = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+    for (const args of [
+      ['get', 'pods'],
+      ['apply', '-f', '-'],
+    ]) {
+      const result = await podrun(args, simplePod('no-engine'), env);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^error: cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker\.sock \(ENOENT\); start it[^\n]*\n$/,
+      );
+    }
+  });
+
   it('and rolls back when interrupted with Ctrl-C halfway', async () => {
     const yaml = `apiVersion: v1
 kind: Pod

@@ -1,10 +1,24 @@
 // Every failure reaches the user as one line per problem on stderr and a non-zero
 // exit code; stack traces only at debug level.
+
+/** A socket error from talking to the engine, turned into what to do about it. */
+function engineConnectionMessage(error: NodeJS.ErrnoException): string | undefined {
+  if (error?.syscall !== 'connect') return undefined;
+  const endpoint = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  if (error.code === 'EACCES') {
+    return `permission denied on the Docker engine socket (${endpoint}); run as root or join the docker group`;
+  }
+  if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') {
+    return `cannot reach the Docker engine at ${endpoint} (${error.code}); start it (scripts/ensure-docker.sh) or set DOCKER_HOST`;
+  }
+  return undefined;
+}
+
 export function reportError(error: unknown): number {
   const err = error as Error & { exitCode?: number };
-  const lines = String(err?.message ?? error)
-    .split('\n')
-    .filter((line) => line.trim() !== '');
+  const text =
+    engineConnectionMessage(err as NodeJS.ErrnoException) ?? String(err?.message ?? error);
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
   for (const line of lines.length > 0 ? lines : ['unknown error']) {
     process.stderr.write(`error: ${line}\n`);
   }

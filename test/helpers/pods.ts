@@ -91,9 +91,13 @@ export interface CliResult {
 }
 
 /** Run the built CLI (bin/podrun.js), as a user would. */
-export async function podrun(args: string[], input?: string): Promise<CliResult> {
+export async function podrun(
+  args: string[],
+  input?: string,
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   const child = execFileAsync('node', ['bin/podrun.js', ...args], {
-    env: { ...process.env, PODRUN_LOG_LEVEL: process.env.PODRUN_LOG_LEVEL ?? 'warn' },
+    env: { ...process.env, PODRUN_LOG_LEVEL: process.env.PODRUN_LOG_LEVEL ?? 'warn', ...env },
     timeout: 120_000,
   });
   if (input !== undefined) {
