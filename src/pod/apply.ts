@@ -62,6 +62,11 @@ export class ApplyInterrupted extends Error {
   override name = 'ApplyInterrupted';
 }
 
+/** The library's owner label (reaper), on every object this apply creates. */
+function ownerLabels(options: ApplyOptions): Record<string, string> | undefined {
+  return options.owner ? { 'io.podrun.owner': options.owner } : undefined;
+}
+
 function keyOf(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
@@ -128,7 +133,7 @@ async function planAll(
       pauseImage,
       podrunVersion: PODRUN_VERSION,
       engine: { volumeSubpath },
-      extraLabels: options.owner ? { 'io.podrun.owner': options.owner } : undefined,
+      extraLabels: ownerLabels(options),
       publishAllPorts: options.publishAllPorts,
     };
     try {
@@ -236,7 +241,7 @@ async function createObjects(
   for (const { object } of set.persistentVolumeClaims) {
     const namespace = object.metadata?.namespace ?? 'default';
     const name = object.metadata?.name ?? '';
-    const action = await ensureClaimVolume(object);
+    const action = await ensureClaimVolume(object, ownerLabels(options));
     if (action === 'created') created.volume(claimVolumeDockerName(namespace, name));
     results.push({ kind: 'PersistentVolumeClaim', namespace, name, action, warnings: [] });
   }
@@ -247,7 +252,7 @@ async function createObjects(
     for (const { object } of objects) {
       const namespace = object.metadata?.namespace ?? 'default';
       const name = object.metadata?.name ?? '';
-      const action = await storeConfigObject(kind, object);
+      const action = await storeConfigObject(kind, object, ownerLabels(options));
       if (action === 'created') created.volume(configDataDockerName(kind, namespace, name));
       const resultKind = kind === 'configmap' ? 'ConfigMap' : 'Secret';
       results.push({ kind: resultKind, namespace, name, action, warnings: [] });

@@ -38,6 +38,7 @@ function payloadOf(kind: StoredKind, object: ConfigMap | Secret): string {
 export async function storeConfigObject(
   kind: StoredKind,
   object: ConfigMap | Secret,
+  extraLabels: Record<string, string> = {},
 ): Promise<StoreResult> {
   const namespace = object.metadata?.namespace ?? 'default';
   const name = object.metadata?.name ?? '';
@@ -53,6 +54,7 @@ export async function storeConfigObject(
       [Labels.pod]: '',
       [Labels.data]: payload,
       'io.podrun.name': name,
+      ...extraLabels,
     }),
   });
   return existing ? 'configured' : 'created';
@@ -101,6 +103,7 @@ export async function loadStoredSecrets(namespace: string): Promise<Map<string, 
 /** Make the claim's volume exist; its data survives every pod that mounts it. */
 export async function ensureClaimVolume(
   claim: PersistentVolumeClaim,
+  extraLabels: Record<string, string> = {},
 ): Promise<'created' | 'unchanged'> {
   const namespace = claim.metadata?.namespace ?? 'default';
   const name = claim.metadata?.name ?? '';
@@ -112,6 +115,7 @@ export async function ensureClaimVolume(
       [Labels.namespace]: namespace,
       [Labels.pod]: '',
       'io.podrun.name': name,
+      ...extraLabels,
     }),
   });
   return 'created';
