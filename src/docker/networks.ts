@@ -6,10 +6,28 @@ import { labelFilter } from '../plan/labels.js';
 import { getDocker } from './client.js';
 import { isConflict, isNotFound } from './errors.js';
 
+// Concurrent applies in one process (parallel library tests) create a namespace's
+// network one at a time: the engine's duplicate-name check is racy, and a duplicate
+// makes the name ambiguous for the pods being created meanwhile.
+const creating = new Map<string, Promise<void>>();
+
 /** Create the network unless a network of that name exists; safe when racing another apply. */
 export async function ensureNetwork(options: Docker.NetworkCreateOptions): Promise<void> {
+  const previous = creating.get(options.Name) ?? Promise.resolve();
+  const mine = previous.catch(() => {}).then(() => ensureNetworkNow(options));
+  creating.set(options.Name, mine);
+  try {
+    await mine;
+  } finally {
+    if (creating.get(options.Name) === mine) creating.delete(options.Name);
+  }
+}
+
+async function ensureNetworkNow(options: Docker.NetworkCreateOptions): Promise<void> {
   const docker = await getDocker();
-  const existing = await docker.listNetworks({ filters: { name: [options.Name] } });
+  const existing = await timed(`list networks ${options.Name}`, () =>
+    docker.listNetworks({ filters: { name: [options.Name] } }),
+  );
   if (existing.some((network) => network.Name === options.Name)) return;
   await timed(`create network ${options.Name}`, async () => {
     try {
@@ -19,7 +37,9 @@ export async function ensureNetwork(options: Docker.NetworkCreateOptions): Promi
     }
   });
   // Two concurrent creates can both succeed on old engines (duplicate names); keep one.
-  const after = await docker.listNetworks({ filters: { name: [options.Name] } });
+  const after = await timed(`list networks ${options.Name}`, () =>
+    docker.listNetworks({ filters: { name: [options.Name] } }),
+  );
   const same = after.filter((network) => network.Name === options.Name);
   if (same.length > 1) {
     same.sort(
@@ -27,7 +47,9 @@ export async function ensureNetwork(options: Docker.NetworkCreateOptions): Promi
     );
     for (const extra of same.slice(1)) {
       try {
-        await docker.getNetwork(extra.Id).remove();
+        await timed(`remove network ${extra.Id.slice(0, 12)}`, () =>
+          docker.getNetwork(extra.Id).remove(),
+        );
       } catch {
         // Another process is already cleaning it, or a container joined it: leave it.
       }
@@ -38,11 +60,13 @@ export async function ensureNetwork(options: Docker.NetworkCreateOptions): Promi
 /** Remove the podrun network if no container uses it any more. */
 export async function removeNetworkIfUnused(name: string): Promise<void> {
   const docker = await getDocker();
-  const networks = await docker.listNetworks({
-    filters: { name: [name], label: labelFilter() },
-  });
+  const networks = await timed(`list networks ${name}`, () =>
+    docker.listNetworks({ filters: { name: [name], label: labelFilter() } }),
+  );
   for (const network of networks.filter((candidate) => candidate.Name === name)) {
-    const info = (await docker.getNetwork(network.Id).inspect()) as Docker.NetworkInspectInfo;
+    const info = (await timed(`inspect network ${name}`, () =>
+      docker.getNetwork(network.Id).inspect(),
+    )) as Docker.NetworkInspectInfo;
     if (Object.keys(info.Containers ?? {}).length > 0) continue;
     try {
       await timed(`remove network ${name}`, () => docker.getNetwork(network.Id).remove());
@@ -63,5 +87,7 @@ export async function listPodrunNetworks(
   match: Record<string, string | undefined> = {},
 ): Promise<Docker.NetworkInspectInfo[]> {
   const docker = await getDocker();
-  return docker.listNetworks({ filters: { label: labelFilter(match) } });
+  return timed('list networks', () =>
+    docker.listNetworks({ filters: { label: labelFilter(match) } }),
+  );
 }
