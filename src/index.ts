@@ -1,13 +1,39 @@
-// podrun's library API. The pod-level test-fixture API (issue: library) builds on
-// these; they are the same functions the CLI uses.
+// podrun's library API. The CLI's building blocks (load, apply, records, status) and,
+// for test suites, pods as fixtures: startPod/startPods return handles that clean up
+// with `await using`, guarded by a reaper that removes what a dead process left.
 
+export type { ExecResult } from './docker/exec.js';
+export {
+  type CreatedConfigObject,
+  type ExecOptions,
+  type LogsOptions,
+  PodHandle,
+} from './lib/pod-handle.js';
+export type { HostPort } from './lib/published-ports.js';
+export { type ReapSummary, reapOwner } from './lib/reap.js';
+export { ownerSession } from './lib/session.js';
+export type { PodSource, PodSourceObject, PublishedPortRequest } from './lib/sources.js';
+export {
+  DEFAULT_START_TIMEOUT_MS,
+  PodGroup,
+  type StartPodOptions,
+  startPod,
+  startPods,
+} from './lib/start-pod.js';
+export {
+  type JoinVolumeMount,
+  type StartInPodOptions,
+  startInPod,
+} from './lib/testcontainers.js';
 export { ManifestError } from './manifest/errors.js';
 export { loadManifests } from './manifest/load.js';
 export { parseManifestText } from './manifest/parse.js';
 export type { LoadOptions, ManifestSet, ValidationMode } from './manifest/types.js';
 export { type ApplyOptions, type ApplyResult, applyManifests } from './pod/apply.js';
 export { deletePodRecord } from './pod/delete-pod.js';
+export type { PodEvent } from './pod/events.js';
 export { podObject } from './pod/pod-object.js';
 export { findPodRecord, listPodRecords, type PodRecord } from './pod/records.js';
 export { type PodStatusSummary, podStatus } from './pod/status.js';
+export { PodWaitError } from './pod/wait.js';
 export { PODRUN_VERSION } from './version.js';

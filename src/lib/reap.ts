@@ -1,0 +1,42 @@
+// Remove everything one owner session created: its pods (containers of every role,
+// joiners included), their volumes, the claim and config volumes it created, and the
+// namespace networks it used once nothing else uses them. Objects of other owners and
+// objects without an owner label (the CLI's) are never touched.
+import { listPodrunContainers } from '../docker/containers.js';
+import { isConflict } from '../docker/errors.js';
+import { removeNetworkIfUnused } from '../docker/networks.js';
+import { listPodrunVolumes, removeVolume } from '../docker/volumes.js';
+import { Labels } from '../plan/labels.js';
+import { namespaceNetworkName } from '../plan/names.js';
+import { deletePodRecord } from '../pod/delete-pod.js';
+import { groupPodRecords } from '../pod/records.js';
+
+export interface ReapSummary {
+  pods: number;
+  volumes: number;
+}
+
+export async function reapOwner(owner: string): Promise<ReapSummary> {
+  const containers = await listPodrunContainers({ [Labels.owner]: owner });
+  const records = groupPodRecords(containers);
+  const namespaces = new Set(records.map((record) => record.namespace));
+  await Promise.all(records.map((record) => deletePodRecord(record, 0)));
+
+  const volumes = await listPodrunVolumes({ [Labels.owner]: owner });
+  let removed = 0;
+  for (const volume of volumes) {
+    const namespace = volume.Labels?.[Labels.namespace];
+    if (namespace) namespaces.add(namespace);
+    try {
+      await removeVolume(volume.Name);
+      removed++;
+    } catch (error) {
+      // Still mounted by a pod of someone else (a shared claim): leave it to them.
+      if (!isConflict(error)) throw error;
+    }
+  }
+  for (const namespace of namespaces) {
+    await removeNetworkIfUnused(namespaceNetworkName(namespace));
+  }
+  return { pods: records.length, volumes: removed };
+}

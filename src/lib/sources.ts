@@ -1,0 +1,191 @@
+// Where a library pod comes from: a manifest path, YAML (or JSON) text, or typed
+// objects shaped like the Kubernetes API types. Everything goes through the same
+// parser and validator as the CLI, so errors read the same (file:line:col).
+import { randomBytes } from 'node:crypto';
+import type {
+  ConfigMap,
+  Container,
+  PersistentVolumeClaim,
+  Pod,
+  Secret,
+} from 'kubernetes-types/core/v1.js';
+import { loadManifests } from '../manifest/load.js';
+import { parseManifestText } from '../manifest/parse.js';
+import type { ManifestObject, ManifestSet, ValidationMode } from '../manifest/types.js';
+
+/** A Kubernetes object the library accepts next to pods. */
+export type PodSourceObject = Pod | ConfigMap | Secret | PersistentVolumeClaim;
+
+/**
+ * A manifest path (file or directory), manifest text (anything with a newline or
+ * starting with `{`), one typed object or a list of them. `{ path }` and `{ yaml }`
+ * say which explicitly.
+ */
+export type PodSource =
+  | string
+  | { path: string }
+  | { yaml: string }
+  | PodSourceObject
+  | readonly PodSourceObject[];
+
+export interface SourceOptions {
+  namespace: string;
+  validate: ValidationMode;
+}
+
+function isText(source: string): boolean {
+  return source.includes('\n') || source.trimStart().startsWith('{');
+}
+
+/** Typed objects become a v1 List, parsed like any manifest text. */
+function objectsToText(objects: readonly PodSourceObject[]): string {
+  const items = objects.map((object) => {
+    const spec = (object as Pod).spec;
+    if (object.kind === undefined && spec && 'containers' in spec) {
+      return { apiVersion: 'v1', kind: 'Pod', ...object };
+    }
+    return object;
+  });
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2);
+}
+
+export async function loadSource(source: PodSource, options: SourceOptions): Promise<ManifestSet> {
+  const load = { defaultNamespace: options.namespace, validate: options.validate };
+  if (typeof source === 'string') {
+    return isText(source)
+      ? parseManifestText(source, '<manifest>', load)
+      : loadManifests([source], load);
+  }
+  if ('path' in source && typeof source.path === 'string')
+    return loadManifests([source.path], load);
+  if ('yaml' in source && typeof source.yaml === 'string') {
+    return parseManifestText(source.yaml, '<manifest>', load);
+  }
+  const objects = Array.isArray(source) ? source : [source as PodSourceObject];
+  return parseManifestText(objectsToText(objects), '<object>', load);
+}
+
+export function randomSuffix(): string {
+  return `-${randomBytes(3).toString('hex')}`;
+}
+
+type Renames = Map<string, string>;
+
+function renamed<T extends { metadata?: { name?: string } }>(
+  entry: ManifestObject<T>,
+  suffix: string,
+  renames: Renames,
+): ManifestObject<T> {
+  const object = structuredClone(entry.object);
+  const name = object.metadata?.name ?? '';
+  object.metadata = { ...object.metadata, name: `${name}${suffix}` };
+  renames.set(name, `${name}${suffix}`);
+  return { ...entry, object };
+}
+
+function renameContainerRefs(container: Container, maps: Renames, secrets: Renames): void {
+  for (const env of container.env ?? []) {
+    const mapRef = env.valueFrom?.configMapKeyRef;
+    if (mapRef?.name) mapRef.name = maps.get(mapRef.name) ?? mapRef.name;
+    const secretRef = env.valueFrom?.secretKeyRef;
+    if (secretRef?.name) secretRef.name = secrets.get(secretRef.name) ?? secretRef.name;
+  }
+  for (const from of container.envFrom ?? []) {
+    if (from.configMapRef?.name) {
+      from.configMapRef.name = maps.get(from.configMapRef.name) ?? from.configMapRef.name;
+    }
+    if (from.secretRef?.name) {
+      from.secretRef.name = secrets.get(from.secretRef.name) ?? from.secretRef.name;
+    }
+  }
+}
+
+function renamePodRefs(pod: Pod, claims: Renames, maps: Renames, secrets: Renames): void {
+  const spec = pod.spec;
+  if (!spec) return;
+  for (const volume of spec.volumes ?? []) {
+    const claim = volume.persistentVolumeClaim;
+    if (claim) claim.claimName = claims.get(claim.claimName) ?? claim.claimName;
+    if (volume.configMap?.name) {
+      volume.configMap.name = maps.get(volume.configMap.name) ?? volume.configMap.name;
+    }
+    if (volume.secret?.secretName) {
+      volume.secret.secretName = secrets.get(volume.secret.secretName) ?? volume.secret.secretName;
+    }
+    for (const projected of volume.projected?.sources ?? []) {
+      if (projected.configMap?.name) {
+        projected.configMap.name = maps.get(projected.configMap.name) ?? projected.configMap.name;
+      }
+      if (projected.secret?.name) {
+        projected.secret.name = secrets.get(projected.secret.name) ?? projected.secret.name;
+      }
+    }
+  }
+  for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
+    renameContainerRefs(container, maps, secrets);
+  }
+}
+
+/**
+ * Append `suffix` to the name of every object in the set, and point the pods'
+ * references (claims, configMaps, secrets) at the renamed objects of the set, so two
+ * tests applying one manifest at once get disjoint pods, claims and config objects.
+ * References to objects outside the set keep their names.
+ */
+export function withNameSuffix(set: ManifestSet, suffix: string): ManifestSet {
+  if (suffix === '') return set;
+  const claims: Renames = new Map();
+  const maps: Renames = new Map();
+  const secrets: Renames = new Map();
+  const persistentVolumeClaims = set.persistentVolumeClaims.map((c) => renamed(c, suffix, claims));
+  const configMaps = set.configMaps.map((m) => renamed(m, suffix, maps));
+  const secretObjects = set.secrets.map((s) => renamed(s, suffix, secrets));
+  const pods = set.pods.map((entry) => {
+    const copy = renamed(entry, suffix, new Map());
+    renamePodRefs(copy.object, claims, maps, secrets);
+    return copy;
+  });
+  return { ...set, pods, persistentVolumeClaims, configMaps, secrets: secretObjects };
+}
+
+export interface PublishedPortRequest {
+  containerPort: number;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/**
+ * Declare extra containerPorts on each pod (on its first container), so they are
+ * published on the pause container: containers joined later (testcontainers) share
+ * the pod's network namespace but cannot publish ports themselves.
+ */
+export function withExtraPorts(
+  set: ManifestSet,
+  ports: ReadonlyArray<number | PublishedPortRequest>,
+): ManifestSet {
+  if (ports.length === 0) return set;
+  const wanted = ports.map((port) =>
+    typeof port === 'number' ? { containerPort: port, protocol: 'TCP' as const } : port,
+  );
+  const pods = set.pods.map((entry) => {
+    const object = structuredClone(entry.object);
+    const containers = object.spec?.containers ?? [];
+    const declared = new Set(
+      [...(object.spec?.initContainers ?? []), ...containers].flatMap((c) =>
+        (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`),
+      ),
+    );
+    const first = containers[0];
+    if (!first) return entry;
+    for (const port of wanted) {
+      const key = `${port.containerPort}/${port.protocol ?? 'TCP'}`;
+      if (declared.has(key)) continue;
+      declared.add(key);
+      first.ports = [
+        ...(first.ports ?? []),
+        { containerPort: port.containerPort, protocol: port.protocol ?? 'TCP' },
+      ];
+    }
+    return { ...entry, object };
+  });
+  return { ...set, pods };
+}

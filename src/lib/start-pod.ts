@@ -1,0 +1,231 @@
+// Start pods as test fixtures: load the manifest, give every object a unique name
+// suffix, apply with the owner label (reaper) and random host ports, wait until the
+// pods are ready, and hand back handles that delete everything on dispose. A start
+// that fails halfway (not ready in time, a hopeless pod) removes what it created.
+import { inspectContainer } from '../docker/containers.js';
+import type { ManifestSet, ValidationMode } from '../manifest/types.js';
+import { type ApplyOptions, type ApplyResult, applyManifests } from '../pod/apply.js';
+import { deletePodRecord } from '../pod/delete-pod.js';
+import { findPodRecord } from '../pod/records.js';
+import { waitForPod } from '../pod/wait.js';
+import { type CreatedConfigObject, PodHandle, removeConfigObjects } from './pod-handle.js';
+import { publishedPortsOf } from './published-ports.js';
+import { ensureReaper } from './reaper.js';
+import { ownerSession } from './session.js';
+import {
+  loadSource,
+  type PodSource,
+  type PublishedPortRequest,
+  randomSuffix,
+  withExtraPorts,
+  withNameSuffix,
+} from './sources.js';
+
+export const DEFAULT_START_TIMEOUT_MS = 60_000;
+
+export interface StartPodOptions {
+  /** Namespace for objects that name none. Default "default". */
+  namespace?: string;
+  /**
+   * Appended to the name of every object of the manifest (pods, claims, configMaps,
+   * secrets; references follow), so parallel tests applying one manifest never
+   * collide. Default true: a random "-xxxxxx"; false keeps the names as written.
+   */
+  nameSuffix?: boolean | string;
+  /** Wait until every pod is Ready (or Succeeded). Default true. */
+  wait?: boolean;
+  /** How long starting, waiting and restarts may take. Default 60 s. */
+  timeoutMs?: number;
+  /** Publish every containerPort on a random free host port (read with hostPort). Default true. */
+  publishPorts?: boolean;
+  /**
+   * More container ports to publish on the pause container, for containers joined
+   * later (testcontainers joiners cannot publish ports themselves).
+   */
+  publish?: ReadonlyArray<number | PublishedPortRequest>;
+  /** Schema checks as kubectl's --validate. Default "strict". */
+  validate?: ValidationMode;
+  /** Grace period for delete and restart; default the pod's terminationGracePeriodSeconds. */
+  gracePeriodSeconds?: number;
+  /** Guard the pods with the reaper (removed when this process dies). Default true. */
+  reaper?: boolean;
+  pauseImage?: string;
+  signal?: AbortSignal;
+  /** Progress lines (image pulls). */
+  onProgress?: (line: string) => void;
+}
+
+/** Several pods started from one manifest; disposing it removes them all. */
+export class PodGroup implements AsyncDisposable {
+  constructor(
+    readonly pods: readonly PodHandle[],
+    private readonly configObjects: CreatedConfigObject[],
+    private readonly suffix = '',
+  ) {}
+
+  /** The pod named `name` in the manifest (without the suffix) or as created. */
+  get(name: string): PodHandle {
+    const found =
+      this.pods.find((pod) => pod.name === name) ??
+      this.pods.find((pod) => pod.name === `${name}${this.suffix}`);
+    if (!found) {
+      throw new Error(`no pod ${name} here (pods: ${this.pods.map((p) => p.name).join(', ')})`);
+    }
+    return found;
+  }
+
+  async delete(): Promise<void> {
+    const results = await Promise.allSettled(this.pods.map((pod) => pod.delete()));
+    await removeConfigObjects(this.configObjects);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.delete();
+  }
+}
+
+function configObjectsOf(results: ApplyResult[]): CreatedConfigObject[] {
+  return results.flatMap((result) =>
+    result.kind !== 'Pod' && result.action === 'created'
+      ? [{ kind: result.kind, namespace: result.namespace, name: result.name }]
+      : [],
+  );
+}
+
+async function handleFor(
+  result: ApplyResult,
+  options: StartPodOptions,
+  owner: string | undefined,
+  configObjects: CreatedConfigObject[] = [],
+): Promise<PodHandle> {
+  const started = result.started;
+  const record = await findPodRecord(result.namespace, result.name);
+  const sandboxId = started?.sandboxId ?? record?.sandbox?.Id ?? '';
+  return new PodHandle({
+    namespace: result.namespace,
+    name: result.name,
+    uid: record?.uid ?? result.plan?.uid ?? '',
+    ip: started?.podIP ?? '',
+    sandboxId,
+    owner,
+    ports: publishedPortsOf(await inspectContainer(sandboxId)),
+    timeoutMs: options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+    gracePeriodSeconds: options.gracePeriodSeconds,
+    configObjects,
+  });
+}
+
+// Another pod of the namespace being deleted can remove the namespace network between
+// this apply creating it and the sandbox joining it (another process can also create a
+// duplicate). The apply has rolled back by then, so it is safe to try again.
+const NETWORK_RACE = /network [^ ]+ (not found|is ambiguous)|No such network/i;
+
+async function applyRetryingNetworkRaces(
+  set: ManifestSet,
+  options: ApplyOptions,
+): Promise<ApplyResult[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyManifests(set, options);
+    } catch (error) {
+      if (attempt >= 3 || !NETWORK_RACE.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+}
+
+async function start(
+  source: PodSource,
+  options: StartPodOptions,
+  single: boolean,
+): Promise<PodGroup> {
+  const namespace = options.namespace ?? 'default';
+  let set = await loadSource(source, { namespace, validate: options.validate ?? 'strict' });
+  if (set.pods.length === 0) throw new Error('the manifest holds no Pod');
+  if (single && set.pods.length > 1) {
+    throw new Error(
+      `startPod needs a manifest with one Pod, this one has ${set.pods.length}; use startPods`,
+    );
+  }
+  const suffix =
+    options.nameSuffix === false
+      ? ''
+      : typeof options.nameSuffix === 'string'
+        ? options.nameSuffix
+        : randomSuffix();
+  set = withExtraPorts(withNameSuffix(set, suffix), options.publish ?? []);
+  for (const { object } of set.pods) {
+    const ns = object.metadata?.namespace ?? namespace;
+    const name = object.metadata?.name ?? '';
+    if (await findPodRecord(ns, name)) {
+      throw new Error(`pod ${name} already exists in namespace ${ns}; use a nameSuffix`);
+    }
+  }
+
+  const owner = options.reaper === false ? undefined : ownerSession();
+  if (owner) await ensureReaper(owner);
+  const results = await applyRetryingNetworkRaces(set, {
+    owner,
+    publishAllPorts: options.publishPorts ?? true,
+    pauseImage: options.pauseImage,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
+  const configObjects = configObjectsOf(results);
+  const podResults = results.filter((result) => result.kind === 'Pod');
+  const pods: PodHandle[] = [];
+  // One pod owns the start's ConfigMaps, Secrets and claims; a group removes them itself.
+  const group = new PodGroup(pods, single ? [] : configObjects, suffix);
+  try {
+    for (const result of podResults) {
+      pods.push(await handleFor(result, options, owner, single ? configObjects : []));
+    }
+    if (options.wait ?? true) {
+      const timeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+      await Promise.all(
+        pods.map((pod) =>
+          waitForPod(pod.namespace, pod.name, { timeoutMs, signal: options.signal }),
+        ),
+      );
+    }
+  } catch (error) {
+    await cleanUpFailedStart(podResults, pods, configObjects);
+    throw error;
+  }
+  return group;
+}
+
+async function cleanUpFailedStart(
+  podResults: ApplyResult[],
+  pods: PodHandle[],
+  configObjects: CreatedConfigObject[],
+): Promise<void> {
+  try {
+    const named = new Set(pods.map((pod) => pod.name));
+    await Promise.all(pods.map((pod) => pod.delete()));
+    for (const result of podResults) {
+      if (named.has(result.name)) continue;
+      const record = await findPodRecord(result.namespace, result.name);
+      if (record) await deletePodRecord(record);
+    }
+    await removeConfigObjects(configObjects);
+  } catch {
+    // The reaper removes whatever is left when this process ends.
+  }
+}
+
+/** Start every pod of a manifest (with its ConfigMaps, Secrets and claims). */
+export function startPods(source: PodSource, options: StartPodOptions = {}): Promise<PodGroup> {
+  return start(source, options, false);
+}
+
+/** Start the one pod of a manifest; its handle removes the pod and its objects on dispose. */
+export async function startPod(
+  source: PodSource,
+  options: StartPodOptions = {},
+): Promise<PodHandle> {
+  const group = await start(source, options, true);
+  return group.pods[0]!;
+}
