@@ -8,36 +8,20 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getDocker } from '../src/docker/client.js';
 import { listPodrunContainers } from '../src/docker/containers.js';
-import { listPodrunVolumes } from '../src/docker/volumes.js';
 import { Labels } from '../src/plan/labels.js';
 import { sandboxDockerName } from '../src/plan/names.js';
-import { cleanNamespace, podrun, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
+import {
+  cleanNamespace,
+  objectsIn,
+  podrun,
+  sleeperPod,
+  TEST_IMAGE,
+  testNamespace,
+  waitFor,
+} from './helpers/pods.js';
 
 const ns = testNamespace('input');
 const dir = mkdtempSync(join(tmpdir(), 'podrun-input-'));
-
-function simplePod(name: string, extra = ''): string {
-  return `apiVersion: v1
-kind: Pod
-metadata:
-  name: ${name}
-spec:
-  terminationGracePeriodSeconds: 0
-  containers:
-    - name: main
-      image: ${TEST_IMAGE}
-      command: ["sleep", "3600"]
-${extra}`;
-}
-
-async function objectsIn(namespace: string): Promise<number> {
-  const filter = { [Labels.namespace]: namespace };
-  const [containers, volumes] = await Promise.all([
-    listPodrunContainers(filter),
-    listPodrunVolumes(filter),
-  ]);
-  return containers.length + volumes.length;
-}
 
 afterAll(async () => {
   await cleanNamespace(ns);
@@ -45,7 +29,7 @@ afterAll(async () => {
 
 describe('manifests in', () => {
   it('reads stdin with -f -', async () => {
-    const result = await podrun(['apply', '-f', '-', '-n', ns], simplePod('from-stdin'));
+    const result = await podrun(['apply', '-f', '-', '-n', ns], sleeperPod('from-stdin'));
     expect(result.stdout).toBe('pod/from-stdin created\n');
     expect((await podrun(['get', 'pods', '-n', ns, '-o', 'name'])).stdout).toContain(
       'pod/from-stdin',
@@ -55,8 +39,8 @@ describe('manifests in', () => {
   it('reads every *.yaml and *.yml of a directory, and deletes by manifest', async () => {
     const manifests = join(dir, 'manifests');
     mkdirSync(manifests);
-    writeFileSync(join(manifests, 'a.yaml'), simplePod('dir-a'));
-    writeFileSync(join(manifests, 'b.yml'), simplePod('dir-b'));
+    writeFileSync(join(manifests, 'a.yaml'), sleeperPod('dir-a'));
+    writeFileSync(join(manifests, 'b.yml'), sleeperPod('dir-b'));
     writeFileSync(join(manifests, 'notes.txt'), 'not a manifest');
     const result = await podrun(['apply', '-f', manifests, '-n', ns]);
     expect(result.stdout).toBe('pod/dir-a created\npod/dir-b created\n');
@@ -66,7 +50,7 @@ describe('manifests in', () => {
 
   it('warns about valid fields podrun does not implement', async () => {
     const file = join(dir, 'warn.yaml');
-    const withNodeSelector = simplePod('warned').replace(
+    const withNodeSelector = sleeperPod('warned').replace(
       '  containers:',
       '  nodeSelector:\n    disk: ssd\n  containers:',
     );
@@ -77,7 +61,7 @@ describe('manifests in', () => {
   });
 
   it('deletes every pod of a namespace with delete pods --all', async () => {
-    await podrun(['apply', '-f', '-', '-n', ns], simplePod('all-1'));
+    await podrun(['apply', '-f', '-', '-n', ns], sleeperPod('all-1'));
     const result = await podrun(['delete', 'pods', '--all', '-n', ns]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('pod "all-1" deleted');
@@ -96,7 +80,7 @@ describe('apply refuses', () => {
       Labels: { 'io.podrun.test': 'foreign' },
     });
     try {
-      const result = await podrun(['apply', '-f', '-', '-n', ns], simplePod('squatted'));
+      const result = await podrun(['apply', '-f', '-', '-n', ns], sleeperPod('squatted'));
       expect(result.code).toBe(1);
       expect(result.stderr).toBe(
         `error: container name ${name} is in use by a container podrun did not create; remove or rename it\n`,
@@ -116,16 +100,15 @@ metadata:
 data:
   present: "1"
 ---
-${simplePod(
-  'uses-cfg',
-  `      env:
+${sleeperPod('uses-cfg', {
+  extra: `      env:
         - name: MISSING
           valueFrom:
             configMapKeyRef:
               name: cfg
               key: absent
 `,
-)}`;
+})}`;
     const file = join(dir, 'cfg.yaml');
     writeFileSync(file, yaml);
     const result = await podrun(['apply', '-f', file, '-n', ns]);
@@ -137,12 +120,7 @@ ${simplePod(
   });
 
   it('duplicate container names', async () => {
-    const yaml = simplePod(
-      'dup',
-      `    - name: main
-      image: ${TEST_IMAGE}
-`,
-    );
+    const yaml = sleeperPod('dup', { extra: `    - name: main\n      image: ${TEST_IMAGE}\n` });
     const result = await podrun(['apply', '-f', '-', '-n', ns], yaml);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error: <stdin>:\d+:\d+: spec\.containers\[1\]\.name: /m);
@@ -154,7 +132,7 @@ ${simplePod(
       ['get', 'pods'],
       ['apply', '-f', '-'],
     ]) {
-      const result = await podrun(args, simplePod('no-engine'), env);
+      const result = await podrun(args, sleeperPod('no-engine'), env);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
         /^error: cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker\.sock \(ENOENT\); start it[^\n]*\n$/,

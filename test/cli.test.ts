@@ -1,31 +1,22 @@
 // The kubectl-like verbs, run as a user runs them: the built CLI in a child process.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listPodrunContainers } from '../src/docker/containers.js';
 import { listPodrunNetworks } from '../src/docker/networks.js';
-import { listPodrunVolumes } from '../src/docker/volumes.js';
 import { Labels } from '../src/plan/labels.js';
-import { cleanNamespace, podrun, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
+import { freePort } from './helpers/net.js';
+import {
+  cleanNamespace,
+  objectsIn,
+  podrun,
+  TEST_IMAGE,
+  testNamespace,
+  waitFor,
+} from './helpers/pods.js';
 
 const ns = testNamespace('cli');
 const dir = mkdtempSync(join(tmpdir(), 'podrun-cli-'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 let port = 0;
 let webFile = '';
@@ -51,15 +42,6 @@ spec:
       image: ${TEST_IMAGE}
       command: ["sh", "-c", "echo helper-started; exec sleep 3600"]
 `;
-}
-
-async function objectsIn(namespace: string): Promise<number> {
-  const filter = { [Labels.namespace]: namespace };
-  const [containers, volumes] = await Promise.all([
-    listPodrunContainers(filter),
-    listPodrunVolumes(filter),
-  ]);
-  return containers.length + volumes.length;
 }
 
 beforeAll(async () => {

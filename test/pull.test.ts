@@ -5,27 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDocker } from '../src/docker/client.js';
 import { listPodrunContainers } from '../src/docker/containers.js';
 import { Labels } from '../src/plan/labels.js';
-import { cleanNamespace, podrun, TEST_IMAGE, testNamespace } from './helpers/pods.js';
+import { cleanNamespace, podrun, sleeperPod, TEST_IMAGE, testNamespace } from './helpers/pods.js';
 import { type LocalRegistry, registryAvailable, startRegistry } from './helpers/registry.js';
 
 const ns = testNamespace('pull');
 const tag = randomBytes(3).toString('hex');
 let registry: LocalRegistry;
 let image = '';
-
-function podUsing(name: string, ref: string, policy?: string): string {
-  return `apiVersion: v1
-kind: Pod
-metadata:
-  name: ${name}
-spec:
-  terminationGracePeriodSeconds: 0
-  containers:
-    - name: main
-      image: ${ref}
-${policy ? `      imagePullPolicy: ${policy}\n` : ''}      command: ["sleep", "3600"]
-`;
-}
 
 async function removeLocalTag(ref: string): Promise<void> {
   const docker = await getDocker();
@@ -61,7 +47,7 @@ describe.skipIf(!registryAvailable())('pulling from a registry', () => {
   });
 
   it('pulls a missing image with progress, then runs the pod', async () => {
-    const result = await podrun(['apply', '-f', '-', '-n', ns], podUsing('pulled', image));
+    const result = await podrun(['apply', '-f', '-', '-n', ns], sleeperPod('pulled', { image }));
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('pod/pulled created\n');
     expect(result.stderr).toContain(`${image}: ${tag}: Pulling from podrun-test/pulled`);
@@ -77,7 +63,7 @@ describe.skipIf(!registryAvailable())('pulling from a registry', () => {
     const missing = `${registry.address}/podrun-test/pulled:never-${tag}`;
     const result = await podrun(
       ['apply', '-f', '-', '-n', ns],
-      podUsing('never', missing, 'Never'),
+      sleeperPod('never', { image: missing, imagePullPolicy: 'Never' }),
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
@@ -90,7 +76,10 @@ describe.skipIf(!registryAvailable())('pulling from a registry', () => {
 
   it('an image the registry does not have is a one-line error naming image and reason', async () => {
     const unknown = `${registry.address}/podrun-test/absent:${tag}`;
-    const result = await podrun(['apply', '-f', '-', '-n', ns], podUsing('absent', unknown));
+    const result = await podrun(
+      ['apply', '-f', '-', '-n', ns],
+      sleeperPod('absent', { image: unknown }),
+    );
     expect(result.code).toBe(1);
     const lines = result.stderr
       .trim()
@@ -107,7 +96,7 @@ describe.skipIf(!registryAvailable())('pulling from a registry', () => {
   it('imagePullPolicy Always pulls even when the image is present', async () => {
     const result = await podrun(
       ['apply', '-f', '-', '-n', ns],
-      podUsing('always', image, 'Always'),
+      sleeperPod('always', { image, imagePullPolicy: 'Always' }),
     );
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/Image is up to date|Digest: sha256:/);

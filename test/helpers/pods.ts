@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import { listPodrunContainers } from '../../src/docker/containers.js';
 import { type ExecResult, execCollect } from '../../src/docker/exec.js';
 import { listPodrunVolumes, removeVolumeWhenFree } from '../../src/docker/volumes.js';
 import { parseManifestText } from '../../src/manifest/parse.js';
@@ -114,4 +115,35 @@ export async function podrun(
       stderr: failure.stderr ?? '',
     };
   }
+}
+
+/** How many podrun containers and volumes a namespace holds (0 = nothing left behind). */
+export async function objectsIn(namespace: string): Promise<number> {
+  const filter = { [Labels.namespace]: namespace };
+  const [containers, volumes] = await Promise.all([
+    listPodrunContainers(filter),
+    listPodrunVolumes(filter),
+  ]);
+  return containers.length + volumes.length;
+}
+
+/** A one-container pod that sleeps; `extra` is appended to the container's fields. */
+export function sleeperPod(
+  name: string,
+  options: { image?: string; imagePullPolicy?: string; extra?: string } = {},
+): string {
+  const policy = options.imagePullPolicy
+    ? `      imagePullPolicy: ${options.imagePullPolicy}\n`
+    : '';
+  return `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+    - name: main
+      image: ${options.image ?? TEST_IMAGE}
+${policy}      command: ["sleep", "3600"]
+${options.extra ?? ''}`;
 }
