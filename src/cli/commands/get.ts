@@ -61,7 +61,8 @@ export async function runGet(type: string, names: string[], flags: GetFlags): Pr
       .filter((port) => port.PublicPort)
       .map(
         (port) =>
-          `${port.IP && port.IP !== '0.0.0.0' ? `${port.IP}:` : ''}${port.PublicPort}->${port.PrivatePort}/${port.Type}`,
+          // 0.0.0.0 and :: are the same "every address" binding, listed once.
+          `${port.IP && port.IP !== '0.0.0.0' && port.IP !== '::' ? `${port.IP}:` : ''}${port.PublicPort}->${port.PrivatePort}/${port.Type}`,
       );
     return [
       ...(flags.allNamespaces ? [record.namespace] : []),
