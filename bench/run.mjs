@@ -48,6 +48,9 @@ const OUT = value('out', join(root, 'bench', 'results', smoke ? 'smoke.json' : '
 // ---------- small helpers ----------
 const runId = randomBytes(3).toString('hex');
 const namespace = `podrun-bench-${runId}`;
+// The library runs in its own namespace: its pod must not keep the CLI's namespace
+// network alive (podrun removes a namespace's network with its last pod).
+const libNamespace = `podrun-benchlib-${runId}`;
 const floorNetwork = `pbfloor_${runId}`;
 const work = mkdtempSync(join(os.tmpdir(), 'podrun-bench-'));
 const docker = new Docker();
@@ -144,7 +147,7 @@ async function watchExits() {
       try {
         const event = JSON.parse(line);
         const name = event.Actor?.Attributes?.name ?? '';
-        if (name.includes(runId) || name.includes(namespace)) {
+        if (name.includes(runId)) {
           exits.set(name, Number(event.Actor.Attributes.exitCode));
         }
       } catch {
@@ -223,8 +226,9 @@ const contenders = {
   },
   async libUp(pods) {
     const start = performance.now();
-    const set = library.parseManifestText(manifestText(pods), 'bench.yaml', {
-      defaultNamespace: namespace,
+    const libPods = pods.map((pod) => ({ ...pod, namespace: libNamespace }));
+    const set = library.parseManifestText(manifestText(libPods), 'bench.yaml', {
+      defaultNamespace: libNamespace,
       validate: 'strict',
     });
     await library.applyManifests(set);
@@ -235,7 +239,7 @@ const contenders = {
     const start = performance.now();
     await Promise.all(
       pods.map(async (pod) => {
-        const record = await library.findPodRecord(namespace, pod.name);
+        const record = await library.findPodRecord(libNamespace, pod.name);
         if (record) await library.deletePodRecord(record);
       }),
     );
@@ -379,9 +383,7 @@ async function cleanup() {
       .catch(() => {});
   }
   const networks = await docker.listNetworks();
-  for (const n of networks.filter(
-    (n) => mine(n.Labels ?? {}) || n.Name.includes(runId) || n.Name === `podrun_${namespace}`,
-  )) {
+  for (const n of networks.filter((n) => mine(n.Labels ?? {}) || n.Name.includes(runId))) {
     await docker
       .getNetwork(n.Id)
       .remove()
@@ -490,7 +492,7 @@ async function main() {
     add('delete.podrun', await contenders.podrunDelete([pods.podrun]));
     graceful.podrun.push(...(await appExitCodes(`podrun_${namespace}_${pods.podrun.name}_`)));
     add('delete.lib', await contenders.libDelete([pods.lib]));
-    graceful.lib.push(...(await appExitCodes(`podrun_${namespace}_${pods.lib.name}_`)));
+    graceful.lib.push(...(await appExitCodes(`podrun_${libNamespace}_${pods.lib.name}_`)));
     for (const [peer, contender] of Object.entries(peerRuns)) {
       const pod = podSpec(`${peer[0]}${rep}`, peerPort);
       add(`up.${peer}`, await contender.up([pod]));
