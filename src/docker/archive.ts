@@ -2,6 +2,7 @@
 // downwardAPI volumes through the sandbox, which mounts them) with one tar upload.
 import { basename, dirname } from 'node:path';
 import { pack } from 'tar-stream';
+import { timed } from '../log.js';
 import type { PlannedFile } from '../plan/types.js';
 import { getDocker } from './client.js';
 
@@ -72,5 +73,7 @@ export async function putFiles(
   // so upload into the parent with the directory itself as the first entry: that is
   // how its mode (an emptyDir's 0777) gets set.
   const tar = await tarOf(files, { ...options, root: basename(directory) });
-  await docker.getContainer(containerId).putArchive(tar, { path: dirname(directory) });
+  await timed(`put archive ${containerId.slice(0, 12)}:${directory}`, () =>
+    docker.getContainer(containerId).putArchive(tar, { path: dirname(directory) }),
+  );
 }

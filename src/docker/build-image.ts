@@ -5,6 +5,7 @@
 // follow the stream to its end and turn that message into a thrown ImageBuildError.
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
+import { timed } from '../log.js';
 import { getDocker } from './client.js';
 import { engineMessage } from './errors.js';
 
@@ -107,7 +108,9 @@ export async function buildImage(options: BuildImageOptions): Promise<string> {
       abortSignal: options.signal,
     };
     const body = context as unknown as NodeJS.ReadableStream;
-    stream = await docker.buildImage(body, query as unknown as Docker.ImageBuildOptions);
+    stream = await timed(`build image ${describe}`, () =>
+      docker.buildImage(body, query as unknown as Docker.ImageBuildOptions),
+    );
   } catch (error) {
     throw new ImageBuildError(`building ${describe} failed: ${engineMessage(error)}`, '');
   }
@@ -140,6 +143,7 @@ export async function buildImage(options: BuildImageOptions): Promise<string> {
     throw new ImageBuildError(`building ${describe} failed: ${failure.split('\n')[0]}`, output);
   }
   // Old engines print only "Successfully built <id>"; inspect the tag then.
-  imageId ??= (await docker.getImage(describe).inspect()).Id;
+  imageId ??= (await timed(`inspect image ${describe}`, () => docker.getImage(describe).inspect()))
+    .Id;
   return imageId;
 }

@@ -52,11 +52,13 @@ export async function stopContainer(id: string, graceSeconds: number): Promise<v
 
 export async function killContainer(id: string, signal = 'SIGKILL'): Promise<void> {
   const docker = await getDocker();
-  try {
-    await docker.getContainer(id).kill({ signal });
-  } catch (error) {
-    if (!isNotFound(error) && !isConflict(error)) throw error;
-  }
+  await timed(`kill container ${id.slice(0, 12)} (${signal})`, async () => {
+    try {
+      await docker.getContainer(id).kill({ signal });
+    } catch (error) {
+      if (!isNotFound(error) && !isConflict(error)) throw error;
+    }
+  });
 }
 
 /** Remove (forcefully); a container that is already gone is not an error. */
@@ -85,6 +87,8 @@ export async function listPodrunContainers(
 /** Wait until the container stops; resolves with its exit code. */
 export async function waitContainer(id: string): Promise<number> {
   const docker = await getDocker();
-  const result = (await docker.getContainer(id).wait()) as { StatusCode: number };
+  const result = (await timed(`wait container ${id.slice(0, 12)}`, () =>
+    docker.getContainer(id).wait(),
+  )) as { StatusCode: number };
   return result.StatusCode;
 }

@@ -1,6 +1,7 @@
 // Run a command inside a container, keeping stdout and stderr apart, and report its
 // exit code. Non-TTY exec output is multiplexed: the modem demultiplexes it.
 import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { timed } from '../log.js';
 import { getDocker } from './client.js';
 
 export interface ExecResult {
@@ -24,14 +25,18 @@ export async function execStream(
 ): Promise<number> {
   const docker = await getDocker();
   const tty = Boolean(streams.tty);
-  const exec = await docker.getContainer(containerId).exec({
-    Cmd: command,
-    AttachStdout: true,
-    AttachStderr: true,
-    AttachStdin: Boolean(streams.stdin),
-    Tty: tty,
-  });
-  const stream = await exec.start({ hijack: true, stdin: Boolean(streams.stdin), Tty: tty });
+  const exec = await timed(`exec create ${containerId.slice(0, 12)} ${command[0] ?? ''}`, () =>
+    docker.getContainer(containerId).exec({
+      Cmd: command,
+      AttachStdout: true,
+      AttachStderr: true,
+      AttachStdin: Boolean(streams.stdin),
+      Tty: tty,
+    }),
+  );
+  const stream = await timed(`exec start ${containerId.slice(0, 12)}`, () =>
+    exec.start({ hijack: true, stdin: Boolean(streams.stdin), Tty: tty }),
+  );
   const finished = new Promise<void>((resolve, reject) => {
     stream.on('end', resolve);
     stream.on('close', resolve);
@@ -49,8 +54,8 @@ export async function execStream(
       (stream as unknown as { end?: () => void }).end?.();
     });
   }
-  await finished;
-  const info = await exec.inspect();
+  await timed(`exec run ${containerId.slice(0, 12)} ${command[0] ?? ''}`, () => finished);
+  const info = await timed(`exec inspect ${containerId.slice(0, 12)}`, () => exec.inspect());
   return info.ExitCode ?? -1;
 }
 

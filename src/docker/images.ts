@@ -4,6 +4,7 @@
 // present so 20 pods of one image inspect it once, and concurrent pulls of one image
 // share a single request.
 import type Docker from 'dockerode';
+import { timed } from '../log.js';
 import { getDocker } from './client.js';
 import { engineMessage, isNotFound } from './errors.js';
 
@@ -75,7 +76,7 @@ export async function imageExists(ref: string, docker?: Docker): Promise<boolean
   if (present.has(key)) return true;
   const client = docker ?? (await getDocker());
   try {
-    await client.getImage(key).inspect();
+    await timed(`inspect image ${key}`, () => client.getImage(key).inspect());
     present.add(key);
     return true;
   } catch (error) {
@@ -162,7 +163,9 @@ export function pullImage(
   const key = normalizeImageRef(ref);
   const running = pulling.get(key);
   if (running) return running;
-  const pull = pullOnce(key, onProgress, options).finally(() => pulling.delete(key));
+  const pull = timed(`pull image ${key}`, () => pullOnce(key, onProgress, options)).finally(() =>
+    pulling.delete(key),
+  );
   pulling.set(key, pull);
   return pull;
 }

@@ -1,5 +1,6 @@
 // Container logs, demultiplexed (non-TTY logs interleave stdout and stderr frames).
 import type { Writable } from 'node:stream';
+import { timed } from '../log.js';
 import { getDocker } from './client.js';
 
 export interface LogOptions {
@@ -28,7 +29,9 @@ export async function streamLogs(
     since: options.since ?? 0,
   };
   if (options.follow) {
-    const stream = await container.logs({ ...common, follow: true });
+    const stream = await timed(`logs ${containerId.slice(0, 12)} (follow)`, () =>
+      container.logs({ ...common, follow: true }),
+    );
     await new Promise<void>((resolve, reject) => {
       if (options.tty) stream.pipe(stdout, { end: false });
       else docker.modem.demuxStream(stream, stdout, stderr);
@@ -38,7 +41,9 @@ export async function streamLogs(
     });
     return;
   }
-  const buffer = await container.logs({ ...common, follow: false });
+  const buffer = await timed(`logs ${containerId.slice(0, 12)}`, () =>
+    container.logs({ ...common, follow: false }),
+  );
   if (options.tty) {
     stdout.write(buffer);
     return;

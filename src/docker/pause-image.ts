@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
+import { timed } from '../log.js';
 import { imageLabels } from '../plan/labels.js';
 import { PODRUN_VERSION } from '../version.js';
 import { buildImage } from './build-image.js';
@@ -78,7 +79,7 @@ async function resolve(explicit: string | undefined, options: PauseImageOptions)
   if (await imageExists(registryImage, docker)) return registryImage;
 
   const localTag = options.localTag ?? LOCAL_PAUSE_IMAGE;
-  const arch = (await docker.version()).Arch;
+  const arch = (await timed('version', () => docker.version())).Arch;
   const binary = await readFile(pauseBinaryPath(arch)).catch(() => undefined);
   // The labels and Dockerfile are part of the content: changing either rebuilds.
   const hash =
@@ -139,7 +140,7 @@ export function pauseBinaryPath(arch: string): string {
 /** A label of a local image; undefined when the image is missing. */
 async function localLabel(docker: Docker, ref: string, label: string) {
   try {
-    const info = await docker.getImage(ref).inspect();
+    const info = await timed(`inspect image ${ref}`, () => docker.getImage(ref).inspect());
     return info.Config?.Labels?.[label] ?? '';
   } catch (error) {
     if (isNotFound(error)) return undefined;

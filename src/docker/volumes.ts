@@ -15,7 +15,9 @@ export interface VolumeInfo {
 export async function inspectVolume(name: string): Promise<VolumeInfo | undefined> {
   const docker = await getDocker();
   try {
-    return (await docker.getVolume(name).inspect()) as VolumeInfo;
+    return (await timed(`inspect volume ${name}`, () =>
+      docker.getVolume(name).inspect(),
+    )) as VolumeInfo;
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;

@@ -35,3 +35,4 @@ spec:
 const pod = await startPod(manifest, { namespace });
 process.stdout.write(`ready ${pod.name} ${ownerSession()}\n`);
 if (mode === 'hang') setInterval(() => {}, 60_000);
+if (mode === 'delete') await pod.delete({ gracePeriodSeconds: 0 });
