@@ -32,7 +32,7 @@ version="$(node -p "require('$root/package.json').version")"
 # Up to date: newer than the source and this script, and built for this version.
 # (Only a native binary can be asked for its version; a cross build checks mtime only.)
 if [ -x "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "${BASH_SOURCE[0]}" ]; then
-  if [ -n "${PAUSE_ARCH:-}" ] || [ "$("$out" --version 2>/dev/null)" = "podrun-pause $version" ]; then
+  if [ -n "${PAUSE_ARCH:-}" ] || [ "$("$out" --version 2>/dev/null | head -n 1)" = "podrun-pause $version" ]; then
     say "up to date: ${out#"$root"/}"
     exit 0
   fi

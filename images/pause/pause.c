@@ -11,14 +11,31 @@
  *  - with a shared PID namespace it is the pod's init: orphans are re-parented to
  *    it, so it reaps every exited child on SIGCHLD to keep zombies from piling up;
  *  - otherwise it sleeps in pause(2), costing no CPU.
+ *
+ * It is also podrun's prober. The pause container lives in the pod's network
+ * namespace, so `docker exec <pause> /pause probe-tcp 127.0.0.1 8080 1000` reaches the
+ * pod's ports on every engine (Docker Desktop included, where the host cannot route
+ * to the pod IP) and needs nothing in the app image (no curl, wget or nc):
+ *   /pause probe-tcp  HOST PORT TIMEOUT_MS
+ *   /pause probe-http HOST PORT PATH TIMEOUT_MS [Name:Value]...
+ * Exit 0 = success (TCP connected; HTTP status 200-399), 1 = failure, with one line
+ * on stdout saying why. These run only as exec'd helpers, never as PID 1: the
+ * PID-1 behaviour below is unchanged.
  * Written from the behaviour the Kubernetes docs describe, not from its source.
  * Built static (scripts/build-pause.sh) so the image can be FROM scratch.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef PODRUN_PAUSE_VERSION
@@ -43,11 +60,169 @@ static void on_child(int sig) {
   reap_all();
 }
 
+static long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Connect with a deadline to a numeric IPv4/IPv6 address ("localhost" = 127.0.0.1).
+ * No name resolution: the binary is static in a FROM-scratch image without NSS, and
+ * probes target the pod's own namespace anyway. -1 on failure, with a line why. */
+static int connect_deadline(const char *host, const char *port, long deadline) {
+  struct sockaddr_storage addr = {0};
+  socklen_t len;
+  int portnum = atoi(port);
+  const char *ip = strcmp(host, "localhost") == 0 ? "127.0.0.1" : host;
+  struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
+  if (inet_pton(AF_INET, ip, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons((unsigned short)portnum);
+    len = sizeof *v4;
+  } else if (inet_pton(AF_INET6, ip, &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons((unsigned short)portnum);
+    len = sizeof *v6;
+  } else {
+    printf("cannot resolve %s: the prober takes IP addresses\n", host);
+    return -1;
+  }
+  int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  if (fd < 0) {
+    printf("socket: %s\n", strerror(errno));
+    return -1;
+  }
+  if (connect(fd, (struct sockaddr *)&addr, len) == 0) return fd;
+  if (errno != EINPROGRESS) {
+    printf("connect %s:%s: %s\n", host, port, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  struct pollfd p = {fd, POLLOUT, 0};
+  long left = deadline - now_ms();
+  if (left <= 0 || poll(&p, 1, (int)left) != 1) {
+    printf("connect %s:%s: timed out\n", host, port);
+    close(fd);
+    return -1;
+  }
+  int err = 0;
+  socklen_t errlen = sizeof err;
+  getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen);
+  if (err != 0) {
+    printf("connect %s:%s: %s\n", host, port, strerror(err));
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+static int probe_tcp(int argc, char **argv) {
+  if (argc < 5) {
+    puts("usage: pause probe-tcp HOST PORT TIMEOUT_MS");
+    return 2;
+  }
+  int fd = connect_deadline(argv[2], argv[3], now_ms() + atol(argv[4]));
+  if (fd < 0) return 1;
+  close(fd);
+  printf("connected to %s:%s\n", argv[2], argv[3]);
+  return 0;
+}
+
+/* Write all of buf before the deadline. */
+static int send_all(int fd, const char *buf, size_t len, long deadline) {
+  while (len > 0) {
+    struct pollfd p = {fd, POLLOUT, 0};
+    long left = deadline - now_ms();
+    if (left <= 0 || poll(&p, 1, (int)left) != 1) return -1;
+    ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EINTR) continue;
+      return -1;
+    }
+    buf += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* GET like the kubelet: HTTP/1.1, User-Agent kube-probe, 200-399 is success. */
+static int probe_http(int argc, char **argv) {
+  if (argc < 6) {
+    puts("usage: pause probe-http HOST PORT PATH TIMEOUT_MS [Name:Value]...");
+    return 2;
+  }
+  const char *host = argv[2], *port = argv[3], *path = argv[4];
+  long deadline = now_ms() + atol(argv[5]);
+  int fd = connect_deadline(host, port, deadline);
+  if (fd < 0) return 1;
+  static char req[16384];
+  int have_host = 0, have_agent = 0, have_accept = 0;
+  for (int i = 6; i < argc; i++) {
+    if (strncasecmp(argv[i], "host:", 5) == 0) have_host = 1;
+    if (strncasecmp(argv[i], "user-agent:", 11) == 0) have_agent = 1;
+    if (strncasecmp(argv[i], "accept:", 7) == 0) have_accept = 1;
+  }
+  int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\n", path[0] ? path : "/");
+  if (!have_host) {
+    int v6 = strchr(host, ':') != NULL;
+    n += snprintf(req + n, sizeof req - n, "Host: %s%s%s:%s\r\n", v6 ? "[" : "", host,
+                  v6 ? "]" : "", port);
+  }
+  if (!have_agent) n += snprintf(req + n, sizeof req - n, "User-Agent: kube-probe/podrun\r\n");
+  if (!have_accept) n += snprintf(req + n, sizeof req - n, "Accept: */*\r\n");
+  for (int i = 6; i < argc && n < (int)sizeof req; i++) {
+    n += snprintf(req + n, sizeof req - n, "%s\r\n", argv[i]);
+  }
+  if (n < (int)sizeof req) n += snprintf(req + n, sizeof req - n, "Connection: close\r\n\r\n");
+  if (n >= (int)sizeof req) {
+    puts("request headers too long");
+    close(fd);
+    return 1;
+  }
+  if (send_all(fd, req, (size_t)n, deadline) < 0) {
+    puts("sending the request failed or timed out");
+    close(fd);
+    return 1;
+  }
+  char buf[512];
+  size_t got = 0;
+  while (got < sizeof buf - 1 && memchr(buf, '\n', got) == NULL) {
+    struct pollfd p = {fd, POLLIN, 0};
+    long left = deadline - now_ms();
+    if (left <= 0 || poll(&p, 1, (int)left) != 1) {
+      puts("timed out waiting for the response");
+      close(fd);
+      return 1;
+    }
+    ssize_t r = recv(fd, buf + got, sizeof buf - 1 - got, 0);
+    if (r < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (r <= 0) break;
+    got += (size_t)r;
+  }
+  close(fd);
+  buf[got] = 0;
+  char *eol = strpbrk(buf, "\r\n");
+  if (eol) *eol = 0;
+  int status = 0;
+  if (sscanf(buf, "HTTP/%*d.%*d %d", &status) != 1 && sscanf(buf, "HTTP/%*d %d", &status) != 1) {
+    printf("malformed response: %.80s\n", buf);
+    return 1;
+  }
+  printf("%s\n", buf);
+  return status >= 200 && status < 400 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
   if (argc > 1 && (strcmp(argv[1], "-v") == 0 || strcmp(argv[1], "--version") == 0)) {
+    /* The second line lets podrun tell this prober-capable binary from older ones
+     * (and from the upstream pause), which must never be exec'd with probe args. */
     puts("podrun-pause " PODRUN_PAUSE_VERSION);
+    puts("features: probe-tcp probe-http");
     return 0;
   }
+  if (argc > 1 && strcmp(argv[1], "probe-tcp") == 0) return probe_tcp(argc, argv);
+  if (argc > 1 && strcmp(argv[1], "probe-http") == 0) return probe_http(argc, argv);
   if (getpid() != 1) {
     fputs("podrun-pause: warning: not running as PID 1\n", stderr);
   }

@@ -24,6 +24,7 @@ import {
 } from './config-store.js';
 import { CreatedObjects } from './created-objects.js';
 import { deletePodRecord } from './delete-pod.js';
+import type { EventSink } from './lifecycle/event-log.js';
 import { findPodRecord } from './records.js';
 import { type StartedPod, startPod } from './start-pod.js';
 
@@ -37,6 +38,15 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   /** Progress lines, e.g. "pulling busybox:1.35". */
   onProgress?: (line: string) => void;
+  /**
+   * Hand the pods to a supervisor: every container is labelled
+   * io.podrun.supervised=<this value> (a scope, "true" by default) so a supervisor
+   * of that scope restarts, probes and rebuilds them. The CLI sets it; without it
+   * the pods run once, unsupervised (the library's default).
+   */
+  supervise?: string;
+  /** Lifecycle events of the first run (e.g. a failed postStart hook). */
+  events?: EventSink;
 }
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged';
@@ -276,6 +286,8 @@ async function createObjects(
       created,
       signal: options.signal,
       replanWithPodIP: (podIP) => planPod({ ...input, podIP }),
+      supervised: options.supervise,
+      events: options.events,
     });
     results.push({
       ...base,

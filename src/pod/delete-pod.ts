@@ -1,45 +1,108 @@
-// Delete a pod as the kubelet stops one: app containers first (in parallel, inside
-// the grace period), then native sidecars in reverse order, the sandbox last; then
-// the containers, the pod-scoped volumes and, when nothing uses it, the network.
-// Claim volumes (PVCs) are kept: their data outlives the pod.
+// Delete a pod as the kubelet stops one: app containers first (in parallel, each
+// running its preStop hook inside the grace period), then native sidecars in reverse
+// order, the sandbox last; then the containers, the pod-scoped volumes and, when
+// nothing uses it, the network. Claim volumes (PVCs) are kept: their data outlives
+// the pod.
+//
+// First of all a TERMINATING marker container (created, never started) joins the
+// pod: every supervisor and `podrun up` sees it and stops restarting anything, and
+// `get pods` shows Terminating. It is removed last.
 import type Docker from 'dockerode';
-import { removeContainer, stopContainer } from '../docker/containers.js';
+import type { Container } from 'kubernetes-types/core/v1.js';
+import { createContainer, listPodrunContainers, removeContainer } from '../docker/containers.js';
+import { isConflict } from '../docker/errors.js';
 import { removeNetworkIfUnused } from '../docker/networks.js';
 import { listPodrunVolumes, removeVolumeWhenFree } from '../docker/volumes.js';
 import { Labels } from '../plan/labels.js';
-import { namespaceNetworkName } from '../plan/names.js';
+import { containerDockerName, namespaceNetworkName } from '../plan/names.js';
+import { LifecycleLabels, TERMINATING_MARKER } from './lifecycle/labels.js';
+import { graceSecondsOfPod, stopWithGrace } from './lifecycle/stop.js';
 import type { PodRecord } from './records.js';
 
 export const DEFAULT_GRACE_SECONDS = 30;
 
 export function graceSecondsOf(record: PodRecord, override?: number): number {
-  if (override !== undefined && override >= 0) return override;
-  return record.pod?.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+  return graceSecondsOfPod(record.pod, override);
 }
 
 function isRunning(info: Docker.ContainerInfo): boolean {
   return info.State === 'running' || info.State === 'restarting' || info.State === 'paused';
 }
 
-async function stopAll(containers: Docker.ContainerInfo[], grace: number): Promise<void> {
-  await Promise.all(containers.filter(isRunning).map((info) => stopContainer(info.Id, grace)));
+/** Create the TERMINATING marker; its id, or undefined if one exists already. */
+async function markTerminating(record: PodRecord): Promise<string | undefined> {
+  const image = record.sandbox?.Image ?? record.all[0]?.Image;
+  if (!image || record.terminating) return undefined;
+  const supervised = record.all.find((i) => i.Labels[LifecycleLabels.supervised])?.Labels[
+    LifecycleLabels.supervised
+  ];
+  try {
+    return await createContainer({
+      name: containerDockerName(record.namespace, record.name, TERMINATING_MARKER),
+      Image: image,
+      Entrypoint: ['podrun-terminating-marker'],
+      Labels: {
+        [Labels.managed]: 'true',
+        [Labels.role]: 'marker',
+        [Labels.namespace]: record.namespace,
+        [Labels.pod]: record.name,
+        [Labels.container]: TERMINATING_MARKER,
+        ...(supervised ? { [LifecycleLabels.supervised]: supervised } : {}),
+      },
+      HostConfig: { NetworkMode: 'none' },
+    });
+  } catch (error) {
+    if (isConflict(error)) return undefined;
+    return undefined; // best effort: deletion goes on without the marker
+  }
 }
 
 export async function deletePodRecord(record: PodRecord, graceOverride?: number): Promise<void> {
+  const marker = await markTerminating(record);
   const grace = graceSecondsOf(record, graceOverride);
-  const apps = record.containers.filter((info) => info.Labels[Labels.role] === 'app');
-  const inits = record.containers.filter((info) => info.Labels[Labels.role] === 'init');
-  await stopAll(apps, grace);
+  const specs = new Map<string, Container>(
+    [...(record.pod?.spec?.initContainers ?? []), ...(record.pod?.spec?.containers ?? [])].map(
+      (c) => [c.name, c],
+    ),
+  );
+  const sandboxId = record.sandbox?.State === 'running' ? record.sandbox.Id : undefined;
+  const podIP =
+    record.sandbox?.NetworkSettings?.Networks?.[namespaceNetworkName(record.namespace)]
+      ?.IPAddress ?? '';
+  const stop = (info: Docker.ContainerInfo) =>
+    stopWithGrace(
+      { id: info.Id, spec: specs.get(info.Labels[Labels.container] ?? ''), sandboxId, podIP },
+      grace,
+    );
+  const running = record.containers.filter(isRunning);
+  await Promise.all(running.filter((info) => info.Labels[Labels.role] === 'app').map(stop));
   // Sidecars (long-running init containers) stop after the apps, in reverse start order.
   const initOrder = (record.pod?.spec?.initContainers ?? []).map((c) => c.name);
-  const byOrderDesc = [...inits].sort(
-    (a, b) =>
-      initOrder.indexOf(b.Labels[Labels.container] ?? '') -
-      initOrder.indexOf(a.Labels[Labels.container] ?? ''),
-  );
-  for (const info of byOrderDesc) await stopAll([info], grace);
-  if (record.sandbox) await stopAll([record.sandbox], 0);
+  const inits = running
+    .filter((info) => info.Labels[Labels.role] === 'init')
+    .sort(
+      (a, b) =>
+        initOrder.indexOf(b.Labels[Labels.container] ?? '') -
+        initOrder.indexOf(a.Labels[Labels.container] ?? ''),
+    );
+  for (const info of inits) await stop(info);
+  if (record.sandbox && isRunning(record.sandbox)) {
+    await stopWithGrace({ id: record.sandbox.Id }, 0);
+  }
   await Promise.all(record.all.map((info) => removeContainer(info.Id)));
+  // Anything a supervisor created while we were stopping (it read the pod before
+  // the marker appeared) goes too; the marker goes last.
+  for (let round = 0; round < 5; round++) {
+    const left = (
+      await listPodrunContainers({
+        [Labels.namespace]: record.namespace,
+        [Labels.pod]: record.name,
+      })
+    ).filter((info) => info.Id !== marker && info.Labels[Labels.container] !== TERMINATING_MARKER);
+    if (left.length === 0) break;
+    await Promise.all(left.map((info) => removeContainer(info.Id)));
+  }
+  if (marker) await removeContainer(marker);
 
   const volumes = await listPodrunVolumes({
     [Labels.namespace]: record.namespace,

@@ -4,3 +4,7 @@ export class PodNotFoundError extends Error {
     super(`pods "${name}" not found in namespace ${namespace}`);
   }
 }
+
+export class PodStartError extends Error {
+  override name = 'PodStartError';
+}

@@ -10,6 +10,8 @@ export interface PodEvent {
   reason: string;
   object: string;
   message: string;
+  /** How many times it happened (repeats are folded, as kubectl shows "(x3 over 1m)"). */
+  count?: number;
 }
 
 interface DockerEvent {
@@ -29,7 +31,26 @@ const REASONS: Record<string, { reason: string; type: PodEvent['type'] }> = {
   destroy: { reason: 'Removed', type: 'Normal' },
 };
 
+/**
+ * A pod's events: the engine's container events (Created, Started, Killing, Died)
+ * merged with the lifecycle events of whoever supervises the pod (BackOff,
+ * Unhealthy, SandboxChanged, FailedPostStartHook ...), oldest first.
+ */
 export async function podEvents(record: PodRecord): Promise<PodEvent[]> {
+  const [engine, reports] = await Promise.all([
+    engineEvents(record),
+    import('../supervisor/protocol.js').then((m) =>
+      m.supervisorPodReports(record.namespace, record.name),
+    ),
+  ]);
+  const lifecycle = (reports[`${record.namespace}/${record.name}`]?.events ?? []).map((event) => ({
+    ...event,
+    time: new Date(event.time),
+  }));
+  return [...engine, ...lifecycle].sort((a, b) => a.time.getTime() - b.time.getTime());
+}
+
+async function engineEvents(record: PodRecord): Promise<PodEvent[]> {
   const docker = await getDocker();
   const since = Math.floor(record.createdAt.getTime() / 1000) - 1;
   const until = Math.floor(Date.now() / 1000) + 1;
@@ -38,6 +59,7 @@ export async function podEvents(record: PodRecord): Promise<PodEvent[]> {
     until,
     filters: {
       type: ['container'],
+      event: ['create', 'start', 'kill', 'die', 'oom', 'destroy'],
       label: [`${Labels.namespace}=${record.namespace}`, `${Labels.pod}=${record.name}`],
     },
   })) as NodeJS.ReadableStream;
@@ -55,6 +77,7 @@ export async function podEvents(record: PodRecord): Promise<PodEvent[]> {
     if (!known) continue;
     const attributes = event.Actor.Attributes;
     const container = attributes[Labels.container] ?? '?';
+    if (container === 'TERMINATING') continue;
     const object = container === 'POD' ? 'sandbox' : `spec.containers{${container}}`;
     let message = `${known.reason} container ${container}`;
     if (event.Action === 'create') message = `Created container ${container} (${attributes.image})`;

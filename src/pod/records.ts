@@ -3,8 +3,9 @@
 // carries the pod as applied.
 import type Docker from 'dockerode';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { listPodrunContainers } from '../docker/containers.js';
+import { inspectContainer, listPodrunContainers } from '../docker/containers.js';
 import { Labels } from '../plan/labels.js';
+import { LifecycleLabels, TERMINATING_MARKER } from './lifecycle/labels.js';
 
 export interface PodRecord {
   namespace: string;
@@ -21,6 +22,10 @@ export interface PodRecord {
   /** Every container of the pod, sandbox included. */
   all: Docker.ContainerInfo[];
   createdAt: Date;
+  /** A deletion is under way (the TERMINATING marker exists): nobody restarts anything. */
+  terminating?: boolean;
+  /** Inspect results of the pod's containers, when asked for (withDetails). */
+  inspected?: Map<string, Docker.ContainerInspectInfo>;
 }
 
 export interface PodSelector {
@@ -52,11 +57,17 @@ export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[]
     groups.set(key, group);
   }
   const records: PodRecord[] = [];
-  for (const group of groups.values()) {
+  for (const everything of groups.values()) {
+    const marker = everything.find((info) => info.Labels[Labels.container] === TERMINATING_MARKER);
+    const group = everything.filter((info) => info !== marker);
+    if (group.length === 0) continue;
     group.sort((a, b) => attemptOf(b) - attemptOf(a) || b.Created - a.Created);
     const sandbox = group.find((info) => info.Labels[Labels.role] === 'sandbox');
     const first = sandbox ?? group[0]!;
-    const manifest = sandbox?.Labels[Labels.podManifest];
+    // Every container carries the manifest, so a pod whose sandbox was removed can be rebuilt.
+    const manifest =
+      sandbox?.Labels[Labels.podManifest] ??
+      group.find((info) => info.Labels[Labels.podManifest])?.Labels[Labels.podManifest];
     records.push({
       namespace: first.Labels[Labels.namespace]!,
       name: first.Labels[Labels.pod]!,
@@ -66,7 +77,8 @@ export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[]
       pod: manifest ? (JSON.parse(manifest) as Pod) : undefined,
       sandbox,
       containers: group.filter((info) => info.Labels[Labels.role] !== 'sandbox'),
-      all: group,
+      all: marker ? [...group, marker] : group,
+      terminating: marker !== undefined,
       createdAt: new Date(Math.min(...group.map((info) => info.Created)) * 1000),
     });
   }
@@ -80,4 +92,40 @@ export async function findPodRecord(
 ): Promise<PodRecord | undefined> {
   const [record] = await listPodRecords({ namespace, name });
   return record;
+}
+
+/**
+ * The record with inspect data of its newest sandbox and of the newest two
+ * instances of each container (start/finish times, OOMKilled, last state).
+ */
+export async function withDetails(record: PodRecord): Promise<PodRecord> {
+  const wanted: Docker.ContainerInfo[] = [];
+  if (record.sandbox) wanted.push(record.sandbox);
+  const seen = new Map<string, number>();
+  for (const info of record.containers) {
+    const key = `${info.Labels[Labels.role]}/${info.Labels[Labels.container]}`;
+    const count = seen.get(key) ?? 0;
+    if (count < 2) wanted.push(info);
+    seen.set(key, count + 1);
+  }
+  const inspected = new Map<string, Docker.ContainerInspectInfo>();
+  await Promise.all(
+    wanted.map(async (info) => {
+      const details = await inspectContainer(info.Id).catch(() => undefined);
+      if (details) inspected.set(info.Id, details);
+    }),
+  );
+  return { ...record, inspected };
+}
+
+/** Pods supervised in this scope (io.podrun.supervised=<scope>), optionally of one namespace. */
+export async function listSupervisedRecords(
+  scope: string,
+  namespace?: string,
+): Promise<PodRecord[]> {
+  const containers = await listPodrunContainers({
+    [Labels.namespace]: namespace,
+    [LifecycleLabels.supervised]: scope,
+  });
+  return groupPodRecords(containers);
 }

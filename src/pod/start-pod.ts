@@ -2,11 +2,8 @@
 // volumes, the sandbox (which owns the network and IPC namespaces), volume contents,
 // init containers one at a time, then the app containers concurrently.
 
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { putFiles } from '../docker/archive.js';
-import { getDocker } from '../docker/client.js';
 import {
   createContainer,
   inspectContainer,
@@ -19,17 +16,21 @@ import { createVolume, inspectVolume } from '../docker/volumes.js';
 import { Labels } from '../plan/labels.js';
 import type { PlannedContainer, PodPlan } from '../plan/types.js';
 import type { CreatedObjects } from './created-objects.js';
+import { PodStartError } from './errors.js';
 import { prepareHostPath } from './host-paths.js';
+import type { EventSink } from './lifecycle/event-log.js';
+import { type LaunchContext, launchContainer, podLevelLabels } from './lifecycle/launch.js';
 
-export class PodStartError extends Error {
-  override name = 'PodStartError';
-}
+export { PodStartError };
 
 export interface StartContext {
   created: CreatedObjects;
   signal?: AbortSignal;
   /** Re-plan with the pod IP once the sandbox runs (env from status.podIP). */
   replanWithPodIP(podIP: string): PodPlan;
+  /** io.podrun.supervised value: a supervisor keeps this pod alive. */
+  supervised?: string;
+  events?: EventSink;
 }
 
 export interface StartedPod {
@@ -75,7 +76,11 @@ async function assertNameFree(container: PlannedContainer): Promise<void> {
   );
 }
 
-async function createVolumes(plan: PodPlan, created: CreatedObjects): Promise<void> {
+async function createVolumes(
+  plan: PodPlan,
+  created: CreatedObjects | undefined,
+  reuse: boolean,
+): Promise<void> {
   for (const volume of plan.volumes) {
     if (volume.kind === 'hostPath') {
       prepareHostPath(volume.hostPath, volume.type);
@@ -87,82 +92,15 @@ async function createVolumes(plan: PodPlan, created: CreatedObjects): Promise<vo
       }
     } else {
       if (await inspectVolume(volume.dockerName)) {
+        if (reuse) continue;
         throw new PodStartError(
           `volume ${volume.dockerName} already exists; run podrun delete pod first`,
         );
       }
       await createVolume(volume.create);
-      created.volume(volume.dockerName);
+      created?.volume(volume.dockerName);
     }
   }
-}
-
-/** Bind-mount subPaths the engine cannot express itself (API < 1.45), from the volume's host path. */
-async function resolveSubPathMounts(
-  plan: PodPlan,
-  container: PlannedContainer,
-): Promise<Docker.ContainerCreateOptions> {
-  if (container.subPathMounts.length === 0) return container.create;
-  const mounts = [...(container.create.HostConfig?.Mounts ?? [])];
-  for (const pending of container.subPathMounts) {
-    const volume = plan.volumes.find((candidate) => candidate.name === pending.volumeName);
-    if (!volume || volume.kind === 'hostPath') {
-      throw new PodStartError(`subPath mount of unknown volume ${pending.volumeName}`);
-    }
-    const info = await inspectVolume(volume.dockerName);
-    if (!info) throw new PodStartError(`volume ${volume.dockerName} is missing`);
-    const source = join(info.Mountpoint, pending.subPath);
-    // As the kubelet: a missing subPath is created as a directory (an existing file,
-    // such as one configMap key, is mounted as the file).
-    if (!existsSync(source)) mkdirSync(source, { recursive: true });
-    mounts.push({
-      Type: 'bind',
-      Source: source,
-      Target: pending.target,
-      ReadOnly: pending.readOnly,
-    });
-  }
-  return { ...container.create, HostConfig: { ...container.create.HostConfig, Mounts: mounts } };
-}
-
-async function verifyNonRoot(container: PlannedContainer): Promise<void> {
-  if (!container.verifyNonRoot) return;
-  const docker = await getDocker();
-  const image = await docker.getImage(container.image).inspect();
-  const user = image.Config?.User ?? '';
-  const uid = user.split(':')[0] ?? '';
-  if (uid === '' || uid === '0' || uid === 'root') {
-    throw new PodStartError(
-      `container ${container.name}: runAsNonRoot is set but image ${container.image} runs as root; set securityContext.runAsUser`,
-    );
-  }
-  if (!/^\d+$/.test(uid)) {
-    throw new PodStartError(
-      `container ${container.name}: runAsNonRoot is set and image user "${uid}" is not numeric, so it cannot be verified; set securityContext.runAsUser`,
-    );
-  }
-}
-
-async function createAndStart(
-  plan: PodPlan,
-  container: PlannedContainer,
-  created: CreatedObjects,
-): Promise<string> {
-  await verifyNonRoot(container);
-  const options = await resolveSubPathMounts(plan, container);
-  let id: string;
-  try {
-    id = await createContainer(options);
-  } catch (error) {
-    throw new PodStartError(`container ${container.name}: create failed: ${engineMessage(error)}`);
-  }
-  created.container(id);
-  try {
-    await startContainer(id);
-  } catch (error) {
-    throw new PodStartError(`container ${container.name}: start failed: ${engineMessage(error)}`);
-  }
-  return id;
 }
 
 /**
@@ -194,25 +132,28 @@ function podIPOf(info: Docker.ContainerInspectInfo, networkName: string): string
   return networks[networkName]?.IPAddress ?? '';
 }
 
-export async function startPod(initialPlan: PodPlan, context: StartContext): Promise<StartedPod> {
-  const { created, signal } = context;
-  let plan = initialPlan;
-  const everyContainer = [plan.sandbox, ...plan.initContainers, ...plan.containers];
-  await Promise.all(everyContainer.map(assertNameFree));
-  checkAborted(signal);
-
+/**
+ * Network, volumes and a started sandbox. `reuseVolumes` (a sandbox rebuild):
+ * pod volumes that exist are kept, as the kubelet keeps emptyDirs for the pod's life.
+ */
+export async function startSandbox(
+  plan: PodPlan,
+  options: { created?: CreatedObjects; supervised?: string; reuseVolumes?: boolean },
+): Promise<{ sandboxId: string; podIP: string }> {
   await ensureNetwork(plan.network.create);
-  created.network(plan.network.name);
-  await createVolumes(plan, created);
-  checkAborted(signal);
-
+  options.created?.network(plan.network.name);
+  await createVolumes(plan, options.created, options.reuseVolumes ?? false);
+  const create = {
+    ...plan.sandbox.create,
+    Labels: { ...plan.sandbox.create.Labels, ...podLevelLabels(plan, options.supervised) },
+  };
   let sandboxId: string;
   try {
-    sandboxId = await createContainer(plan.sandbox.create);
+    sandboxId = await createContainer(create);
   } catch (error) {
     throw new PodStartError(`pod sandbox: create failed: ${engineMessage(error)}`);
   }
-  created.container(sandboxId);
+  options.created?.container(sandboxId);
   await populateVolumes(plan, sandboxId);
   try {
     await startContainer(sandboxId);
@@ -221,16 +162,56 @@ export async function startPod(initialPlan: PodPlan, context: StartContext): Pro
   }
   const sandboxInfo = await inspectContainer(sandboxId);
   const podIP = sandboxInfo ? podIPOf(sandboxInfo, plan.network.name) : '';
+  return { sandboxId, podIP };
+}
+
+/**
+ * The first run of a pod, in the foreground: sandbox, init containers in order (a
+ * sidecar only until it has started), then the app containers together. An init
+ * failure ends it early (Init:Error); if the restart policy retries, the supervisor
+ * (or `podrun up`) takes over from there with back-off, as it does for every later
+ * restart.
+ */
+export async function startPod(initialPlan: PodPlan, context: StartContext): Promise<StartedPod> {
+  const { created, signal } = context;
+  let plan = initialPlan;
+  const everyContainer = [plan.sandbox, ...plan.initContainers, ...plan.containers];
+  await Promise.all(everyContainer.map(assertNameFree));
+  checkAborted(signal);
+
+  const { sandboxId, podIP } = await startSandbox(plan, {
+    created,
+    supervised: context.supervised,
+  });
   if (plan.needsPodIP) plan = context.replanWithPodIP(podIP);
   checkAborted(signal);
 
+  const launch: LaunchContext = {
+    plan,
+    sandboxId,
+    podIP,
+    supervised: context.supervised,
+    created,
+    events: context.events,
+    signal,
+  };
+  const first = { attempt: 0, sandboxAttempt: plan.sandbox.attempt ?? 0, streak: 0 };
   const containerIds = new Map<string, string>();
   for (const init of plan.initContainers) {
     checkAborted(signal);
-    const id = await createAndStart(plan, init, created);
-    containerIds.set(init.name, id);
+    const launched = await launchContainer(launch, init, first);
+    containerIds.set(init.name, launched.id);
+    if (launched.failed) {
+      return {
+        plan,
+        podIP,
+        sandboxId,
+        containerIds,
+        initFailure: { container: init.name, exitCode: -1 },
+      };
+    }
     if (init.spec?.restartPolicy === 'Always') continue; // a native sidecar keeps running
-    const exitCode = await untilAborted(waitContainer(id), signal);
+    const exitCode = await untilAborted(waitContainer(launched.id), signal);
     if (exitCode !== 0) {
       // Not an apply failure: the pod exists and reports Init:Error, as on a cluster.
       return {
@@ -244,7 +225,10 @@ export async function startPod(initialPlan: PodPlan, context: StartContext): Pro
   }
   checkAborted(signal);
 
-  const ids = await Promise.all(plan.containers.map((app) => createAndStart(plan, app, created)));
-  for (const [index, app] of plan.containers.entries()) containerIds.set(app.name, ids[index]!);
+  const launched = await Promise.all(
+    plan.containers.map((app) => launchContainer(launch, app, first)),
+  );
+  for (const [index, app] of plan.containers.entries())
+    containerIds.set(app.name, launched[index]!.id);
   return { plan, podIP, sandboxId, containerIds };
 }

@@ -1,21 +1,47 @@
 // A pod's status, computed from its containers as kubectl shows it: phase, READY,
-// STATUS word and RESTARTS. Pure: the input is what `docker ps -a` returns.
+// STATUS word and RESTARTS. Pure: the input is what `docker ps -a` returns (plus,
+// when the record has them, inspect details for times and OOMKilled) and, for
+// readiness, what the prober reports. This is the one place computing STATUS words:
+// Init:N/M, Init:Error, Init:CrashLoopBackOff, PodInitializing, ContainerCreating,
+// Running, NotReady, CrashLoopBackOff, Error, OOMKilled, Completed, Terminating.
 import type Docker from 'dockerode';
-import { Labels } from '../plan/labels.js';
+import type { Container } from 'kubernetes-types/core/v1.js';
 import { namespaceNetworkName } from '../plan/names.js';
+import { restartTiming } from './lifecycle/backoff.js';
+import { finishedPhase } from './lifecycle/decide.js';
+import { currentInstance, type InstanceFacts, type PodFacts, podFacts } from './lifecycle/facts.js';
+import { policyOf, shouldRestartApp, shouldRestartInit } from './lifecycle/restart-decision.js';
+import type { ProbeReport } from './probes/report.js';
 import type { PodRecord } from './records.js';
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+
+export interface TerminatedSummary {
+  exitCode: number;
+  /** Completed | Error | OOMKilled */
+  reason: string;
+  startedAt?: string;
+  finishedAt?: string;
+  containerId: string;
+}
 
 export interface ContainerStatusSummary {
   name: string;
   role: 'init' | 'app';
   state: 'waiting' | 'running' | 'terminated';
+  /** Waiting: ContainerCreating | PodInitializing | CrashLoopBackOff; terminated: Completed | Error | OOMKilled. */
+  reason?: string;
   exitCode?: number;
   restarts: number;
   ready: boolean;
+  /** startupProbe passed (or none) and running. */
+  started: boolean;
   containerId: string;
   image: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** The previous instance, when the container was restarted. */
+  lastState?: TerminatedSummary;
 }
 
 export interface PodStatusSummary {
@@ -35,35 +61,111 @@ export function exitCodeOf(info: Docker.ContainerInfo): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-function stateOf(info: Docker.ContainerInfo): ContainerStatusSummary['state'] {
-  if (info.State === 'running' || info.State === 'paused' || info.State === 'restarting')
-    return 'running';
-  if (info.State === 'exited' || info.State === 'dead') return 'terminated';
-  return 'waiting';
+function iso(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}
+
+export function terminatedReason(instance: InstanceFacts): string {
+  if (instance.oomKilled) return 'OOMKilled';
+  return instance.exitCode === 0 ? 'Completed' : 'Error';
+}
+
+/** True when this exited instance waits out a back-off before its restart. */
+function inBackOff(
+  facts: PodFacts,
+  spec: Container,
+  instance: InstanceFacts,
+  now: number,
+): boolean {
+  if (facts.terminating) return false;
+  const policy = policyOf(facts.spec.restartPolicy);
+  const exitCode = instance.exitCode ?? 1;
+  const restarts =
+    instance.role === 'app'
+      ? shouldRestartApp(policy, exitCode)
+      : shouldRestartInit(policy, exitCode, spec.restartPolicy === 'Always');
+  if (!restarts) return false;
+  if (instance.finishedAt === undefined) return instance.streak >= 1; // no details: labels only
+  return (
+    restartTiming(
+      {
+        streak: instance.streak,
+        startedAt: instance.startedAt ?? instance.finishedAt,
+        finishedAt: instance.finishedAt,
+      },
+      now,
+    ).dueAt > instance.finishedAt
+  );
 }
 
 function summarize(
+  facts: PodFacts,
   record: PodRecord,
-  name: string,
+  spec: Container,
   role: 'init' | 'app',
+  report: ProbeReport | undefined,
+  waitingReason: string,
+  now: number,
 ): ContainerStatusSummary | undefined {
-  // record.containers is sorted newest attempt first.
-  const attempts = record.containers.filter(
-    (info) => info.Labels[Labels.container] === name && info.Labels[Labels.role] === role,
-  );
-  const latest = attempts[0];
+  const instance = currentInstance(facts, spec.name, role);
+  const all = facts.instances.filter((i) => i.name === spec.name && i.role === role);
+  const latest = instance ?? all[0];
   if (!latest) return undefined;
-  const state = stateOf(latest);
-  return {
-    name,
+  const info = record.containers.find((c) => c.Id === latest.id);
+  const previous = all.find((i) => i.attempt < latest.attempt && i.state === 'exited');
+  const lastState = previous
+    ? {
+        exitCode: previous.exitCode ?? -1,
+        reason: terminatedReason(previous),
+        startedAt: iso(previous.startedAt),
+        finishedAt: iso(previous.finishedAt),
+        containerId: previous.id,
+      }
+    : undefined;
+  const base = {
+    name: spec.name,
     role,
-    state,
-    exitCode: state === 'terminated' ? exitCodeOf(latest) : undefined,
-    restarts: Number(latest.Labels[Labels.attempt] ?? 0),
-    ready: state === 'running',
-    containerId: latest.Id,
-    image: latest.Image,
+    restarts: latest.attempt,
+    containerId: latest.id,
+    image: info?.Image ?? spec.image ?? '',
+    startedAt: iso(latest.startedAt),
+    lastState,
   };
+  const stale = instance === undefined; // only instances of an older sandbox remain
+  if (latest.state === 'running' && !stale) {
+    const probe = report?.[latest.id];
+    const started = probe?.started ?? !spec.startupProbe;
+    const ready = started && (probe?.ready ?? !spec.readinessProbe);
+    return { ...base, state: 'running', ready, started };
+  }
+  if (latest.state === 'exited' && !stale) {
+    if (inBackOff(facts, spec, latest, now)) {
+      return {
+        ...base,
+        state: 'waiting',
+        reason: 'CrashLoopBackOff',
+        ready: false,
+        started: false,
+        lastState: {
+          exitCode: latest.exitCode ?? -1,
+          reason: terminatedReason(latest),
+          startedAt: iso(latest.startedAt),
+          finishedAt: iso(latest.finishedAt),
+          containerId: latest.id,
+        },
+      };
+    }
+    return {
+      ...base,
+      state: 'terminated',
+      reason: terminatedReason(latest),
+      exitCode: latest.exitCode,
+      finishedAt: iso(latest.finishedAt),
+      ready: false,
+      started: false,
+    };
+  }
+  return { ...base, state: 'waiting', reason: waitingReason, ready: false, started: false };
 }
 
 function podIPOf(record: PodRecord): string {
@@ -71,12 +173,29 @@ function podIPOf(record: PodRecord): string {
   return networks[namespaceNetworkName(record.namespace)]?.IPAddress ?? '';
 }
 
-export function podStatus(record: PodRecord): PodStatusSummary {
-  const spec = record.pod?.spec;
-  const initSpecs = spec?.initContainers ?? [];
-  const appSpecs = spec?.containers ?? [];
-  const inits = initSpecs.map((c) => summarize(record, c.name, 'init'));
-  const apps = appSpecs.map((c) => summarize(record, c.name, 'app'));
+/**
+ * The status of a pod. `report` is the prober's view (from the supervisor): without
+ * it, a running container is ready unless it has a readiness or startup probe.
+ */
+export function podStatus(
+  record: PodRecord,
+  report?: ProbeReport,
+  now = Date.now(),
+): PodStatusSummary {
+  const facts = podFacts(record);
+  const spec = facts.spec;
+  const initSpecs = spec.initContainers ?? [];
+  const appSpecs = spec.containers ?? [];
+  const initsPending = initSpecs.some((c) => {
+    const i = currentInstance(facts, c.name, 'init');
+    if (c.restartPolicy === 'Always') return i?.state !== 'running';
+    return !(i?.state === 'exited' && i.exitCode === 0);
+  });
+  const appWaiting = initsPending ? 'PodInitializing' : 'ContainerCreating';
+  const inits = initSpecs.map((c) =>
+    summarize(facts, record, c, 'init', report, 'PodInitializing', now),
+  );
+  const apps = appSpecs.map((c) => summarize(facts, record, c, 'app', report, appWaiting, now));
   const containers = [...inits, ...apps].filter(
     (c): c is ContainerStatusSummary => c !== undefined,
   );
@@ -84,10 +203,10 @@ export function podStatus(record: PodRecord): PodStatusSummary {
   const appStates = apps.filter((c): c is ContainerStatusSummary => c !== undefined);
   const ready = appStates.filter((c) => c.ready).length;
   const total = appSpecs.length;
-  const podIP = podIPOf(record);
+  const podIP = record.sandbox?.State === 'running' ? podIPOf(record) : '';
   const result = (phase: PodPhase, status: string): PodStatusSummary => ({
     phase,
-    status,
+    status: record.terminating ? 'Terminating' : status,
     ready,
     total,
     restarts,
@@ -95,39 +214,52 @@ export function podStatus(record: PodRecord): PodStatusSummary {
     containers,
   });
 
-  if (!record.sandbox || !record.pod) return result('Unknown', 'Unknown');
-  const restartPolicy = spec?.restartPolicy ?? 'Always';
+  if (!record.pod) return result('Unknown', 'Unknown');
+  const finished = finishedPhase(facts);
 
-  // Init containers run to completion one by one (native sidecars just need to run).
+  // Init containers, as kubectl prints them: the first one not done decides.
   for (const [index, init] of inits.entries()) {
-    const sidecar = initSpecs[index]?.restartPolicy === 'Always';
-    if (!init) return result('Pending', `Init:${index}/${initSpecs.length}`);
-    if (sidecar && init.state === 'running') continue;
-    if (init.state === 'terminated' && init.exitCode === 0 && !sidecar) continue;
-    if (init.state === 'terminated') {
-      return result(restartPolicy === 'Never' ? 'Failed' : 'Pending', 'Init:Error');
+    const initSpec = initSpecs[index]!;
+    const sidecar = initSpec.restartPolicy === 'Always';
+    const phase = finished ?? 'Pending';
+    if (!init) return result(phase, `Init:${index}/${initSpecs.length}`);
+    if (sidecar && (init.state === 'running' || apps.some((a) => a !== undefined))) continue;
+    if (!sidecar && init.state === 'terminated' && init.exitCode === 0) continue;
+    if (init.state === 'waiting' && init.reason === 'CrashLoopBackOff') {
+      return result(phase, 'Init:CrashLoopBackOff');
     }
-    return result('Pending', `Init:${index}/${initSpecs.length}`);
+    if (init.state === 'terminated') {
+      return result(phase, init.reason === 'OOMKilled' ? 'Init:OOMKilled' : 'Init:Error');
+    }
+    return result(phase, `Init:${index}/${initSpecs.length}`);
   }
 
-  if (appStates.length < total) {
-    return result('Pending', initSpecs.length > 0 ? 'PodInitializing' : 'ContainerCreating');
+  if (finished) {
+    const failed = appStates.find((c) => c.state === 'terminated' && c.exitCode !== 0);
+    return result(finished, failed ? (failed.reason ?? 'Error') : 'Completed');
   }
-  if (record.sandbox.State !== 'running') {
-    const allDone = appStates.every((c) => c.state === 'terminated');
-    if (!allDone) return result('Unknown', 'SandboxDied');
+  if (
+    appStates.length < total ||
+    appStates.every((c) => c.state === 'waiting' && c.reason !== 'CrashLoopBackOff')
+  ) {
+    return result('Pending', appWaiting);
   }
-  const terminated = appStates.filter((c) => c.state === 'terminated');
-  const waiting = appStates.filter((c) => c.state === 'waiting');
-  if (waiting.length > 0) return result('Pending', 'ContainerCreating');
-  if (terminated.length === appStates.length) {
-    const failed = terminated.find((c) => c.exitCode !== 0);
-    if (failed) return result('Failed', 'Error');
-    return result('Succeeded', 'Completed');
+  if (record.sandbox?.State !== 'running') return result('Pending', 'ContainerCreating');
+
+  // kubectl: the last container with a waiting or terminated reason names the status.
+  let reason = 'Running';
+  let hasRunning = false;
+  for (const c of [...appStates].reverse()) {
+    if (c.state === 'waiting' && c.reason) {
+      reason = c.reason;
+      break;
+    }
+    if (c.state === 'terminated' && c.reason) {
+      reason = c.reason;
+      break;
+    }
+    if (c.state === 'running') hasRunning = true;
   }
-  if (terminated.length > 0) {
-    const failed = terminated.find((c) => c.exitCode !== 0);
-    return result('Running', failed ? 'Error' : 'NotReady');
-  }
-  return result('Running', 'Running');
+  if (reason === 'Completed' && hasRunning) reason = ready === total ? 'Running' : 'NotReady';
+  return result('Running', reason);
 }

@@ -1,0 +1,137 @@
+import type { PodSpec } from 'kubernetes-types/core/v1.js';
+import { describe, expect, it } from 'vitest';
+import { decide, finishedPhase } from './decide.js';
+import type { InstanceFacts, PodFacts } from './facts.js';
+
+function pod(
+  spec: Partial<PodSpec>,
+  instances: Partial<InstanceFacts>[],
+  sandboxState: 'running' | 'exited' | 'none' = 'running',
+): PodFacts {
+  return {
+    namespace: 'ns',
+    name: 'p',
+    spec: { containers: [{ name: 'app', image: 'x' }], ...spec },
+    sandbox:
+      sandboxState === 'none'
+        ? undefined
+        : { id: 's', attempt: 0, state: sandboxState, createdAt: 0 },
+    maxSandboxAttempt: 0,
+    instances: instances.map((i, n) => ({
+      id: `c${n}`,
+      name: 'app',
+      role: 'app',
+      attempt: 0,
+      sandboxAttempt: 0,
+      streak: 0,
+      state: 'running',
+      oomKilled: false,
+      createdAt: 0,
+      ...i,
+    })),
+    terminating: false,
+    supervised: true,
+  };
+}
+
+const kinds = (facts: PodFacts, now = 100_000) =>
+  decide(facts, { now }).actions.map((a) =>
+    a.kind === 'start' ? `start ${a.container.name}#${a.attempt} streak ${a.streak}` : a.kind,
+  );
+
+describe('decide', () => {
+  it('starts init containers one at a time, then every app', () => {
+    const spec = {
+      initContainers: [{ name: 'i1' }, { name: 'i2' }],
+      containers: [{ name: 'a' }, { name: 'b' }],
+    };
+    expect(kinds(pod(spec, []))).toEqual(['start i1#0 streak 0']);
+    expect(kinds(pod(spec, [{ name: 'i1', role: 'init', state: 'running' }]))).toEqual([]);
+    expect(kinds(pod(spec, [{ name: 'i1', role: 'init', state: 'exited', exitCode: 0 }]))).toEqual([
+      'start i2#0 streak 0',
+    ]);
+    expect(
+      kinds(
+        pod(spec, [
+          { name: 'i1', role: 'init', state: 'exited', exitCode: 0 },
+          { name: 'i2', role: 'init', state: 'exited', exitCode: 0 },
+        ]),
+      ),
+    ).toEqual(['start a#0 streak 0', 'start b#0 streak 0']);
+  });
+
+  it('fails the pod on an init failure under Never, retries it otherwise', () => {
+    const failed = {
+      name: 'i1',
+      role: 'init' as const,
+      state: 'exited' as const,
+      exitCode: 1,
+      finishedAt: 1000,
+    };
+    const never = pod({ restartPolicy: 'Never', initContainers: [{ name: 'i1' }] }, [failed]);
+    expect(kinds(never)).toEqual([]);
+    expect(finishedPhase(never)).toBe('Failed');
+    expect(kinds(pod({ initContainers: [{ name: 'i1' }] }, [failed]))).toEqual([
+      'start i1#1 streak 1',
+    ]);
+  });
+
+  it('backs off 10 s after the second crash, and waits until then', () => {
+    const crashed = {
+      state: 'exited' as const,
+      exitCode: 1,
+      attempt: 1,
+      streak: 1,
+      startedAt: 0,
+      finishedAt: 1000,
+    };
+    const facts = pod({}, [crashed]);
+    const early = decide(facts, { now: 5000 });
+    expect(early.actions).toEqual([]);
+    expect(early.wakeAt).toBe(11_000);
+    expect(early.backingOff).toEqual([{ container: 'app', role: 'app', until: 11_000 }]);
+    expect(kinds(facts, 11_000)).toEqual(['start app#2 streak 2']);
+  });
+
+  it('follows restartPolicy for app exits', () => {
+    const ok = { state: 'exited' as const, exitCode: 0 };
+    expect(kinds(pod({ restartPolicy: 'OnFailure' }, [ok]))).toEqual([]);
+    expect(finishedPhase(pod({ restartPolicy: 'OnFailure' }, [ok]))).toBe('Succeeded');
+    expect(kinds(pod({ restartPolicy: 'Always' }, [ok]))).toEqual(['start app#1 streak 1']);
+    expect(finishedPhase(pod({ restartPolicy: 'Never' }, [{ state: 'exited', exitCode: 2 }]))).toBe(
+      'Failed',
+    );
+  });
+
+  it('rebuilds a dead sandbox unless the pod has finished', () => {
+    expect(kinds(pod({}, [{ state: 'exited', exitCode: 137 }], 'exited'))).toEqual([
+      'rebuild-sandbox',
+    ]);
+    expect(kinds(pod({}, [], 'none'))).toEqual(['rebuild-sandbox']);
+    const done = pod({ restartPolicy: 'Never' }, [{ state: 'exited', exitCode: 0 }], 'exited');
+    expect(kinds(done)).toEqual([]);
+  });
+
+  it('holds the next init container until a sidecar has started, then stops sidecars last', () => {
+    const spec = {
+      restartPolicy: 'Never' as const,
+      initContainers: [{ name: 'side', restartPolicy: 'Always', startupProbe: {} }, { name: 'i2' }],
+    };
+    const running = { name: 'side', role: 'init' as const, state: 'running' as const };
+    expect(kinds(pod(spec, [running]))).toEqual([]);
+    const facts = pod(spec, [running]);
+    expect(decide(facts, { now: 0, started: () => true }).actions.map((a) => a.kind)).toEqual([
+      'start',
+    ]);
+    const done = pod(spec, [
+      running,
+      { name: 'i2', role: 'init', state: 'exited', exitCode: 0 },
+      { name: 'app', state: 'exited', exitCode: 0 },
+    ]);
+    expect(kinds(done)).toEqual(['stop-sidecars']);
+  });
+
+  it('does nothing for a terminating pod', () => {
+    expect(kinds({ ...pod({}, [], 'none'), terminating: true })).toEqual([]);
+  });
+});

@@ -1,0 +1,36 @@
+// Lifecycle events podrun itself emits (BackOff, Unhealthy, SandboxChanged, Killing,
+// FailedPostStartHook ...), kept in memory by whoever drives the pod (the
+// supervisor, `podrun up`) and served to `describe` and the library over the
+// supervisor's socket. Docker's own event log supplies Created/Started/Died.
+import type { PodEvent } from '../events.js';
+
+export type EventSink = (namespace: string, pod: string, event: Omit<PodEvent, 'time'>) => void;
+
+const PER_POD = 200;
+
+export class EventLog {
+  private readonly byPod = new Map<string, PodEvent[]>();
+
+  readonly sink: EventSink = (namespace, pod, event) => {
+    const key = `${namespace}/${pod}`;
+    const list = this.byPod.get(key) ?? [];
+    const last = list.at(-1);
+    // Like the kubelet's event aggregation: a repeat of the last event just bumps it.
+    if (last && last.reason === event.reason && last.message === event.message) {
+      last.count = (last.count ?? 1) + 1;
+      last.time = new Date();
+    } else {
+      list.push({ ...event, time: new Date() });
+    }
+    if (list.length > PER_POD) list.splice(0, list.length - PER_POD);
+    this.byPod.set(key, list);
+  };
+
+  events(namespace: string, pod: string): PodEvent[] {
+    return [...(this.byPod.get(`${namespace}/${pod}`) ?? [])];
+  }
+
+  forget(namespace: string, pod: string): void {
+    this.byPod.delete(`${namespace}/${pod}`);
+  }
+}

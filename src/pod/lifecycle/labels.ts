@@ -1,0 +1,24 @@
+// Labels the lifecycle adds to the plan's labels when it creates a container. Like
+// every podrun label they are the only state: a supervisor that starts cold reads
+// back from them where each container stands (which sandbox generation it joined,
+// how long its crash streak is) and so loses nothing when it is killed.
+export const LifecycleLabels = {
+  /** On init/app containers: the attempt of the sandbox they joined. */
+  sandboxAttempt: 'io.podrun.sandbox-attempt',
+  /** Consecutive quick crashes before this instance was created (drives back-off). */
+  crashStreak: 'io.podrun.crash-streak',
+  /** Present ("true") on every container of a pod a supervisor should keep alive. */
+  supervised: 'io.podrun.supervised',
+  /** On the TERMINATING marker: the pod is being deleted, nobody may restart it. */
+  marker: 'io.podrun.marker',
+  /** Library option publishAllPorts, kept so a rebuilt sandbox publishes the same way. */
+  publishAll: 'io.podrun.publish-all',
+} as const;
+
+/** Container name part of the deletion marker (upper case: no Kubernetes container can clash). */
+export const TERMINATING_MARKER = 'TERMINATING';
+
+export function numberLabel(labels: Record<string, string> | undefined, key: string): number {
+  const value = Number(labels?.[key] ?? 0);
+  return Number.isFinite(value) ? value : 0;
+}

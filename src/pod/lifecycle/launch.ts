@@ -1,0 +1,181 @@
+// Create and start one container instance the kubelet way, shared by `apply`, `up`
+// and the supervisor: fresh container (new root filesystem, same volumes) named by
+// its attempt, lifecycle labels added, postStart run before anyone moves on, and
+// for a native sidecar with a startupProbe, that probe passed before returning.
+// A create that hits 409 (another podrun process made the same step) adopts the
+// existing container instead of failing: deterministic names are the lock.
+import type Docker from 'dockerode';
+import type { Container } from 'kubernetes-types/core/v1.js';
+import {
+  createContainer,
+  inspectContainer,
+  removeContainer,
+  startContainer,
+  stopContainer,
+} from '../../docker/containers.js';
+import { engineMessage, isConflict } from '../../docker/errors.js';
+import { Labels } from '../../plan/labels.js';
+import { containerDockerName } from '../../plan/names.js';
+import type { PlannedContainer, PodPlan } from '../../plan/types.js';
+import { resolveSubPathMounts, verifyNonRoot } from '../container-options.js';
+import type { CreatedObjects } from '../created-objects.js';
+import { PodStartError } from '../errors.js';
+import { initialProbeState, recordProbe } from '../probes/probe-state.js';
+import { type ProbeTarget, runHandler } from '../probes/run-probe.js';
+import { probeSettings } from '../probes/spec.js';
+import type { EventSink } from './event-log.js';
+import { runHook } from './hooks.js';
+import { LifecycleLabels } from './labels.js';
+
+export interface InstanceInfo {
+  attempt: number;
+  sandboxAttempt: number;
+  streak: number;
+}
+
+/** Labels the lifecycle adds to every pod container (sandbox included). */
+export function podLevelLabels(
+  plan: PodPlan,
+  supervised: string | undefined,
+): Record<string, string> {
+  const labels: Record<string, string> = { [Labels.podManifest]: JSON.stringify(plan.pod) };
+  if (supervised) labels[LifecycleLabels.supervised] = supervised;
+  return labels;
+}
+
+/** Create options of one instance: its attempt's name and the lifecycle labels. */
+export function instanceOptions(
+  plan: PodPlan,
+  planned: PlannedContainer,
+  instance: InstanceInfo,
+  extraLabels: Record<string, string>,
+): Docker.ContainerCreateOptions {
+  return {
+    ...planned.create,
+    name: containerDockerName(plan.namespace, plan.name, planned.name, instance.attempt),
+    Labels: {
+      ...planned.create.Labels,
+      ...extraLabels,
+      [Labels.attempt]: String(instance.attempt),
+      [LifecycleLabels.sandboxAttempt]: String(instance.sandboxAttempt),
+      [LifecycleLabels.crashStreak]: String(instance.streak),
+    },
+  };
+}
+
+export interface LaunchContext {
+  plan: PodPlan;
+  sandboxId: string;
+  podIP: string;
+  /** io.podrun.supervised value, when a supervisor should keep this pod alive. */
+  supervised?: string;
+  created?: CreatedObjects;
+  events?: EventSink;
+  signal?: AbortSignal;
+}
+
+export interface Launched {
+  id: string;
+  /** Someone else created this instance (409); they start it. */
+  adopted: boolean;
+  /** postStart or the sidecar's startup probe failed: the container was killed. */
+  failed?: string;
+}
+
+function graceMs(plan: PodPlan): number {
+  return (plan.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+}
+
+export async function launchContainer(
+  context: LaunchContext,
+  planned: PlannedContainer,
+  instance: InstanceInfo,
+): Promise<Launched> {
+  const { plan } = context;
+  const emit = (type: 'Normal' | 'Warning', reason: string, message: string) =>
+    context.events?.(plan.namespace, plan.name, {
+      type,
+      reason,
+      object: `spec.${planned.role === 'init' ? 'initContainers' : 'containers'}{${planned.name}}`,
+      message,
+    });
+  await verifyNonRoot(planned);
+  const options = await resolveSubPathMounts(plan, {
+    ...planned,
+    create: instanceOptions(plan, planned, instance, podLevelLabels(plan, context.supervised)),
+  });
+  let id: string;
+  try {
+    id = await createContainer(options);
+  } catch (error) {
+    if (isConflict(error)) {
+      const existing = await inspectContainer(options.name ?? '');
+      if (existing) return { id: existing.Id, adopted: true };
+    }
+    throw new PodStartError(`container ${planned.name}: create failed: ${engineMessage(error)}`);
+  }
+  context.created?.container(id);
+  try {
+    await startContainer(id);
+  } catch (error) {
+    emit('Warning', 'Failed', `Error: ${engineMessage(error)}`);
+    throw new PodStartError(`container ${planned.name}: start failed: ${engineMessage(error)}`);
+  }
+  const spec = planned.spec as Container;
+  const target: ProbeTarget = {
+    containerId: id,
+    sandboxId: context.sandboxId,
+    podIP: context.podIP,
+  };
+  const postStart = await runHook(spec, spec.lifecycle?.postStart, target, graceMs(plan));
+  if (postStart && !postStart.ok) {
+    const message = `PostStartHook failed: ${postStart.output}`;
+    emit('Warning', 'FailedPostStartHook', message);
+    await stopContainer(id, plan.pod.spec?.terminationGracePeriodSeconds ?? 30);
+    return { id, adopted: false, failed: message };
+  }
+  if (planned.role === 'init' && spec.restartPolicy === 'Always' && spec.startupProbe) {
+    const failure = await awaitStartup(spec, target, context.signal);
+    if (failure) {
+      emit('Warning', 'Unhealthy', failure);
+      await stopContainer(id, plan.pod.spec?.terminationGracePeriodSeconds ?? 30);
+      return { id, adopted: false, failed: failure };
+    }
+  }
+  return { id, adopted: false };
+}
+
+/** Run a startup probe to its verdict; undefined = passed, else why it failed. */
+async function awaitStartup(
+  spec: Container,
+  target: ProbeTarget,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
+  const settings = probeSettings(spec, 'startup');
+  if (!settings) return undefined;
+  await new Promise((resolve) => setTimeout(resolve, settings.initialDelayMs));
+  let state = initialProbeState('startup');
+  for (;;) {
+    if (signal?.aborted) throw new PodStartError('interrupted');
+    const began = Date.now();
+    const outcome = await runHandler(settings.handler, target, settings.timeoutMs);
+    state = recordProbe(state, outcome.ok, settings).state;
+    if (state.result) return undefined;
+    if (state.failures >= settings.failureThreshold) {
+      return `Startup probe failed: ${outcome.output}`;
+    }
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, began + settings.periodMs - Date.now())),
+    );
+  }
+}
+
+/** Remove instances older than the one being replaced (kept for `logs --previous`). */
+export async function pruneOlderInstances(
+  instances: { id: string; attempt: number }[],
+  keepFromAttempt: number,
+): Promise<void> {
+  await Promise.all(
+    instances.filter((i) => i.attempt < keepFromAttempt).map((i) => removeContainer(i.id)),
+  );
+}

@@ -1,0 +1,55 @@
+// Entry point of the background supervisor process (`node dist/supervisor/daemon.js`),
+// started on demand by `podrun apply`/`up`/`get` (launch.ts), detached from the
+// terminal, logging to <runtime dir>/supervisor-<engine>.log. It exits on
+// `podrun supervisor stop`, SIGTERM/SIGINT, when another process owns its socket,
+// or after PODRUN_SUPERVISOR_IDLE_MS (default 5 min) without any supervised pod.
+import { configureLogging, log } from '../log.js';
+import { ensureRuntimeDir, supervisionScope, supervisorPaths } from './paths.js';
+import { SupervisorRunningError, serveSupervisor } from './server.js';
+import { Supervisor } from './supervisor.js';
+
+async function main(): Promise<void> {
+  configureLogging({ level: process.env.PODRUN_LOG_LEVEL ?? 'info', format: 'json' });
+  const paths = supervisorPaths();
+  ensureRuntimeDir(paths);
+  const idle = Number(process.env.PODRUN_SUPERVISOR_IDLE_MS ?? 300_000);
+  let stopping = false;
+  const supervisor = new Supervisor({
+    scope: supervisionScope(),
+    idleMs: idle,
+    onIdle: () => shutdown('no supervised pods left'),
+  });
+  let served: Awaited<ReturnType<typeof serveSupervisor>> | undefined;
+  const shutdown = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    log().info(`supervisor ${process.pid} stopping: ${why}`);
+    void supervisor
+      .stop()
+      .then(() => served?.close())
+      .finally(() => process.exit(0));
+  };
+  try {
+    served = await serveSupervisor(supervisor, paths, () => shutdown('asked to stop'));
+  } catch (error) {
+    if (error instanceof SupervisorRunningError) {
+      log().info(error.message);
+      process.exit(0);
+    }
+    throw error;
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  setInterval(() => {
+    if (!served?.stillOwner()) shutdown('another supervisor owns the socket');
+  }, 5000).unref();
+  log().info(
+    `supervisor ${process.pid} started (scope ${supervisor.options.scope}, socket ${paths.socket}, back-off base ${supervisor.backoff.baseMs} ms)`,
+  );
+  supervisor.start();
+}
+
+main().catch((error) => {
+  process.stderr.write(`podrun supervisor: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,275 @@
+// The supervisor: the kubelet's pod workers for podrun, outside any one command.
+// Stateless by design: every tick it lists the pods labelled
+// io.podrun.supervised=<scope> and runs one reconcile step on each (decide.ts says
+// what, from Docker's own facts: states, exit codes, FinishedAt, attempt and
+// crash-streak labels), so killing it and starting another loses nothing but probe
+// results (re-learned within a period) and its in-memory lifecycle events.
+// Docker events wake it early; back-off deadlines wake it on time; when the engine
+// is gone it keeps retrying, and after an engine restart (every container exited)
+// it rebuilds each pod: new sandbox, init containers, apps.
+import type { Container } from 'kubernetes-types/core/v1.js';
+import { getDocker } from '../docker/client.js';
+import { log } from '../log.js';
+import { Labels } from '../plan/labels.js';
+import { namespaceNetworkName } from '../plan/names.js';
+import { type BackoffSettings, backoffFromEnv } from '../pod/lifecycle/backoff.js';
+import { EventLog } from '../pod/lifecycle/event-log.js';
+import { currentInstance, podFacts } from '../pod/lifecycle/facts.js';
+import { LifecycleLabels } from '../pod/lifecycle/labels.js';
+import { reconcilePod } from '../pod/lifecycle/reconcile.js';
+import { graceSecondsOfPod, stopWithGrace } from '../pod/lifecycle/stop.js';
+import { ContainerProber, hasProbes } from '../pod/probes/prober.js';
+import type { ProbeReport } from '../pod/probes/report.js';
+import { listSupervisedRecords, type PodRecord } from '../pod/records.js';
+import type { PodReport } from './protocol.js';
+
+export interface SupervisorOptions {
+  /** io.podrun.supervised value of the pods to look after ("true" = default scope). */
+  scope: string;
+  namespace?: string;
+  backoff?: BackoffSettings;
+  /** Periodic reconcile, besides Docker events and back-off deadlines. */
+  tickMs?: number;
+  /** Called when no supervised pod has existed for idleMs (the daemon exits). */
+  idleMs?: number;
+  onIdle?: () => void;
+}
+
+export class Supervisor {
+  readonly events = new EventLog();
+  readonly backoff: BackoffSettings;
+  readonly startedAt = new Date();
+  engineReachable = false;
+  podCount = 0;
+  private readonly probers = new Map<string, ContainerProber>();
+  private readonly busy = new Set<string>();
+  private readonly notified = new Set<string>();
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private nextWake = Number.POSITIVE_INFINITY;
+  private eventStream: NodeJS.ReadableStream | undefined;
+  private lastPodSeen = Date.now();
+  private ticking: Promise<void> | undefined;
+  private again = false;
+
+  constructor(readonly options: SupervisorOptions) {
+    this.backoff = options.backoff ?? backoffFromEnv();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.poke();
+    void this.watchEvents();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    (this.eventStream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+    for (const prober of this.probers.values()) prober.stop();
+    this.probers.clear();
+    await this.ticking;
+  }
+
+  /** Reconcile now (coalesced with a tick in flight). */
+  poke(): void {
+    if (!this.running) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = this.tick().finally(() => {
+      this.ticking = undefined;
+      if (!this.running) return;
+      if (this.again) {
+        this.again = false;
+        this.poke();
+        return;
+      }
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.poke(), this.options.tickMs ?? 1000);
+    });
+  }
+
+  private wakeAt(at: number): void {
+    if (at >= this.nextWake) return;
+    this.nextWake = at;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(
+      () => {
+        this.nextWake = Number.POSITIVE_INFINITY;
+        this.poke();
+      },
+      Math.max(0, at - Date.now()) + 5,
+    );
+  }
+
+  private async tick(): Promise<void> {
+    let records: PodRecord[];
+    try {
+      records = await listSupervisedRecords(this.options.scope, this.options.namespace);
+      this.engineReachable = true;
+    } catch (error) {
+      if (this.engineReachable)
+        log().warn({ err: error }, 'supervisor: engine unreachable; retrying');
+      this.engineReachable = false;
+      return;
+    }
+    this.podCount = records.length;
+    if (records.length > 0) this.lastPodSeen = Date.now();
+    else if (
+      this.options.idleMs !== undefined &&
+      Date.now() - this.lastPodSeen > this.options.idleMs
+    ) {
+      this.options.onIdle?.();
+    }
+    await Promise.all(records.map((record) => this.reconcile(record)));
+    this.syncProbers(records);
+  }
+
+  private async reconcile(record: PodRecord): Promise<void> {
+    const key = `${record.namespace}/${record.name}`;
+    if (this.busy.has(key)) return;
+    this.busy.add(key);
+    try {
+      const decision = await reconcilePod(record, {
+        backoff: this.backoff,
+        events: this.events.sink,
+        supervised: this.options.scope,
+        notified: this.notified,
+        started: (instance) => this.probers.get(instance.id)?.started,
+      });
+      if (decision.wakeAt !== undefined) this.wakeAt(decision.wakeAt);
+      if (decision.actions.length > 0) this.again = true;
+    } catch (error) {
+      log().warn({ err: error }, `supervisor: pod ${key}: ${(error as Error).message}`);
+    } finally {
+      this.busy.delete(key);
+    }
+  }
+
+  /** One prober per running container that has probes; stop those of gone containers. */
+  private syncProbers(records: PodRecord[]): void {
+    const alive = new Set<string>();
+    for (const record of records) {
+      if (record.terminating || !record.sandbox || record.sandbox.State !== 'running') continue;
+      const facts = podFacts(record);
+      const specs: [Container, 'init' | 'app'][] = [
+        ...(record.pod?.spec?.initContainers ?? []).map((c) => [c, 'init'] as [Container, 'init']),
+        ...(record.pod?.spec?.containers ?? []).map((c) => [c, 'app'] as [Container, 'app']),
+      ];
+      const podIP =
+        record.sandbox.NetworkSettings?.Networks?.[namespaceNetworkName(record.namespace)]
+          ?.IPAddress ?? '';
+      for (const [spec, role] of specs) {
+        if (!hasProbes(spec)) continue;
+        if (role === 'init' && spec.restartPolicy !== 'Always') continue;
+        const instance = currentInstance(facts, spec.name, role);
+        if (instance?.state !== 'running') continue;
+        alive.add(instance.id);
+        if (this.probers.has(instance.id)) continue;
+        const sandboxId = record.sandbox.Id;
+        const object = `spec.${role === 'init' ? 'initContainers' : 'containers'}{${spec.name}}`;
+        const info = record.containers.find((c) => c.Id === instance.id);
+        const prober = new ContainerProber(
+          spec,
+          { containerId: instance.id, sandboxId, podIP },
+          // `docker ps` has only Created; the container starts within moments of it.
+          (info?.Created ?? Date.now() / 1000) * 1000,
+          {
+            event: (type, reason, message) =>
+              this.events.sink(record.namespace, record.name, { type, reason, object, message }),
+            changed: () => this.poke(),
+            kill: async (message) => {
+              this.events.sink(record.namespace, record.name, {
+                type: 'Normal',
+                reason: 'Killing',
+                object,
+                message,
+              });
+              await stopWithGrace(
+                { id: instance.id, spec, sandboxId, podIP },
+                graceSecondsOfPod(record.pod),
+              ).catch(() => undefined);
+              this.poke();
+            },
+          },
+        );
+        this.probers.set(instance.id, prober);
+        prober.start();
+      }
+    }
+    for (const [id, prober] of this.probers) {
+      if (!alive.has(id)) {
+        prober.stop();
+        this.probers.delete(id);
+      }
+    }
+  }
+
+  /** Probe states of running containers, for readiness in other processes. */
+  probeReport(): ProbeReport {
+    const report: ProbeReport = {};
+    for (const [id, prober] of this.probers) report[id] = prober.state;
+    return report;
+  }
+
+  /** What `get`, `describe` and `--wait` ask for: probe states and lifecycle events. */
+  podReports(
+    records: { namespace: string; name: string; ids: string[] }[],
+  ): Record<string, PodReport> {
+    const report = this.probeReport();
+    const out: Record<string, PodReport> = {};
+    for (const { namespace, name, ids } of records) {
+      const probes: ProbeReport = {};
+      for (const id of ids) if (report[id]) probes[id] = report[id];
+      out[`${namespace}/${name}`] = {
+        probes,
+        events: this.events
+          .events(namespace, name)
+          .map((event) => ({ ...event, time: event.time.toISOString() })),
+      };
+    }
+    return out;
+  }
+
+  /** Docker events wake the loop at once (a container died, a sandbox vanished). */
+  private async watchEvents(): Promise<void> {
+    while (this.running) {
+      try {
+        const docker = await getDocker();
+        const stream = (await docker.getEvents({
+          filters: {
+            type: ['container'],
+            event: ['die', 'destroy', 'start', 'oom'],
+            label: [`${LifecycleLabels.supervised}=${this.options.scope}`],
+          },
+        })) as NodeJS.ReadableStream;
+        this.eventStream = stream;
+        this.engineReachable = true;
+        this.poke(); // the engine may have just come back
+        await new Promise<void>((resolve) => {
+          stream.on('data', (chunk: Buffer) => {
+            const text = chunk.toString('utf8');
+            if (
+              this.options.namespace &&
+              !text.includes(`"${Labels.namespace}":"${this.options.namespace}"`)
+            ) {
+              return;
+            }
+            this.poke();
+          });
+          stream.on('end', resolve);
+          stream.on('close', resolve);
+          stream.on('error', () => resolve());
+        });
+      } catch {
+        this.engineReachable = false;
+      }
+      if (this.running) await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}

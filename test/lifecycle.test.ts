@@ -1,0 +1,250 @@
+// Pod lifecycle against the real engine, driven by an in-process supervisor scoped
+// to this file's namespace (so it never touches other tests' pods) with a short
+// test-only back-off base.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killContainer, removeContainer } from '../src/docker/containers.js';
+import { parseManifestText } from '../src/manifest/parse.js';
+import { applyManifests } from '../src/pod/apply.js';
+import { podEvents } from '../src/pod/events.js';
+import { findPodRecord, withDetails } from '../src/pod/records.js';
+import { podStatus } from '../src/pod/status.js';
+import { ensureRuntimeDir, supervisorPaths } from '../src/supervisor/paths.js';
+import { type ServedSupervisor, serveSupervisor } from '../src/supervisor/server.js';
+import { Supervisor } from '../src/supervisor/supervisor.js';
+import { cleanNamespace, sh, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
+
+const ns = testNamespace('lifecycle');
+const BASE_MS = 400;
+let supervisor: Supervisor;
+let served: ServedSupervisor;
+// Other podrun code in this process (podEvents, waitForPod) finds this file's
+// supervisor on the socket of its scope.
+process.env.PODRUN_SUPERVISOR_SCOPE = ns;
+
+async function apply(yaml: string) {
+  const set = parseManifestText(yaml, 'test.yaml', { defaultNamespace: ns, validate: 'strict' });
+  return applyManifests(set, { supervise: ns });
+}
+
+async function status(name: string) {
+  const record = await findPodRecord(ns, name);
+  if (!record) throw new Error(`pod ${name} is gone`);
+  return podStatus(await withDetails(record), supervisor.probeReport());
+}
+
+beforeAll(async () => {
+  supervisor = new Supervisor({
+    scope: ns,
+    namespace: ns,
+    tickMs: 300,
+    backoff: { baseMs: BASE_MS, maxMs: 4 * BASE_MS, resetAfterMs: 600_000 },
+  });
+  supervisor.start();
+  const paths = supervisorPaths();
+  ensureRuntimeDir(paths);
+  served = await serveSupervisor(supervisor, paths, () => undefined);
+});
+
+afterAll(async () => {
+  await supervisor.stop();
+  await served.close();
+  await cleanNamespace(ns);
+});
+
+describe('restartPolicy and back-off', () => {
+  it('restarts a crashing container in a fresh container with back-off: CrashLoopBackOff', async () => {
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: { name: crasher }
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes: [{ name: data, emptyDir: {} }]
+  containers:
+    - name: app
+      image: ${TEST_IMAGE}
+      command: [sh, -c, 'ls /scratch 2>/dev/null && echo dirty; touch /scratch; echo run >> /data/runs; sleep 0.3; exit 3']
+      volumeMounts: [{ name: data, mountPath: /data }]
+`);
+    const seen = new Set<string>();
+    const started = Date.now();
+    await waitFor(
+      'three restarts',
+      async () => {
+        const s = await status('crasher');
+        seen.add(s.status);
+        return s.restarts >= 3 && s;
+      },
+      20_000,
+    );
+    expect(seen).toContain('CrashLoopBackOff');
+    // 0 s, 0.4 s, 0.8 s of back-off plus three short runs.
+    expect(Date.now() - started).toBeGreaterThan(1000);
+    const s = await status('crasher');
+    const app = s.containers.find((c) => c.name === 'app')!;
+    expect(app.lastState).toMatchObject({ exitCode: 3, reason: 'Error' });
+    // Fresh root filesystem each time, same volume.
+    const record = await findPodRecord(ns, 'crasher');
+    const logs = record!.containers.length;
+    expect(logs).toBeLessThanOrEqual(2); // older instances are pruned
+    const events = await podEvents(record!);
+    expect(events.map((e) => e.reason)).toContain('BackOff');
+  });
+});
+
+describe('init containers', () => {
+  it('runs init containers in order before the apps; Init:Error and Failed under Never', async () => {
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: { name: init-never }
+spec:
+  restartPolicy: Never
+  terminationGracePeriodSeconds: 1
+  initContainers:
+    - { name: ok, image: ${TEST_IMAGE}, command: ['true'] }
+    - { name: bad, image: ${TEST_IMAGE}, command: [sh, -c, 'exit 4'] }
+  containers:
+    - { name: app, image: ${TEST_IMAGE}, command: [sleep, '60'] }
+`);
+    const s = await waitFor('Init:Error', async () => {
+      const now = await status('init-never');
+      return now.status === 'Init:Error' && now;
+    });
+    expect(s.phase).toBe('Failed');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const later = await status('init-never');
+    expect(later.containers.find((c) => c.name === 'app')).toBeUndefined();
+    expect(later.containers.find((c) => c.name === 'bad')?.restarts).toBe(0);
+  });
+
+  it('retries a failing init container with back-off (Init:CrashLoopBackOff), then starts the apps', async () => {
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: { name: init-retry }
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes: [{ name: data, emptyDir: {} }]
+  initContainers:
+    - name: flaky
+      image: ${TEST_IMAGE}
+      command: [sh, -c, 'echo x >> /data/tries; [ $(wc -l < /data/tries) -ge 3 ]']
+      volumeMounts: [{ name: data, mountPath: /data }]
+    - name: second
+      image: ${TEST_IMAGE}
+      command: [sh, -c, 'echo second >> /data/order']
+      volumeMounts: [{ name: data, mountPath: /data }]
+  containers:
+    - name: app
+      image: ${TEST_IMAGE}
+      command: [sh, -c, 'echo app >> /data/order; sleep 600']
+      volumeMounts: [{ name: data, mountPath: /data }]
+`);
+    const words = new Set<string>();
+    await waitFor(
+      'Running',
+      async () => {
+        const s = await status('init-retry');
+        words.add(s.status);
+        return s.status === 'Running' && s;
+      },
+      20_000,
+    );
+    expect(words).toContain('Init:CrashLoopBackOff');
+    expect(await sh(ns, 'init-retry', 'app', 'cat /data/tries | wc -l; cat /data/order')).toBe(
+      '3\nsecond\napp',
+    );
+  });
+});
+
+describe('sandbox death', () => {
+  it('rebuilds the pod when the pause container dies: new sandbox, init containers again, apps', async () => {
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: { name: phoenix }
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes: [{ name: data, emptyDir: {} }]
+  initContainers:
+    - name: init
+      image: ${TEST_IMAGE}
+      command: [sh, -c, 'echo init >> /data/log']
+      volumeMounts: [{ name: data, mountPath: /data }]
+  containers:
+    - name: app
+      image: ${TEST_IMAGE}
+      command: [sleep, '600']
+      volumeMounts: [{ name: data, mountPath: /data }]
+`);
+    const before = await findPodRecord(ns, 'phoenix');
+    const oldSandbox = before!.sandbox!.Id;
+    const killedAt = Date.now();
+    await killContainer(oldSandbox);
+    const back = await waitFor(
+      'the pod back',
+      async () => {
+        const record = await findPodRecord(ns, 'phoenix');
+        if (!record?.sandbox || record.sandbox.Id === oldSandbox) return undefined;
+        const s = podStatus(record);
+        return s.status === 'Running' && { record, s };
+      },
+      20_000,
+    );
+    const rebuildMs = Date.now() - killedAt;
+    console.log(`sandbox rebuild: ${rebuildMs} ms`);
+    expect(back.record.sandbox!.Labels['io.podrun.attempt']).toBe('1');
+    expect(await sh(ns, 'phoenix', 'app', 'cat /data/log')).toBe('init\ninit');
+    const events = await podEvents(back.record);
+    expect(events.map((e) => e.reason)).toContain('SandboxChanged');
+  });
+
+  it('rebuilds a pod whose sandbox was removed', async () => {
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: { name: orphan }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - { name: app, image: ${TEST_IMAGE}, command: [sleep, '600'] }
+`);
+    const before = await findPodRecord(ns, 'orphan');
+    await removeContainer(before!.sandbox!.Id);
+    await waitFor(
+      'a new sandbox',
+      async () => {
+        const record = await findPodRecord(ns, 'orphan');
+        return record?.sandbox && podStatus(record).status === 'Running';
+      },
+      20_000,
+    );
+  });
+});
+
+describe('run to completion', () => {
+  it('reaches Succeeded under OnFailure and stops its sidecar', async () => {
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: { name: job }
+spec:
+  restartPolicy: OnFailure
+  terminationGracePeriodSeconds: 1
+  initContainers:
+    - { name: side, image: ${TEST_IMAGE}, restartPolicy: Always, command: [sleep, '600'] }
+  containers:
+    - { name: work, image: ${TEST_IMAGE}, command: [sh, -c, 'sleep 0.5'] }
+`);
+    const s = await waitFor('Succeeded', async () => {
+      const now = await status('job');
+      return now.phase === 'Succeeded' && now;
+    });
+    expect(s.status).toBe('Completed');
+    await waitFor('the sidecar stopped', async () => {
+      const now = await status('job');
+      return now.containers.find((c) => c.name === 'side')?.state !== 'running';
+    });
+  });
+});
