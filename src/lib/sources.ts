@@ -189,3 +189,19 @@ export function withExtraPorts(
   });
   return { ...set, pods };
 }
+
+/**
+ * Drop every fixed hostPort, so publishPorts picks a free random one instead: two
+ * tests starting a manifest with `hostPort: 8080` at once would otherwise collide.
+ */
+export function withRandomHostPorts(set: ManifestSet): ManifestSet {
+  const pods = set.pods.map((entry) => {
+    const object = structuredClone(entry.object);
+    const spec = object.spec;
+    for (const container of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
+      for (const port of container.ports ?? []) delete port.hostPort;
+    }
+    return { ...entry, object };
+  });
+  return { ...set, pods };
+}

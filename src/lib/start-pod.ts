@@ -19,6 +19,7 @@ import {
   randomSuffix,
   withExtraPorts,
   withNameSuffix,
+  withRandomHostPorts,
 } from './sources.js';
 
 export const DEFAULT_START_TIMEOUT_MS = 60_000;
@@ -38,6 +39,11 @@ export interface StartPodOptions {
   timeoutMs?: number;
   /** Publish every containerPort on a random free host port (read with hostPort). Default true. */
   publishPorts?: boolean;
+  /**
+   * Replace the manifest's fixed hostPorts by random free ones too, so parallel
+   * tests never fight over a host port. Default true; false keeps them as written.
+   */
+  randomHostPorts?: boolean;
   /**
    * More container ports to publish on the pause container, for containers joined
    * later (testcontainers joiners cannot publish ports themselves).
@@ -156,6 +162,8 @@ async function start(
         ? options.nameSuffix
         : randomSuffix();
   set = withExtraPorts(withNameSuffix(set, suffix), options.publish ?? []);
+  const publishPorts = options.publishPorts ?? true;
+  if (publishPorts && (options.randomHostPorts ?? true)) set = withRandomHostPorts(set);
   for (const { object } of set.pods) {
     const ns = object.metadata?.namespace ?? namespace;
     const name = object.metadata?.name ?? '';
@@ -168,7 +176,7 @@ async function start(
   if (owner) await ensureReaper(owner);
   const results = await applyRetryingNetworkRaces(set, {
     owner,
-    publishAllPorts: options.publishPorts ?? true,
+    publishAllPorts: publishPorts,
     pauseImage: options.pauseImage,
     signal: options.signal,
     onProgress: options.onProgress,

@@ -1,0 +1,24 @@
+// The node:test example runs in the project's suite through this test (the vitest
+// example is picked up by the docker project directly). Both import 'podrun', the
+// built package (npm run build), as a user's test suite does.
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+describe('examples', () => {
+  it('the node:test example passes', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', tsx, '--test', '--test-reporter=tap', 'examples/library.node-test.ts'],
+      { timeout: 60_000 },
+    ).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`node --test failed:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+    });
+    expect(stdout).toMatch(/# pass 2/);
+    expect(stdout).toMatch(/# fail 0/);
+  });
+});
