@@ -446,7 +446,7 @@ async function main() {
     memGB: Math.round(os.totalmem() / 2 ** 30),
     kernel: os.release(),
     podrun: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version,
-    bundled: existsSync(join(root, 'dist', 'cli', 'podrun.bundle.js')),
+    bundled: existsSync(join(root, 'dist', 'bundle', 'podrun.js')),
   };
   result.features = { ...features, peers };
   await watchExits();
