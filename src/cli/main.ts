@@ -47,7 +47,28 @@ export function buildProgram(): Command {
       '--pause-image <image>',
       'pause image (default: registry.k8s.io/pause:3.10, else built locally)',
     )
+    .option(
+      '--wait [timeout]',
+      'wait until every pod is Ready (or Succeeded); timeout like 90s or 5m (default 5m)',
+    )
     .action(async (options) => (await import('./commands/apply.js')).runApply(options));
+
+  program
+    .command('up')
+    .description(
+      'apply, stream every container log, supervise; Ctrl-C stops and removes everything',
+    )
+    .requiredOption('-f, --filename <path>', 'manifest file or directory (repeatable)', collect)
+    .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
+    .option('--abort-on-container-exit', 'stop everything when any app container exits')
+    .option('--pause-image <image>', 'pause image')
+    .action(async (options) => (await import('./commands/up.js')).runUp(options));
+
+  program
+    .command('supervisor')
+    .description('the background supervisor that restarts, probes and rebuilds pods')
+    .argument('<action>', 'status | start | stop | run (foreground)')
+    .action(async (action) => (await import('./commands/supervisor.js')).runSupervisor(action));
 
   program
     .command('delete')

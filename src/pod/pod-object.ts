@@ -1,12 +1,14 @@
 // A pod read back from Docker as a Kubernetes v1 Pod object with status, for
 // `get -o json|yaml` and the library.
 import type { ContainerStatus, Pod } from 'kubernetes-types/core/v1.js';
+import type { ProbeReport } from './probes/report.js';
 import type { PodRecord } from './records.js';
 import { type ContainerStatusSummary, podStatus } from './status.js';
 
 function containerStatus(summary: ContainerStatusSummary, record: PodRecord): ContainerStatus {
   const instance = record.containers.find((info) => info.Id === summary.containerId);
-  const startedAt = instance ? new Date(instance.Created * 1000).toISOString() : undefined;
+  const startedAt =
+    summary.startedAt ?? (instance ? new Date(instance.Created * 1000).toISOString() : undefined);
   const state: ContainerStatus['state'] =
     summary.state === 'running'
       ? { running: { startedAt } }
@@ -14,25 +16,41 @@ function containerStatus(summary: ContainerStatusSummary, record: PodRecord): Co
         ? {
             terminated: {
               exitCode: summary.exitCode ?? -1,
-              reason: summary.exitCode === 0 ? 'Completed' : 'Error',
+              reason: summary.reason ?? (summary.exitCode === 0 ? 'Completed' : 'Error'),
+              startedAt,
+              finishedAt: summary.finishedAt,
               containerID: `docker://${summary.containerId}`,
             },
           }
-        : { waiting: { reason: 'ContainerCreating' } };
+        : { waiting: { reason: summary.reason ?? 'ContainerCreating' } };
+  const last = summary.lastState;
   return {
+    ...(last
+      ? {
+          lastState: {
+            terminated: {
+              exitCode: last.exitCode,
+              reason: last.reason,
+              startedAt: last.startedAt,
+              finishedAt: last.finishedAt,
+              containerID: `docker://${last.containerId}`,
+            },
+          },
+        }
+      : {}),
     name: summary.name,
     image: summary.image,
     imageID: '',
     containerID: `docker://${summary.containerId}`,
     ready: summary.ready,
     restartCount: summary.restarts,
-    started: summary.state === 'running',
+    started: summary.started,
     state,
   };
 }
 
-export function podObject(record: PodRecord): Pod {
-  const status = podStatus(record);
+export function podObject(record: PodRecord, report?: ProbeReport): Pod {
+  const status = podStatus(record, report);
   const pod = record.pod ?? { apiVersion: 'v1', kind: 'Pod', metadata: { name: record.name } };
   const ready = status.ready === status.total && status.phase === 'Running';
   return {

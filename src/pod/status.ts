@@ -133,9 +133,11 @@ function summarize(
   };
   const stale = instance === undefined; // only instances of an older sandbox remain
   if (latest.state === 'running' && !stale) {
+    // Nobody probes an unsupervised pod (library default): running counts as ready.
     const probe = report?.[latest.id];
-    const started = probe?.started ?? !spec.startupProbe;
-    const ready = started && (probe?.ready ?? !spec.readinessProbe);
+    const probed = facts.supervised;
+    const started = probe?.started ?? (!probed || !spec.startupProbe);
+    const ready = started && (probe?.ready ?? (!probed || !spec.readinessProbe));
     return { ...base, state: 'running', ready, started };
   }
   if (latest.state === 'exited' && !stale) {

@@ -1,6 +1,11 @@
-// Wait until pods are Ready (every app container ready) or, for run-to-completion
-// pods, Succeeded; fail fast with the reason when a pod cannot get there.
-import { findPodRecord } from './records.js';
+// Wait until pods are Ready (every app container ready: running, started, readiness
+// probe passing as the supervisor reports it) or, for run-to-completion pods,
+// Succeeded; fail fast with the reason when a pod cannot get there:
+// CrashLoopBackOff (with the container's last log lines), a failed init container,
+// a Failed pod, or the timeout.
+import { streamLogs } from '../docker/logs.js';
+import type { ProbeReport } from './probes/report.js';
+import { findPodRecord, withDetails } from './records.js';
 import { type PodStatusSummary, podStatus } from './status.js';
 
 export class PodWaitError extends Error {
@@ -11,16 +16,52 @@ export interface WaitOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   pollMs?: number;
+  /** Probe states (readiness); default: ask the supervisor of this scope. */
+  probes?: (namespace: string, name: string) => Promise<ProbeReport>;
 }
 
 export type WaitOutcome = 'Ready' | 'Succeeded';
 
-/** Status words that will not get better by themselves. */
-function hopeless(status: PodStatusSummary): string | undefined {
-  if (status.phase === 'Failed') return `pod failed (${status.status})`;
+async function supervisorProbes(namespace: string, name: string): Promise<ProbeReport> {
+  const { supervisorPodReports } = await import('../supervisor/protocol.js');
+  const reports = await supervisorPodReports(namespace, name);
+  return reports[`${namespace}/${name}`]?.probes ?? {};
+}
+
+async function lastLogLines(containerId: string, lines = 5): Promise<string> {
+  const chunks: Buffer[] = [];
+  const sink = {
+    write(chunk: Buffer) {
+      chunks.push(Buffer.from(chunk));
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream;
+  try {
+    await streamLogs(containerId, { tail: lines }, sink as never, sink as never);
+  } catch {
+    return '';
+  }
+  return Buffer.concat(chunks).toString('utf8').trimEnd();
+}
+
+/** Status words that will not get better by themselves, with the reason. */
+async function hopeless(status: PodStatusSummary): Promise<string | undefined> {
+  if (status.phase === 'Failed') {
+    const failed = status.containers.find((c) => c.state === 'terminated' && c.exitCode !== 0);
+    const detail = failed
+      ? `: container ${failed.name} exited with code ${failed.exitCode} (${failed.reason})`
+      : '';
+    const logs = failed ? await lastLogLines(failed.containerId) : '';
+    return `pod failed (${status.status})${detail}${logs ? `; last log lines:\n${logs}` : ''}`;
+  }
   if (status.status === 'Init:Error') return 'an init container failed';
-  if (status.status === 'CrashLoopBackOff' || status.status === 'Init:CrashLoopBackOff') {
-    return status.status;
+  const looping = status.containers.find((c) => c.reason === 'CrashLoopBackOff');
+  if (looping) {
+    const last = looping.lastState;
+    const logs = last ? await lastLogLines(last.containerId) : '';
+    return `${status.status}: container ${looping.name} keeps failing${
+      last ? ` (last exit code ${last.exitCode}, ${last.reason})` : ''
+    }${logs ? `; last log lines:\n${logs}` : ''}`;
   }
   return undefined;
 }
@@ -31,21 +72,23 @@ export async function waitForPod(
   options: WaitOptions,
 ): Promise<WaitOutcome> {
   const deadline = Date.now() + options.timeoutMs;
+  const probes = options.probes ?? supervisorProbes;
   let last: PodStatusSummary | undefined;
   for (;;) {
     if (options.signal?.aborted) throw new PodWaitError(`waiting for pod/${name} was interrupted`);
     const record = await findPodRecord(namespace, name);
     if (!record) throw new PodWaitError(`pod/${name} does not exist`);
-    last = podStatus(record);
+    last = podStatus(await withDetails(record), await probes(namespace, name));
     if (last.phase === 'Succeeded') return 'Succeeded';
-    if (last.phase === 'Running' && last.ready === last.total) return 'Ready';
-    const reason = hopeless(last);
+    if (last.phase === 'Running' && last.ready === last.total && !record.terminating)
+      return 'Ready';
+    const reason = await hopeless(last);
     if (reason) throw new PodWaitError(`pod/${name} will not become ready: ${reason}`);
     if (Date.now() >= deadline) {
       throw new PodWaitError(
         `timed out after ${Math.round(options.timeoutMs / 1000)}s waiting for pod/${name} (${last.status}, ${last.ready}/${last.total} ready)`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
   }
 }

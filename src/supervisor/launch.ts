@@ -4,7 +4,7 @@
 // reboot (supervisor gone, containers exited) the next podrun command brings the
 // supervisor back, and it brings the pods back.
 import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { existsSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ensureRuntimeDir, supervisorPaths } from './paths.js';
 import { askSupervisor, type SupervisorStatus } from './protocol.js';
@@ -17,9 +17,15 @@ function daemonCommand(): string[] {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) {
     // Running from source (tests through tsx): run the daemon through tsx as well.
-    return ['--import', 'tsx', here.replace(/launch\.ts$/, 'daemon.ts')];
+    return ['--import', 'tsx', fileURLToPath(new URL('./daemon.ts', import.meta.url))];
   }
-  return [here.replace(/launch\.js$/, 'daemon.js')];
+  // dist/supervisor/launch.js, or a chunk of the CLI bundle in dist/bundle/: both
+  // find the compiled daemon at dist/supervisor/daemon.js.
+  for (const candidate of ['../supervisor/daemon.js', './daemon.js']) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(path)) return [path];
+  }
+  throw new SupervisorStartError('dist/supervisor/daemon.js is missing; run npm run build');
 }
 
 export async function supervisorStatus(): Promise<SupervisorStatus | undefined> {

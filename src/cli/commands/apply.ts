@@ -4,8 +4,12 @@ import { loadManifests } from '../../manifest/load.js';
 import type { ValidationMode } from '../../manifest/types.js';
 import type { PodPlan } from '../../plan/types.js';
 import { applyManifests } from '../../pod/apply.js';
+import { waitForPod } from '../../pod/wait.js';
+import { ensureSupervisor } from '../../supervisor/launch.js';
+import { supervisionScope } from '../../supervisor/paths.js';
 import { abortOnSignals } from '../interrupt.js';
 import { printWarnings } from '../output.js';
+import { parseDuration } from './logs.js';
 
 interface ApplyFlags {
   filename: string[];
@@ -13,6 +17,16 @@ interface ApplyFlags {
   validate: ValidationMode;
   dryRun?: boolean;
   pauseImage?: string;
+  /** --wait (true) or --wait=TIMEOUT (e.g. 90s, 5m). */
+  wait?: boolean | string;
+}
+
+export const DEFAULT_WAIT_SECONDS = 300;
+
+export function waitSeconds(wait: boolean | string | undefined): number | undefined {
+  if (wait === undefined || wait === false) return undefined;
+  if (wait === true) return DEFAULT_WAIT_SECONDS;
+  return /^\d+$/.test(wait) ? Number(wait) : parseDuration(wait);
 }
 
 /** The plan as the user should read it: Docker create options, secrets redacted. */
@@ -57,12 +71,21 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
   printWarnings(set.warnings);
   const interrupt = abortOnSignals();
   try {
+    const timeout = waitSeconds(flags.wait);
     const results = await applyManifests(set, {
       dryRun: flags.dryRun,
       pauseImage: flags.pauseImage,
       signal: interrupt.signal,
       onProgress: (line) => process.stderr.write(`${line}\n`),
+      // The CLI hands its pods to the background supervisor (restarts, probes,
+      // sandbox rebuilds) which outlives this command.
+      supervise: supervisionScope(),
     });
+    if (!flags.dryRun && results.some((result) => result.kind === 'Pod')) {
+      await ensureSupervisor().catch((error: Error) =>
+        process.stderr.write(`Warning: ${error.message}; pods will not be restarted\n`),
+      );
+    }
     for (const result of results) {
       if (flags.dryRun && result.plan) {
         process.stdout.write(`---\n${stringify(planForDisplay(result.plan))}`);
@@ -81,6 +104,8 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
         );
       }
     }
+    if (timeout !== undefined && !flags.dryRun)
+      await waitForAll(results, timeout, interrupt.signal);
   } catch (error) {
     if (interrupt.signal.aborted) {
       // Everything this apply created has been removed by now; 130 = killed by SIGINT.
@@ -92,4 +117,30 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
   } finally {
     interrupt.dispose();
   }
+}
+
+/** --wait: every pod Ready (or Succeeded), else one line per pod saying why not. */
+async function waitForAll(
+  results: Awaited<ReturnType<typeof applyManifests>>,
+  timeoutSeconds: number,
+  signal: AbortSignal,
+): Promise<void> {
+  const pods = results.filter((result) => result.kind === 'Pod');
+  const outcomes = await Promise.allSettled(
+    pods.map((pod) =>
+      waitForPod(pod.namespace, pod.name, { timeoutMs: timeoutSeconds * 1000, signal }),
+    ),
+  );
+  const failures: string[] = [];
+  for (const [index, outcome] of outcomes.entries()) {
+    const pod = pods[index]!;
+    if (outcome.status === 'fulfilled') {
+      process.stdout.write(
+        `pod/${pod.name} ${outcome.value === 'Ready' ? 'ready' : 'succeeded'}\n`,
+      );
+    } else {
+      failures.push((outcome.reason as Error).message);
+    }
+  }
+  if (failures.length > 0) throw new Error(failures.join('\n'));
 }

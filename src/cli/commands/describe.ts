@@ -2,8 +2,10 @@
 import { inspectContainer } from '../../docker/containers.js';
 import { PodNotFoundError } from '../../pod/errors.js';
 import { podEvents } from '../../pod/events.js';
-import { findPodRecord } from '../../pod/records.js';
+import { probeSettings } from '../../pod/probes/spec.js';
+import { findPodRecord, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
+import { reportsFor } from '../../supervisor/client.js';
 import { formatAge, formatTable } from '../output.js';
 
 export async function runDescribe(
@@ -12,13 +14,16 @@ export async function runDescribe(
   flags: { namespace: string },
 ): Promise<void> {
   if (!['pod', 'pods', 'po'].includes(type)) throw new Error(`podrun describes pods, not ${type}`);
-  const record = await findPodRecord(flags.namespace, name.replace(/^pods?\//, ''));
-  if (!record) throw new PodNotFoundError(flags.namespace, name);
-  const status = podStatus(record);
+  const found = await findPodRecord(flags.namespace, name.replace(/^pods?\//, ''));
+  if (!found) throw new PodNotFoundError(flags.namespace, name);
+  const [record, reports] = await Promise.all([withDetails(found), reportsFor(flags.namespace)]);
+  const status = podStatus(record, reports[`${record.namespace}/${record.name}`]?.probes);
   const pod = record.pod;
   const out: string[] = [];
   const field = (label: string, value: string, indent = 0) =>
-    out.push(`${' '.repeat(indent)}${`${label}:`.padEnd(18 - indent)}${value}`);
+    out.push(
+      `${' '.repeat(indent)}${`${label}:`.padEnd(Math.max(18 - indent, label.length + 2))}${value}`,
+    );
   field('Name', record.name);
   field('Namespace', record.namespace);
   field('Start Time', record.createdAt.toUTCString());
@@ -57,19 +62,53 @@ export async function runDescribe(
       if (spec.args) field('Args', spec.args.join(' '), 4);
       if (!info || !summary) {
         field('State', 'Waiting', 4);
-      } else if (info.State.Running) {
-        field('State', `Running (started ${info.State.StartedAt})`, 4);
+        field('Reason', summary?.reason ?? 'ContainerCreating', 6);
+      } else if (summary.state === 'running') {
+        field('State', 'Running', 4);
+        field('Started', info.State.StartedAt, 6);
       } else if (summary.state === 'terminated') {
-        field(
-          'State',
-          `Terminated (exit code ${info.State.ExitCode}${info.State.OOMKilled ? ', OOMKilled' : ''}, finished ${info.State.FinishedAt})`,
-          4,
-        );
+        field('State', 'Terminated', 4);
+        field('Reason', summary.reason ?? 'Error', 6);
+        field('Exit Code', String(info.State.ExitCode), 6);
+        field('Started', info.State.StartedAt, 6);
+        field('Finished', info.State.FinishedAt, 6);
       } else {
-        field('State', 'Waiting (ContainerCreating)', 4);
+        field('State', 'Waiting', 4);
+        field('Reason', summary.reason ?? 'ContainerCreating', 6);
+      }
+      const last = summary?.lastState;
+      if (last) {
+        field('Last State', 'Terminated', 4);
+        field('Reason', last.reason, 6);
+        field('Exit Code', String(last.exitCode), 6);
+        if (last.startedAt) field('Started', last.startedAt, 6);
+        if (last.finishedAt) field('Finished', last.finishedAt, 6);
       }
       field('Ready', String(summary?.ready ?? false), 4);
       field('Restart Count', String(summary?.restarts ?? 0), 4);
+      for (const kind of ['liveness', 'readiness', 'startup'] as const) {
+        const probe = (() => {
+          try {
+            return probeSettings(spec, kind);
+          } catch {
+            return undefined;
+          }
+        })();
+        if (!probe) continue;
+        const h = probe.handler;
+        const what =
+          h.type === 'exec'
+            ? `exec [${h.command.join(' ')}]`
+            : h.type === 'tcp'
+              ? `tcp-socket :${h.port}`
+              : `http-get ${h.scheme.toLowerCase()}://${h.host ?? ''}:${h.port}${h.path}`;
+        const label = `${kind[0]!.toUpperCase()}${kind.slice(1)}`;
+        field(
+          label,
+          `${what} delay=${probe.initialDelayMs / 1000}s timeout=${probe.timeoutMs / 1000}s period=${probe.periodMs / 1000}s #success=${probe.successThreshold} #failure=${probe.failureThreshold}`,
+          4,
+        );
+      }
       const mounts = (spec.volumeMounts ?? []).map(
         (m) =>
           `${m.mountPath} from ${m.name}${m.subPath ? ` (subPath ${m.subPath})` : ''} (${m.readOnly ? 'ro' : 'rw'})`,
@@ -79,6 +118,13 @@ export async function runDescribe(
   };
   await section('Init Containers', 'init');
   await section('Containers', 'app');
+  const podReady = status.phase === 'Running' && status.ready === status.total;
+  out.push('Conditions:');
+  out.push('  Type              Status');
+  out.push(`  Initialized       ${status.status.startsWith('Init:') ? 'False' : 'True'}`);
+  out.push(`  Ready             ${podReady ? 'True' : 'False'}`);
+  out.push(`  ContainersReady   ${podReady ? 'True' : 'False'}`);
+  out.push(`  PodScheduled      True`);
   out.push('Volumes:');
   for (const volume of pod?.spec?.volumes ?? []) {
     const kind = Object.keys(volume).find((key) => key !== 'name') ?? 'unknown';
@@ -95,7 +141,9 @@ export async function runDescribe(
       ...events.map((event) => [
         event.type,
         event.reason,
-        formatAge(event.time),
+        event.count && event.count > 1
+          ? `${formatAge(event.time)} (x${event.count})`
+          : formatAge(event.time),
         'podrun',
         event.message,
       ]),

@@ -1,8 +1,9 @@
 // podrun get pods [-n NS | -A] [-o wide|json|yaml|name]
 import { stringify } from 'yaml';
 import { podObject } from '../../pod/pod-object.js';
-import { listPodRecords } from '../../pod/records.js';
+import { listPodRecords, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
+import { reportsFor, reviveSupervisor } from '../../supervisor/client.js';
 import { formatAge, formatTable, podNameArg } from '../output.js';
 
 interface GetFlags {
@@ -16,16 +17,23 @@ export async function runGet(type: string, names: string[], flags: GetFlags): Pr
     throw new Error(`the server doesn't have a resource type "${type}" (podrun gets pods)`);
   }
   const wanted = new Set(names.map(podNameArg));
-  const records = (
+  const listed = (
     await listPodRecords(flags.allNamespaces ? {} : { namespace: flags.namespace })
   ).filter((record) => wanted.size === 0 || wanted.has(record.name));
+  await reviveSupervisor(listed);
+  const [records, reports] = await Promise.all([
+    Promise.all(listed.map(withDetails)),
+    reportsFor(flags.allNamespaces ? undefined : flags.namespace),
+  ]);
+  const probesOf = (record: { namespace: string; name: string }) =>
+    reports[`${record.namespace}/${record.name}`]?.probes;
   for (const name of wanted) {
     if (!records.some((record) => record.name === name)) {
       throw new Error(`pods "${name}" not found in namespace ${flags.namespace}`);
     }
   }
   if (flags.output === 'json' || flags.output === 'yaml') {
-    const objects = records.map(podObject);
+    const objects = records.map((record) => podObject(record, probesOf(record)));
     const value =
       wanted.size === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
     process.stdout.write(
@@ -56,7 +64,7 @@ export async function runGet(type: string, names: string[], flags: GetFlags): Pr
     ...(wide ? ['IP', 'PORTS'] : []),
   ];
   const rows = records.map((record) => {
-    const status = podStatus(record);
+    const status = podStatus(record, probesOf(record));
     const ports = (record.sandbox?.Ports ?? [])
       .filter((port) => port.PublicPort)
       .map(

@@ -112,7 +112,7 @@ export function podFacts(record: PodRecord): PodFacts {
     maxSandboxAttempt,
     instances,
     terminating: record.terminating ?? false,
-    supervised: record.all.some((info) => info.Labels[LifecycleLabels.supervised] === 'true'),
+    supervised: record.all.some((info) => Boolean(info.Labels[LifecycleLabels.supervised])),
   };
 }
 

@@ -109,8 +109,12 @@ export async function launchContainer(
     id = await createContainer(options);
   } catch (error) {
     if (isConflict(error)) {
-      const existing = await inspectContainer(options.name ?? '');
-      if (existing) return { id: existing.Id, adopted: true };
+      // The engine reserves the name before the other create has finished: retry a bit.
+      for (let tries = 0; tries < 20; tries++) {
+        const existing = await inspectContainer(options.name ?? '');
+        if (existing) return { id: existing.Id, adopted: true };
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     }
     throw new PodStartError(`container ${planned.name}: create failed: ${engineMessage(error)}`);
   }

@@ -1,0 +1,156 @@
+// podrun up -f FILE: the foreground mode of `docker compose up` and
+// `podman kube play --wait`. Apply (the pods go to the supervisor, which restarts
+// and probes them), stream every container's logs prefixed [pod/container] (a
+// restarted container's new instance too), and stop when:
+//  - every pod has finished (run-to-completion): exit 0 if all Succeeded, else 1;
+//  - --abort-on-container-exit and an app container exited: its exit code;
+//  - Ctrl-C / SIGTERM: 130 / 143.
+// Whatever the reason, the pods are then stopped gracefully (preStop, grace
+// period, apps before sidecars, pause last) and removed.
+import { Writable } from 'node:stream';
+import { streamLogs } from '../../docker/logs.js';
+import { loadManifests } from '../../manifest/load.js';
+import { Labels } from '../../plan/labels.js';
+import { applyManifests } from '../../pod/apply.js';
+import { deletePodRecord } from '../../pod/delete-pod.js';
+import { findPodRecord, withDetails } from '../../pod/records.js';
+import { podStatus } from '../../pod/status.js';
+import { reportsFor } from '../../supervisor/client.js';
+import { ensureSupervisor } from '../../supervisor/launch.js';
+import { supervisionScope } from '../../supervisor/paths.js';
+import { printWarnings } from '../output.js';
+
+interface UpFlags {
+  filename: string[];
+  namespace: string;
+  abortOnContainerExit?: boolean;
+  pauseImage?: string;
+}
+
+const COLOURS = [36, 33, 32, 35, 34, 31, 96, 93, 92, 95];
+
+function useColour(): boolean {
+  if (process.env.NO_COLOR) return false;
+  return Boolean(process.env.FORCE_COLOR) || Boolean(process.stdout.isTTY);
+}
+
+/** A writable that prefixes each complete line. */
+function prefixedLines(prefix: string, target: NodeJS.WriteStream): Writable {
+  let pending = '';
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) target.write(`${prefix}${line}\n`);
+      callback();
+    },
+    final(callback) {
+      if (pending) target.write(`${prefix}${pending}\n`);
+      callback();
+    },
+  });
+}
+
+export async function runUp(flags: UpFlags): Promise<void> {
+  const set = await loadManifests(flags.filename, {
+    defaultNamespace: flags.namespace,
+    validate: 'strict',
+  });
+  printWarnings(set.warnings);
+  const controller = new AbortController();
+  let signalCode = 0;
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(name === 'SIGINT' ? 130 : 143);
+    signalCode = name === 'SIGINT' ? 130 : 143;
+    process.stderr.write(`\n${name} received: stopping the pods gracefully...\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const results = await applyManifests(set, {
+    pauseImage: flags.pauseImage,
+    signal: controller.signal,
+    supervise: supervisionScope(),
+    onProgress: (line) => process.stderr.write(`${line}\n`),
+  });
+  const pods = results.filter((result) => result.kind === 'Pod');
+  for (const result of results) {
+    process.stderr.write(`${result.kind.toLowerCase()}/${result.name} ${result.action}\n`);
+  }
+  await ensureSupervisor();
+
+  const colour = useColour();
+  const followed = new Set<string>();
+  const colourOf = new Map<string, number>();
+  const follow = async () => {
+    for (const pod of pods) {
+      const record = await findPodRecord(pod.namespace, pod.name);
+      for (const info of record?.containers ?? []) {
+        if (followed.has(info.Id) || info.State === 'created') continue;
+        followed.add(info.Id);
+        const name = `${pod.name}/${info.Labels[Labels.container]}`;
+        if (!colourOf.has(name)) colourOf.set(name, COLOURS[colourOf.size % COLOURS.length]!);
+        const prefix = colour ? `\x1b[${colourOf.get(name)}m[${name}]\x1b[0m ` : `[${name}] `;
+        const out = prefixedLines(prefix, process.stdout);
+        const err = prefixedLines(prefix, process.stderr);
+        void streamLogs(info.Id, { follow: true }, out, err)
+          .catch(() => undefined)
+          .finally(() => {
+            out.end();
+            err.end();
+          });
+      }
+    }
+  };
+
+  let exitCode = 0;
+  try {
+    for (;;) {
+      if (controller.signal.aborted) {
+        exitCode = signalCode || 130;
+        break;
+      }
+      await follow();
+      const reports = await reportsFor();
+      const statuses = await Promise.all(
+        pods.map(async (pod) => {
+          const record = await findPodRecord(pod.namespace, pod.name);
+          if (!record) return undefined;
+          return podStatus(
+            await withDetails(record),
+            reports[`${pod.namespace}/${pod.name}`]?.probes,
+          );
+        }),
+      );
+      if (
+        statuses.every((s) => s === undefined || s.phase === 'Succeeded' || s.phase === 'Failed')
+      ) {
+        exitCode = statuses.every((s) => s?.phase === 'Succeeded') ? 0 : 1;
+        break;
+      }
+      if (flags.abortOnContainerExit) {
+        const exited = statuses
+          .flatMap((s) => s?.containers ?? [])
+          .find((c) => c.role === 'app' && (c.state === 'terminated' || c.lastState));
+        if (exited) {
+          exitCode = exited.exitCode ?? exited.lastState?.exitCode ?? 1;
+          process.stderr.write(`container ${exited.name} exited (code ${exitCode}): aborting\n`);
+          break;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    for (const pod of pods) {
+      const record = await findPodRecord(pod.namespace, pod.name);
+      if (record) {
+        process.stderr.write(`stopping pod/${pod.name}\n`);
+        await deletePodRecord(record);
+      }
+    }
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  process.exitCode = exitCode;
+}

@@ -1,0 +1,216 @@
+// Probes and hooks against the real engine: httpGet and tcpSocket run through the
+// pause binary's prober inside the pod's network namespace (the test image's
+// busybox would have wget, but nothing here relies on it), exec in the container.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseManifestText } from '../src/manifest/parse.js';
+import { applyManifests } from '../src/pod/apply.js';
+import { deletePodRecord } from '../src/pod/delete-pod.js';
+import { podEvents } from '../src/pod/events.js';
+import { findPodRecord, withDetails } from '../src/pod/records.js';
+import { podStatus } from '../src/pod/status.js';
+import { waitForPod } from '../src/pod/wait.js';
+import { ensureRuntimeDir, supervisorPaths } from '../src/supervisor/paths.js';
+import { type ServedSupervisor, serveSupervisor } from '../src/supervisor/server.js';
+import { Supervisor } from '../src/supervisor/supervisor.js';
+import { cleanNamespace, sh, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
+
+const ns = testNamespace('probes');
+process.env.PODRUN_SUPERVISOR_SCOPE = ns;
+let supervisor: Supervisor;
+let served: ServedSupervisor;
+const hostDir = mkdtempSync(join(tmpdir(), 'podrun-probes-'));
+
+async function apply(yaml: string) {
+  const set = parseManifestText(yaml, 'test.yaml', { defaultNamespace: ns, validate: 'strict' });
+  return applyManifests(set, { supervise: ns });
+}
+
+async function status(name: string) {
+  const record = await findPodRecord(ns, name);
+  if (!record) throw new Error(`pod ${name} is gone`);
+  return podStatus(await withDetails(record), supervisor.probeReport());
+}
+
+beforeAll(async () => {
+  supervisor = new Supervisor({
+    scope: ns,
+    namespace: ns,
+    tickMs: 300,
+    backoff: { baseMs: 300, maxMs: 1200, resetAfterMs: 600_000 },
+  });
+  supervisor.start();
+  const paths = supervisorPaths();
+  ensureRuntimeDir(paths);
+  served = await serveSupervisor(supervisor, paths, () => undefined);
+});
+
+afterAll(async () => {
+  await supervisor.stop();
+  await served.close();
+  await cleanNamespace(ns);
+  rmSync(hostDir, { recursive: true, force: true });
+});
+
+describe('readiness', () => {
+  it('httpGet with a named port and headers gates Ready; failing readiness only unreadies', async () => {
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: { name: web }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - name: web
+      image: ${TEST_IMAGE}
+      command: [sh, -c, 'mkdir -p /www; sleep 1; echo ok > /www/ready; exec httpd -f -p 8080 -h /www']
+      ports: [{ name: http, containerPort: 8080 }]
+      readinessProbe:
+        httpGet: { path: /ready, port: http, httpHeaders: [{ name: X-Probe, value: podrun }] }
+        periodSeconds: 1
+        failureThreshold: 1
+`);
+    expect((await status('web')).ready).toBe(0);
+    await waitForPod(ns, 'web', { timeoutMs: 15_000 });
+    await sh(ns, 'web', 'web', 'rm /www/ready');
+    await waitFor('not ready', async () => (await status('web')).ready === 0, 10_000);
+    const s = await status('web');
+    expect(s.restarts).toBe(0);
+    expect(s.status).toBe('Running');
+    expect(s.containers[0]?.state).toBe('running');
+  });
+});
+
+describe('liveness and startup', () => {
+  it('restarts a container whose tcpSocket liveness probe fails', async () => {
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: { name: deaf }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - name: app
+      image: ${TEST_IMAGE}
+      command: [sleep, '600']
+      livenessProbe: { tcpSocket: { port: 9999 }, periodSeconds: 1, failureThreshold: 2 }
+`);
+    await waitFor('a restart', async () => (await status('deaf')).restarts >= 1, 20_000);
+    const record = await findPodRecord(ns, 'deaf');
+    const events = await podEvents(record!);
+    const messages = events.map((e) => `${e.reason}: ${e.message}`);
+    expect(
+      messages.some((m) => /Unhealthy: Liveness probe failed: connect 127.0.0.1:9999/.test(m)),
+    ).toBe(true);
+    expect(messages.some((m) => /Killing: Container app failed liveness probe/.test(m))).toBe(true);
+  });
+
+  it('holds liveness and readiness until the startup probe passes', async () => {
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: { name: slow }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - name: app
+      image: ${TEST_IMAGE}
+      command: [sh, -c, 'sleep 2; touch /tmp/up; sleep 600']
+      startupProbe: { exec: { command: [test, -f, /tmp/up] }, periodSeconds: 1, failureThreshold: 10 }
+      livenessProbe: { exec: { command: [test, -f, /tmp/up] }, periodSeconds: 1, failureThreshold: 1 }
+`);
+    await waitFor('started', async () => (await status('slow')).containers[0]?.started, 15_000);
+    await waitForPod(ns, 'slow', { timeoutMs: 10_000 });
+    expect((await status('slow')).restarts).toBe(0);
+  });
+});
+
+describe('hooks and sidecars', () => {
+  it('starts the next init container only after a sidecar started (postStart, startupProbe)', async () => {
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: { name: sidecar }
+spec:
+  restartPolicy: Never
+  terminationGracePeriodSeconds: 2
+  volumes: [{ name: data, emptyDir: {} }]
+  initContainers:
+    - name: proxy
+      image: ${TEST_IMAGE}
+      restartPolicy: Always
+      command: [sh, -c, 'sleep 1; exec httpd -f -p 9000 -h /data']
+      volumeMounts: [{ name: data, mountPath: /data }]
+      lifecycle:
+        postStart: { exec: { command: [sh, -c, 'sleep 0.5; echo poststart > /data/hook'] } }
+      startupProbe: { tcpSocket: { port: 9000 }, periodSeconds: 1, failureThreshold: 10 }
+    - name: check
+      image: ${TEST_IMAGE}
+      command: [wget, -q, -O-, 'http://127.0.0.1:9000/hook']
+      volumeMounts: [{ name: data, mountPath: /data }]
+  containers:
+    - name: app
+      image: ${TEST_IMAGE}
+      command: [sleep, '600']
+`);
+    const s = await status('sidecar');
+    expect(s.containers.find((c) => c.name === 'check')).toMatchObject({ exitCode: 0 });
+    expect(s.status).toBe('Running');
+  });
+
+  it('kills a container whose postStart hook fails', async () => {
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: { name: badhook }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - name: app
+      image: ${TEST_IMAGE}
+      command: [sleep, '600']
+      lifecycle: { postStart: { exec: { command: [sh, -c, 'exit 1'] } } }
+`);
+    await waitFor('a restart', async () => (await status('badhook')).restarts >= 1, 15_000);
+    await waitFor('FailedPostStartHook', async () => {
+      const events = await podEvents((await findPodRecord(ns, 'badhook'))!);
+      return events.some((e) => e.reason === 'FailedPostStartHook');
+    });
+  });
+
+  it('runs preStop inside the grace period, apps before sidecars, then SIGTERM', async () => {
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: { name: stopper }
+spec:
+  terminationGracePeriodSeconds: 5
+  volumes: [{ name: out, hostPath: { path: ${hostDir}, type: Directory } }]
+  initContainers:
+    - name: side
+      image: ${TEST_IMAGE}
+      restartPolicy: Always
+      command: [sh, -c, 'trap "echo side-term >> /out/log; exit 0" TERM; while true; do sleep 0.1; done']
+      volumeMounts: [{ name: out, mountPath: /out }]
+      lifecycle: { preStop: { exec: { command: [sh, -c, 'echo side-prestop >> /out/log'] } } }
+  containers:
+    - name: app
+      image: ${TEST_IMAGE}
+      command: [sh, -c, 'trap "echo app-term >> /out/log; exit 0" TERM; while true; do sleep 0.1; done']
+      volumeMounts: [{ name: out, mountPath: /out }]
+      lifecycle: { preStop: { exec: { command: [sh, -c, 'echo app-prestop >> /out/log'] } } }
+`);
+    const record = await findPodRecord(ns, 'stopper');
+    const began = Date.now();
+    await deletePodRecord(record!);
+    expect(Date.now() - began).toBeLessThan(5000);
+    expect(readFileSync(join(hostDir, 'log'), 'utf8').trim().split('\n')).toEqual([
+      'app-prestop',
+      'app-term',
+      'side-prestop',
+      'side-term',
+    ]);
+  });
+});
