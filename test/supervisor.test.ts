@@ -1,0 +1,116 @@
+// The background supervisor through the CLI, as a user meets it: `podrun apply`
+// returns, and the detached supervisor keeps restarting, survives being killed
+// (the next podrun command brings it back, and it picks up from Docker labels), and
+// brings a pod back after all its containers stopped (what an engine restart does).
+// Scoped to this file's namespace (PODRUN_SUPERVISOR_SCOPE) with a short test-only
+// back-off base; stopped in afterAll.
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stopContainer } from '../src/docker/containers.js';
+import { findPodRecord, withDetails } from '../src/pod/records.js';
+import { podStatus } from '../src/pod/status.js';
+import { stopSupervisor, supervisorStatus } from '../src/supervisor/launch.js';
+import { cleanNamespace, podrun, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
+
+const ns = testNamespace('superv');
+process.env.PODRUN_SUPERVISOR_SCOPE = ns;
+process.env.PODRUN_BACKOFF_BASE_MS = '300';
+
+function manifest(name: string, body: string): string {
+  const file = join(tmpdir(), `${ns}-${name}.yaml`);
+  writeFileSync(file, body);
+  return file;
+}
+
+async function status(name: string) {
+  const record = await findPodRecord(ns, name);
+  return record ? podStatus(await withDetails(record)) : undefined;
+}
+
+afterAll(async () => {
+  await stopSupervisor();
+  await cleanNamespace(ns);
+});
+
+describe('podrun apply and the background supervisor', () => {
+  it('apply --wait fails with CrashLoopBackOff and the last log lines', async () => {
+    const file = manifest(
+      'crash',
+      `apiVersion: v1
+kind: Pod
+metadata: { name: crash }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - { name: app, image: ${TEST_IMAGE}, command: [sh, -c, 'echo boom-$RANDOM; exit 2'] }
+`,
+    );
+    const result = await podrun(['apply', '-f', file, '-n', ns, '--wait=30s']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/pod\/crash will not become ready: CrashLoopBackOff/);
+    expect(result.stderr).toMatch(/last exit code 2, Error/);
+    expect(result.stderr).toMatch(/boom-\d+/);
+    const supervisor = await supervisorStatus();
+    expect(supervisor?.scope).toBe(ns);
+  });
+
+  it('keeps restarting after apply returned, and after the supervisor itself was killed', async () => {
+    const before = (await status('crash'))!.restarts;
+    await waitFor(
+      'more restarts',
+      async () => (await status('crash'))!.restarts > before + 1,
+      20_000,
+    );
+    const supervisor = (await supervisorStatus())!;
+    process.kill(supervisor.pid, 'SIGKILL');
+    const get = await podrun(['get', 'pods', '-n', ns]);
+    expect(get.code).toBe(0);
+    expect(get.stderr).toMatch(/started the supervisor/);
+    expect(get.stdout).toMatch(/crash\s+0\/1\s+(CrashLoopBackOff|Error|Running)\s+\d+/);
+    const after = (await status('crash'))!.restarts;
+    await waitFor(
+      'restarts by the new supervisor',
+      async () => (await status('crash'))!.restarts > after,
+      20_000,
+    );
+  });
+
+  it('brings a pod back when every container stopped, as after an engine restart', async () => {
+    const file = manifest(
+      'svc',
+      `apiVersion: v1
+kind: Pod
+metadata: { name: svc }
+spec:
+  terminationGracePeriodSeconds: 1
+  initContainers:
+    - { name: setup, image: ${TEST_IMAGE}, command: ['true'] }
+  containers:
+    - { name: app, image: ${TEST_IMAGE}, command: [sleep, '600'] }
+`,
+    );
+    expect((await podrun(['apply', '-f', file, '-n', ns, '--wait=30s'])).code).toBe(0);
+    const record = (await findPodRecord(ns, 'svc'))!;
+    // What dockerd does to every container when it restarts (RestartPolicy no).
+    await Promise.all(record.all.map((info) => stopContainer(info.Id, 0)));
+    await waitFor(
+      'svc running in a new sandbox',
+      async () => {
+        const now = await findPodRecord(ns, 'svc');
+        return now?.sandbox?.Id !== record.sandbox?.Id && podStatus(now!).status === 'Running';
+      },
+      30_000,
+    );
+    const describe = await podrun(['describe', 'pod', 'svc', '-n', ns]);
+    expect(describe.stdout).toMatch(/SandboxChanged/);
+  });
+
+  it('supervisor status and stop', async () => {
+    const shown = await podrun(['supervisor', 'status']);
+    expect(shown.stdout).toMatch(new RegExp(`scope:\\s+${ns}`));
+    expect((await podrun(['supervisor', 'stop'])).stdout).toMatch(/supervisor stopped/);
+    expect((await podrun(['supervisor', 'status'])).code).toBe(3);
+  });
+});

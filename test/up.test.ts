@@ -1,0 +1,106 @@
+// `podrun up`: foreground apply + prefixed logs + exit with the pod's result, and a
+// graceful stop and removal on SIGTERM or --abort-on-container-exit.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findPodRecord } from '../src/pod/records.js';
+import { stopSupervisor } from '../src/supervisor/launch.js';
+import { cleanNamespace, TEST_IMAGE, testNamespace } from './helpers/pods.js';
+
+const ns = testNamespace('up');
+process.env.PODRUN_SUPERVISOR_SCOPE = ns;
+process.env.PODRUN_BACKOFF_BASE_MS = '300';
+
+afterAll(async () => {
+  await stopSupervisor();
+  await cleanNamespace(ns);
+});
+
+function up(
+  yaml: string,
+  extra: string[] = [],
+  onOutput?: (text: string, kill: () => void) => void,
+) {
+  const file = join(tmpdir(), `${ns}-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, yaml);
+  const child = spawn('node', ['bin/podrun.js', 'up', '-f', file, '-n', ns, ...extra], {
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+    onOutput?.(stdout, () => child.kill('SIGTERM'));
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+}
+
+describe('podrun up', () => {
+  it('streams prefixed logs and exits with the result of a run-to-completion pod', async () => {
+    const result = await up(`apiVersion: v1
+kind: Pod
+metadata: { name: job }
+spec:
+  restartPolicy: Never
+  terminationGracePeriodSeconds: 1
+  initContainers:
+    - { name: prep, image: ${TEST_IMAGE}, command: [echo, prepared] }
+  containers:
+    - { name: work, image: ${TEST_IMAGE}, command: [sh, -c, 'sleep 0.5; echo done; exit 3'] }
+`);
+    expect(result.stdout).toMatch(/^\[job\/prep\] prepared$/m);
+    expect(result.stdout).toMatch(/^\[job\/work\] done$/m);
+    expect(result.code).toBe(1);
+    expect(await findPodRecord(ns, 'job')).toBeUndefined();
+  });
+
+  it('stops gracefully and removes everything on SIGTERM', async () => {
+    let killed = false;
+    const result = await up(
+      `apiVersion: v1
+kind: Pod
+metadata: { name: server }
+spec:
+  terminationGracePeriodSeconds: 5
+  containers:
+    - name: app
+      image: ${TEST_IMAGE}
+      command: [sh, -c, 'trap "echo bye; exit 0" TERM; echo hello; while true; do sleep 0.1; done']
+`,
+      [],
+      (text, kill) => {
+        if (!killed && text.includes('hello')) {
+          killed = true;
+          kill();
+        }
+      },
+    );
+    expect(result.code).toBe(143);
+    expect(result.stdout).toMatch(/\[server\/app\] bye/);
+    expect(await findPodRecord(ns, 'server')).toBeUndefined();
+  });
+
+  it('--abort-on-container-exit stops everything with the exit code of the first container to exit', async () => {
+    const result = await up(
+      `apiVersion: v1
+kind: Pod
+metadata: { name: pair }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - { name: quick, image: ${TEST_IMAGE}, command: [sh, -c, 'sleep 0.5; exit 7'] }
+    - { name: slow, image: ${TEST_IMAGE}, command: [sleep, '600'] }
+`,
+      ['--abort-on-container-exit'],
+    );
+    expect(result.code).toBe(7);
+    expect(await findPodRecord(ns, 'pair')).toBeUndefined();
+  });
+});
