@@ -25,7 +25,7 @@ step "type check"
 npm run --silent typecheck
 
 step "lint and format check (Biome)"
-npx biome ci .
+npx biome ci --colors=off .
 
 step "tests (unit, then Docker-backed)"
 mkdir -p .test
