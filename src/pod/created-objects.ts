@@ -9,6 +9,7 @@ export class CreatedObjects {
   private readonly containers: string[] = [];
   private readonly volumes: string[] = [];
   private readonly networks: string[] = [];
+  private readonly markers: string[] = [];
 
   container(id: string): void {
     this.containers.push(id);
@@ -20,6 +21,17 @@ export class CreatedObjects {
 
   network(name: string): void {
     this.networks.push(name);
+  }
+
+  /** A marker container: removed after every other container. */
+  marker(id: string): void {
+    this.markers.push(id);
+  }
+
+  /** The marker was removed by its owner (the start finished). */
+  forgetMarker(id: string): void {
+    const index = this.markers.indexOf(id);
+    if (index >= 0) this.markers.splice(index, 1);
   }
 
   /** Remove everything recorded, newest first; keeps going past individual failures. */
@@ -38,6 +50,9 @@ export class CreatedObjects {
         .reverse()
         .map((id) => attempt(`container ${id}`, () => removeContainer(id))),
     );
+    // Markers last: while one stands, supervisors keep their hands off the pod.
+    for (const id of this.markers) await attempt(`marker ${id}`, () => removeContainer(id));
+    this.markers.length = 0;
     for (const name of [...this.volumes].reverse()) {
       await attempt(`volume ${name}`, () => removeVolumeWhenFree(name));
     }

@@ -77,7 +77,7 @@ async function engineEvents(record: PodRecord): Promise<PodEvent[]> {
     if (!known) continue;
     const attributes = event.Actor.Attributes;
     const container = attributes[Labels.container] ?? '?';
-    if (container === 'TERMINATING') continue;
+    if (attributes[Labels.role] === 'marker') continue; // STARTING and TERMINATING markers
     const object = container === 'POD' ? 'sandbox' : `spec.containers{${container}}`;
     let message = `${known.reason} container ${container}`;
     if (event.Action === 'create') message = `Created container ${container} (${attributes.image})`;

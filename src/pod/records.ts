@@ -5,7 +5,12 @@ import type Docker from 'dockerode';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { inspectContainer, listPodrunContainers } from '../docker/containers.js';
 import { Labels } from '../plan/labels.js';
-import { LifecycleLabels, TERMINATING_MARKER } from './lifecycle/labels.js';
+import {
+  LifecycleLabels,
+  STARTING_MARKER,
+  StartingLabels,
+  TERMINATING_MARKER,
+} from './lifecycle/labels.js';
 
 export interface PodRecord {
   namespace: string;
@@ -24,6 +29,8 @@ export interface PodRecord {
   createdAt: Date;
   /** A deletion is under way (the TERMINATING marker exists): nobody restarts anything. */
   terminating?: boolean;
+  /** A process is starting this pod (apply's first run); supervisors wait for it. */
+  startingBy?: { pid: number; host: string; markerId: string };
   /** Inspect results of the pod's containers, when asked for (withDetails). */
   inspected?: Map<string, Docker.ContainerInspectInfo>;
 }
@@ -59,7 +66,8 @@ export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[]
   const records: PodRecord[] = [];
   for (const everything of groups.values()) {
     const marker = everything.find((info) => info.Labels[Labels.container] === TERMINATING_MARKER);
-    const group = everything.filter((info) => info !== marker);
+    const starting = everything.find((info) => info.Labels[Labels.container] === STARTING_MARKER);
+    const group = everything.filter((info) => info !== marker && info !== starting);
     if (group.length === 0) continue;
     group.sort((a, b) => attemptOf(b) - attemptOf(a) || b.Created - a.Created);
     const sandbox = group.find((info) => info.Labels[Labels.role] === 'sandbox');
@@ -77,8 +85,13 @@ export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[]
       pod: manifest ? (JSON.parse(manifest) as Pod) : undefined,
       sandbox,
       containers: group.filter((info) => info.Labels[Labels.role] !== 'sandbox'),
-      all: marker ? [...group, marker] : group,
+      all: [...group, ...(marker ? [marker] : []), ...(starting ? [starting] : [])],
       terminating: marker !== undefined,
+      startingBy: starting && {
+        pid: Number(starting.Labels[StartingLabels.pid]),
+        host: starting.Labels[StartingLabels.host] ?? '',
+        markerId: starting.Id,
+      },
       createdAt: new Date(Math.min(...group.map((info) => info.Created)) * 1000),
     });
   }

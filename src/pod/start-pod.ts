@@ -7,10 +7,11 @@ import { putFiles } from '../docker/archive.js';
 import {
   createContainer,
   inspectContainer,
+  removeContainer,
   startContainer,
   waitContainer,
 } from '../docker/containers.js';
-import { engineMessage } from '../docker/errors.js';
+import { engineMessage, isConflict } from '../docker/errors.js';
 import { ensureNetwork } from '../docker/networks.js';
 import { createVolume, inspectVolume } from '../docker/volumes.js';
 import { Labels } from '../plan/labels.js';
@@ -20,6 +21,7 @@ import { PodStartError } from './errors.js';
 import { prepareHostPath } from './host-paths.js';
 import type { EventSink } from './lifecycle/event-log.js';
 import { type LaunchContext, launchContainer, podLevelLabels } from './lifecycle/launch.js';
+import { createStartingMarker } from './lifecycle/starting-marker.js';
 
 export { PodStartError };
 
@@ -173,11 +175,32 @@ export async function startSandbox(
  * restart.
  */
 export async function startPod(initialPlan: PodPlan, context: StartContext): Promise<StartedPod> {
+  const everyContainer = [
+    initialPlan.sandbox,
+    ...initialPlan.initContainers,
+    ...initialPlan.containers,
+  ];
+  await Promise.all(everyContainer.map(assertNameFree));
+  checkAborted(context.signal);
+  // Hold the STARTING marker while this process drives the pod through its first
+  // start, so a supervisor does not race it; on failure the rollback removes it last.
+  let marker: string;
+  try {
+    marker = await createStartingMarker(initialPlan, context.supervised);
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+    throw new PodStartError(`pod ${initialPlan.name} is being started by another podrun process`);
+  }
+  context.created.marker(marker);
+  const started = await startPodSteps(initialPlan, context);
+  await removeContainer(marker);
+  context.created.forgetMarker(marker);
+  return started;
+}
+
+async function startPodSteps(initialPlan: PodPlan, context: StartContext): Promise<StartedPod> {
   const { created, signal } = context;
   let plan = initialPlan;
-  const everyContainer = [plan.sandbox, ...plan.initContainers, ...plan.containers];
-  await Promise.all(everyContainer.map(assertNameFree));
-  checkAborted(signal);
 
   const { sandboxId, podIP } = await startSandbox(plan, {
     created,

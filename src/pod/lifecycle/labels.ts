@@ -18,6 +18,20 @@ export const LifecycleLabels = {
 /** Container name part of the deletion marker (upper case: no Kubernetes container can clash). */
 export const TERMINATING_MARKER = 'TERMINATING';
 
+/**
+ * Container name part of the marker a process holds while it starts a pod (apply's
+ * first run): supervisors leave the pod alone while that process lives, so they do
+ * not race it through init containers, hooks or a Ctrl-C rollback. If the process
+ * dies, the marker is stale and the supervisor removes it and takes over.
+ */
+export const STARTING_MARKER = 'STARTING';
+
+/** On the STARTING marker: the process that holds it. */
+export const StartingLabels = {
+  pid: 'io.podrun.starting-pid',
+  host: 'io.podrun.starting-host',
+} as const;
+
 export function numberLabel(labels: Record<string, string> | undefined, key: string): number {
   const value = Number(labels?.[key] ?? 0);
   return Number.isFinite(value) ? value : 0;

@@ -12,6 +12,7 @@ import type { EventSink } from './event-log.js';
 import { type InstanceFacts, podFacts } from './facts.js';
 import { launchContainer, pruneOlderInstances } from './launch.js';
 import { replanPod } from './replan.js';
+import { heldByStartingProcess } from './starting-marker.js';
 import { graceSecondsOfPod, stopWithGrace } from './stop.js';
 
 export interface ReconcileDeps {
@@ -33,6 +34,8 @@ function podIPOf(record: PodRecord): string {
 }
 
 export async function reconcilePod(input: PodRecord, deps: ReconcileDeps): Promise<Decision> {
+  // The process that is starting this pod drives it until it is done (or dies).
+  if (await heldByStartingProcess(input)) return { actions: [], backingOff: [] };
   const record = await withDetails(input);
   const facts = podFacts(record);
   const now = deps.now?.() ?? Date.now();
