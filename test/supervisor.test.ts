@@ -4,6 +4,7 @@
 // brings a pod back after all its containers stopped (what an engine restart does).
 // Scoped to this file's namespace (PODRUN_SUPERVISOR_SCOPE) with a short test-only
 // back-off base; stopped in afterAll.
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +106,40 @@ spec:
     );
     const describe = await podrun(['describe', 'pod', 'svc', '-n', ns]);
     expect(describe.stdout).toMatch(/SandboxChanged/);
+  });
+
+  it('takes over a pod whose apply was killed halfway (stale STARTING marker)', async () => {
+    const file = manifest(
+      'orphaned',
+      `apiVersion: v1
+kind: Pod
+metadata: { name: orphaned }
+spec:
+  terminationGracePeriodSeconds: 1
+  initContainers:
+    - { name: slow, image: ${TEST_IMAGE}, command: [sleep, '2'] }
+  containers:
+    - { name: app, image: ${TEST_IMAGE}, command: [sleep, '600'] }
+`,
+    );
+    const child = spawn('node', ['bin/podrun.js', 'apply', '-f', file, '-n', ns], {
+      stdio: 'ignore',
+    });
+    await waitFor('the init container to run', async () => {
+      const record = await findPodRecord(ns, 'orphaned');
+      return record?.startingBy && record.containers.some((c) => c.State === 'running');
+    });
+    child.kill('SIGKILL');
+    // No process finishes the start now; the supervisor must notice the dead holder.
+    await podrun(['get', 'pods', '-n', ns]); // makes sure a supervisor runs
+    await waitFor(
+      'orphaned running under the supervisor',
+      async () => {
+        const record = await findPodRecord(ns, 'orphaned');
+        return record && !record.startingBy && podStatus(record).status === 'Running';
+      },
+      30_000,
+    );
   });
 
   it('supervisor status and stop', async () => {
