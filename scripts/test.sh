@@ -28,10 +28,16 @@ step "lint and format check (Biome)"
 npx biome ci --colors=off .
 
 step "tests (unit, then Docker-backed)"
+# Pods the tests apply through the CLI get a supervisor of their own scope, so a
+# developer's own supervisor (and the pods it keeps) is never touched; it is
+# stopped below.
+export PODRUN_SUPERVISOR_SCOPE="test-$$"
 mkdir -p .test
 node scripts/leak-check.mjs snapshot .test/objects-before.json
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=.test/vitest.json || status=$?
+
+node bin/podrun.js supervisor stop >/dev/null 2>&1 || true
 
 step "leak check"
 node scripts/leak-check.mjs check .test/objects-before.json || status=1
