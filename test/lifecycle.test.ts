@@ -3,51 +3,24 @@
 // test-only back-off base.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killContainer, removeContainer } from '../src/docker/containers.js';
-import { parseManifestText } from '../src/manifest/parse.js';
-import { applyManifests } from '../src/pod/apply.js';
 import { podEvents } from '../src/pod/events.js';
-import { findPodRecord, withDetails } from '../src/pod/records.js';
+import { findPodRecord } from '../src/pod/records.js';
 import { podStatus } from '../src/pod/status.js';
-import { ensureRuntimeDir, supervisorPaths } from '../src/supervisor/paths.js';
-import { type ServedSupervisor, serveSupervisor } from '../src/supervisor/server.js';
-import { Supervisor } from '../src/supervisor/supervisor.js';
 import { cleanNamespace, sh, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
+import { type SupervisedNamespace, superviseNamespace } from './helpers/supervised.js';
 
 const ns = testNamespace('lifecycle');
 const BASE_MS = 400;
-let supervisor: Supervisor;
-let served: ServedSupervisor;
-// Other podrun code in this process (podEvents, waitForPod) finds this file's
-// supervisor on the socket of its scope.
-process.env.PODRUN_SUPERVISOR_SCOPE = ns;
-
-async function apply(yaml: string) {
-  const set = parseManifestText(yaml, 'test.yaml', { defaultNamespace: ns, validate: 'strict' });
-  return applyManifests(set, { supervise: ns });
-}
-
-async function status(name: string) {
-  const record = await findPodRecord(ns, name);
-  if (!record) throw new Error(`pod ${name} is gone`);
-  return podStatus(await withDetails(record), supervisor.probeReport());
-}
+let supervised: SupervisedNamespace;
+const apply = (yaml: string) => supervised.apply(yaml);
+const status = (name: string) => supervised.status(name);
 
 beforeAll(async () => {
-  supervisor = new Supervisor({
-    scope: ns,
-    namespace: ns,
-    tickMs: 300,
-    backoff: { baseMs: BASE_MS, maxMs: 4 * BASE_MS, resetAfterMs: 600_000 },
-  });
-  supervisor.start();
-  const paths = supervisorPaths();
-  ensureRuntimeDir(paths);
-  served = await serveSupervisor(supervisor, paths, () => undefined);
+  supervised = await superviseNamespace(ns, BASE_MS);
 });
 
 afterAll(async () => {
-  await supervisor.stop();
-  await served.close();
+  await supervised.stop();
   await cleanNamespace(ns);
 });
 

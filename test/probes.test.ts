@@ -5,51 +5,25 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseManifestText } from '../src/manifest/parse.js';
-import { applyManifests } from '../src/pod/apply.js';
 import { deletePodRecord } from '../src/pod/delete-pod.js';
 import { podEvents } from '../src/pod/events.js';
-import { findPodRecord, withDetails } from '../src/pod/records.js';
-import { podStatus } from '../src/pod/status.js';
+import { findPodRecord } from '../src/pod/records.js';
 import { waitForPod } from '../src/pod/wait.js';
-import { ensureRuntimeDir, supervisorPaths } from '../src/supervisor/paths.js';
-import { type ServedSupervisor, serveSupervisor } from '../src/supervisor/server.js';
-import { Supervisor } from '../src/supervisor/supervisor.js';
 import { cleanNamespace, sh, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
+import { type SupervisedNamespace, superviseNamespace } from './helpers/supervised.js';
 
 const ns = testNamespace('probes');
-process.env.PODRUN_SUPERVISOR_SCOPE = ns;
-let supervisor: Supervisor;
-let served: ServedSupervisor;
+let supervised: SupervisedNamespace;
+const apply = (yaml: string) => supervised.apply(yaml);
+const status = (name: string) => supervised.status(name);
 const hostDir = mkdtempSync(join(tmpdir(), 'podrun-probes-'));
 
-async function apply(yaml: string) {
-  const set = parseManifestText(yaml, 'test.yaml', { defaultNamespace: ns, validate: 'strict' });
-  return applyManifests(set, { supervise: ns });
-}
-
-async function status(name: string) {
-  const record = await findPodRecord(ns, name);
-  if (!record) throw new Error(`pod ${name} is gone`);
-  return podStatus(await withDetails(record), supervisor.probeReport());
-}
-
 beforeAll(async () => {
-  supervisor = new Supervisor({
-    scope: ns,
-    namespace: ns,
-    tickMs: 300,
-    backoff: { baseMs: 300, maxMs: 1200, resetAfterMs: 600_000 },
-  });
-  supervisor.start();
-  const paths = supervisorPaths();
-  ensureRuntimeDir(paths);
-  served = await serveSupervisor(supervisor, paths, () => undefined);
+  supervised = await superviseNamespace(ns, 300);
 });
 
 afterAll(async () => {
-  await supervisor.stop();
-  await served.close();
+  await supervised.stop();
   await cleanNamespace(ns);
   rmSync(hostDir, { recursive: true, force: true });
 });

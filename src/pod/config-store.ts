@@ -72,32 +72,24 @@ export async function deleteConfigObject(
   return true;
 }
 
-export async function loadStoredConfigMaps(namespace: string): Promise<Map<string, ConfigMapData>> {
-  const volumes = await listPodrunVolumes({
-    [Labels.role]: 'configmap',
-    [Labels.namespace]: namespace,
-  });
-  const maps = new Map<string, ConfigMapData>();
+/** The stored objects of one kind in a namespace, by name. */
+async function loadStored<T>(kind: StoredKind, namespace: string): Promise<Map<string, T>> {
+  const volumes = await listPodrunVolumes({ [Labels.role]: kind, [Labels.namespace]: namespace });
+  const objects = new Map<string, T>();
   for (const volume of volumes) {
     const name = volume.Labels?.['io.podrun.name'];
     const payload = volume.Labels?.[Labels.data];
-    if (name && payload) maps.set(name, JSON.parse(payload) as ConfigMapData);
+    if (name && payload) objects.set(name, JSON.parse(payload) as T);
   }
-  return maps;
+  return objects;
 }
 
-export async function loadStoredSecrets(namespace: string): Promise<Map<string, SecretData>> {
-  const volumes = await listPodrunVolumes({
-    [Labels.role]: 'secret',
-    [Labels.namespace]: namespace,
-  });
-  const secrets = new Map<string, SecretData>();
-  for (const volume of volumes) {
-    const name = volume.Labels?.['io.podrun.name'];
-    const payload = volume.Labels?.[Labels.data];
-    if (name && payload) secrets.set(name, JSON.parse(payload) as SecretData);
-  }
-  return secrets;
+export function loadStoredConfigMaps(namespace: string): Promise<Map<string, ConfigMapData>> {
+  return loadStored<ConfigMapData>('configmap', namespace);
+}
+
+export function loadStoredSecrets(namespace: string): Promise<Map<string, SecretData>> {
+  return loadStored<SecretData>('secret', namespace);
 }
 
 /** Make the claim's volume exist; its data survives every pod that mounts it. */

@@ -9,13 +9,13 @@
 // `get pods` shows Terminating. It is removed last.
 import type Docker from 'dockerode';
 import type { Container } from 'kubernetes-types/core/v1.js';
-import { createContainer, listPodrunContainers, removeContainer } from '../docker/containers.js';
-import { isConflict } from '../docker/errors.js';
+import { listPodrunContainers, removeContainer } from '../docker/containers.js';
 import { removeNetworkIfUnused } from '../docker/networks.js';
 import { listPodrunVolumes, removeVolumeWhenFree } from '../docker/volumes.js';
 import { Labels } from '../plan/labels.js';
-import { containerDockerName, namespaceNetworkName } from '../plan/names.js';
+import { namespaceNetworkName } from '../plan/names.js';
 import { LifecycleLabels, TERMINATING_MARKER } from './lifecycle/labels.js';
+import { createMarker } from './lifecycle/markers.js';
 import { graceSecondsOfPod, stopWithGrace } from './lifecycle/stop.js';
 import type { PodRecord } from './records.js';
 
@@ -37,23 +37,16 @@ async function markTerminating(record: PodRecord): Promise<string | undefined> {
     LifecycleLabels.supervised
   ];
   try {
-    return await createContainer({
-      name: containerDockerName(record.namespace, record.name, TERMINATING_MARKER),
-      Image: image,
-      Entrypoint: ['podrun-terminating-marker'],
-      Labels: {
-        [Labels.managed]: 'true',
-        [Labels.role]: 'marker',
-        [Labels.namespace]: record.namespace,
-        [Labels.pod]: record.name,
-        [Labels.container]: TERMINATING_MARKER,
-        ...(supervised ? { [LifecycleLabels.supervised]: supervised } : {}),
-      },
-      HostConfig: { NetworkMode: 'none' },
+    return await createMarker({
+      namespace: record.namespace,
+      pod: record.name,
+      marker: TERMINATING_MARKER,
+      image,
+      supervised,
     });
-  } catch (error) {
-    if (isConflict(error)) return undefined;
-    return undefined; // best effort: deletion goes on without the marker
+  } catch {
+    // One exists already (409), or it cannot be made: deletion goes on without it.
+    return undefined;
   }
 }
 

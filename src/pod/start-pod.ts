@@ -21,7 +21,7 @@ import { PodStartError } from './errors.js';
 import { prepareHostPath } from './host-paths.js';
 import type { EventSink } from './lifecycle/event-log.js';
 import { type LaunchContext, launchContainer, podLevelLabels } from './lifecycle/launch.js';
-import { createStartingMarker } from './lifecycle/starting-marker.js';
+import { createStartingMarker } from './lifecycle/markers.js';
 
 export { PodStartError };
 

@@ -1,5 +1,5 @@
 // podrun logs POD [-c C] [--all-containers] [-f] [--tail N] [--since D] [--timestamps] [--previous]
-import { Transform, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { streamLogs } from '../../docker/logs.js';
 import {
   containerInstance,
@@ -8,6 +8,7 @@ import {
 } from '../../pod/containers-of.js';
 import { PodNotFoundError } from '../../pod/errors.js';
 import { findPodRecord } from '../../pod/records.js';
+import { linePrefixer } from '../line-prefix.js';
 import { podNameArg } from '../output.js';
 
 interface LogsFlags {
@@ -35,24 +36,6 @@ export function parseDuration(text: string): number {
   );
 }
 
-/** Prefix every line with "[pod/container] ", keeping partial lines until complete. */
-function prefixed(target: Writable, prefix: string): Transform {
-  let pending = '';
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      const text = pending + chunk.toString('utf8');
-      const lines = text.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) target.write(`${prefix}${line}\n`);
-      done();
-    },
-    flush(done) {
-      if (pending) target.write(`${prefix}${pending}\n`);
-      done();
-    },
-  });
-}
-
 export async function runLogs(podArg: string, flags: LogsFlags): Promise<void> {
   const name = podNameArg(podArg);
   const record = await findPodRecord(flags.namespace, name);
@@ -74,8 +57,8 @@ export async function runLogs(podArg: string, flags: LogsFlags): Promise<void> {
         throw error;
       }
       const prefix = `[pod/${record.name}/${container}] `;
-      const stdout = showPrefix ? prefixed(process.stdout, prefix) : process.stdout;
-      const stderr = showPrefix ? prefixed(process.stderr, prefix) : process.stderr;
+      const stdout = showPrefix ? linePrefixer(process.stdout, prefix) : process.stdout;
+      const stderr = showPrefix ? linePrefixer(process.stderr, prefix) : process.stderr;
       const tty = Boolean(record.pod?.spec?.containers?.find((c) => c.name === container)?.tty);
       await streamLogs(
         instance.Id,
@@ -84,8 +67,8 @@ export async function runLogs(podArg: string, flags: LogsFlags): Promise<void> {
         stderr,
       );
       if (showPrefix) {
-        (stdout as Transform).end();
-        (stderr as Transform).end();
+        (stdout as Writable).end();
+        (stderr as Writable).end();
       }
     }),
   );

@@ -7,7 +7,6 @@
 //  - Ctrl-C / SIGTERM: 130 / 143.
 // Whatever the reason, the pods are then stopped gracefully (preStop, grace
 // period, apps before sidecars, pause last) and removed.
-import { Writable } from 'node:stream';
 import { streamLogs } from '../../docker/logs.js';
 import { loadManifests } from '../../manifest/load.js';
 import { Labels } from '../../plan/labels.js';
@@ -18,6 +17,7 @@ import { podStatus } from '../../pod/status.js';
 import { reportsFor } from '../../supervisor/client.js';
 import { ensureSupervisor } from '../../supervisor/launch.js';
 import { supervisionScope } from '../../supervisor/paths.js';
+import { linePrefixer } from '../line-prefix.js';
 import { printWarnings } from '../output.js';
 
 interface UpFlags {
@@ -32,24 +32,6 @@ const COLOURS = [36, 33, 32, 35, 34, 31, 96, 93, 92, 95];
 function useColour(): boolean {
   if (process.env.NO_COLOR) return false;
   return Boolean(process.env.FORCE_COLOR) || Boolean(process.stdout.isTTY);
-}
-
-/** A writable that prefixes each complete line. */
-function prefixedLines(prefix: string, target: NodeJS.WriteStream): Writable {
-  let pending = '';
-  return new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      pending += chunk.toString('utf8');
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) target.write(`${prefix}${line}\n`);
-      callback();
-    },
-    final(callback) {
-      if (pending) target.write(`${prefix}${pending}\n`);
-      callback();
-    },
-  });
 }
 
 export async function runUp(flags: UpFlags): Promise<void> {
@@ -92,8 +74,8 @@ export async function runUp(flags: UpFlags): Promise<void> {
         const name = `${pod.name}/${info.Labels[Labels.container]}`;
         if (!colourOf.has(name)) colourOf.set(name, COLOURS[colourOf.size % COLOURS.length]!);
         const prefix = colour ? `\x1b[${colourOf.get(name)}m[${name}]\x1b[0m ` : `[${name}] `;
-        const out = prefixedLines(prefix, process.stdout);
-        const err = prefixedLines(prefix, process.stderr);
+        const out = linePrefixer(process.stdout, prefix);
+        const err = linePrefixer(process.stderr, prefix);
         void streamLogs(info.Id, { follow: true }, out, err)
           .catch(() => undefined)
           .finally(() => {

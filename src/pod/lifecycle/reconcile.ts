@@ -11,8 +11,8 @@ import { type Decision, decide } from './decide.js';
 import type { EventSink } from './event-log.js';
 import { type InstanceFacts, podFacts } from './facts.js';
 import { launchContainer, pruneOlderInstances } from './launch.js';
+import { heldByStartingProcess } from './markers.js';
 import { replanPod } from './replan.js';
-import { heldByStartingProcess } from './starting-marker.js';
 import { graceSecondsOfPod, stopWithGrace } from './stop.js';
 
 export interface ReconcileDeps {
