@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type Docker from 'dockerode';
 import { type BuildFile, buildImage } from '../src/docker/build-image.js';
 import { getDocker } from '../src/docker/client.js';
+import { pruneReplacedPodrunImages } from '../src/docker/images.js';
 import { CONTENT_HASH_LABEL, ensurePauseImage } from '../src/docker/pause-image.js';
 import { imageLabels, Labels } from '../src/plan/labels.js';
 import { PODRUN_VERSION } from '../src/version.js';
@@ -161,6 +162,7 @@ export async function buildFixtureImages(log: (line: string) => void = console.l
   });
 
   await timed(`pause image`, async () => `ready as ${await ensurePauseImage()}`);
+  await pruneReplacedPodrunImages(docker);
 }
 
 const invokedDirectly =

@@ -71,6 +71,17 @@ export function forgetImage(ref: string): void {
 }
 
 /** Whether the engine has the image; a positive answer is cached for the process. */
+/**
+ * Remove images podrun built that a rebuild has untagged (dangling, role=image):
+ * without this every new pause or fixture build leaves its predecessor behind.
+ */
+export async function pruneReplacedPodrunImages(docker?: Docker): Promise<void> {
+  const client = docker ?? (await getDocker());
+  await client
+    .pruneImages({ filters: { dangling: ['true'], label: ['io.podrun.role=image'] } })
+    .catch(() => undefined); // another prune is running: it will do the same
+}
+
 export async function imageExists(ref: string, docker?: Docker): Promise<boolean> {
   const key = normalizeImageRef(ref);
   if (present.has(key)) return true;

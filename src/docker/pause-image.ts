@@ -18,7 +18,7 @@ import { PODRUN_VERSION } from '../version.js';
 import { buildImage } from './build-image.js';
 import { getDocker } from './client.js';
 import { isNotFound } from './errors.js';
-import { imageExists, pullImage } from './images.js';
+import { imageExists, pruneReplacedPodrunImages, pullImage } from './images.js';
 
 export const DEFAULT_PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 export const LOCAL_PAUSE_IMAGE = `podrun/pause:${PODRUN_VERSION}`;
@@ -120,6 +120,7 @@ async function resolve(explicit: string | undefined, options: PauseImageOptions)
       { path: 'pause', content: binary, mode: 0o755 },
     ],
   });
+  await pruneReplacedPodrunImages(docker);
   return localTag;
 }
 
