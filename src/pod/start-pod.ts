@@ -184,14 +184,19 @@ export async function startPod(initialPlan: PodPlan, context: StartContext): Pro
   checkAborted(context.signal);
   // Hold the STARTING marker while this process drives the pod through its first
   // start, so a supervisor does not race it; on failure the rollback removes it last.
-  let marker: string;
-  try {
-    marker = await createStartingMarker(initialPlan, context.supervised);
-  } catch (error) {
-    if (!isConflict(error)) throw error;
+  // The network does not depend on the marker: make both at once (it is the slowest
+  // call before the sandbox; startSandbox then finds it in place).
+  const [markerResult, networkResult] = await Promise.allSettled([
+    createStartingMarker(initialPlan, context.supervised),
+    ensureNetwork(initialPlan.network.create),
+  ]);
+  if (markerResult.status === 'fulfilled') context.created.marker(markerResult.value);
+  if (markerResult.status === 'rejected') {
+    if (!isConflict(markerResult.reason)) throw markerResult.reason;
     throw new PodStartError(`pod ${initialPlan.name} is being started by another podrun process`);
   }
-  context.created.marker(marker);
+  if (networkResult.status === 'rejected') throw networkResult.reason;
+  const marker = markerResult.value;
   const started = await startPodSteps(initialPlan, context);
   await removeContainer(marker);
   context.created.forgetMarker(marker);
