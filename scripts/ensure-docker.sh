@@ -52,22 +52,29 @@ if ! command -v dockerd >/dev/null 2>&1; then
   apt-get install -y -qq --no-install-recommends docker.io iptables ca-certificates curl >/dev/null
 fi
 
-# A stale pid file from a killed daemon makes dockerd refuse to start.
-if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
-  rm -f /var/run/docker.pid
-fi
-
-if ! pgrep -x dockerd >/dev/null 2>&1; then
+start_dockerd() {
   say "starting dockerd (log: $log_file)"
   mkdir -p "$(dirname "$log_file")"
   nohup dockerd >>"$log_file" 2>&1 </dev/null &
   disown || true
-fi
+}
+# (A stale pid file from a killed daemon would make dockerd refuse to start; it is
+# removed before each start, only when no dockerd runs.)
 
+# A dockerd that is still shutting down answers nothing and must not be doubled:
+# wait for it to exit, then start a fresh one. A daemon that dies at start is
+# retried twice; everything is bounded by the wait above.
+starts=0
 for _ in $(seq 1 "$((wait_seconds * 4))"); do
   if ping_engine; then
-    say "engine is up"
+    [ "$starts" = 0 ] || say "engine is up"
     exit 0
+  fi
+  if ! pgrep -x dockerd >/dev/null 2>&1; then
+    [ "$starts" -lt 3 ] || break
+    rm -f /var/run/docker.pid
+    start_dockerd
+    starts=$((starts + 1))
   fi
   sleep 0.25
 done
