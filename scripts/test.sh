@@ -38,6 +38,11 @@ status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=.test/vitest.json || status=$?
 
 node bin/podrun.js supervisor stop >/dev/null 2>&1 || true
+# The test scopes' supervisor logs (not the default scope's, which is a user's).
+for dir in /run/podrun "${XDG_RUNTIME_DIR:-/nonexistent}/podrun"; do
+  [ -d "$dir" ] || continue
+  find "$dir" -maxdepth 1 -name 'supervisor-*-*.log' -newer .test/objects-before.json -delete || true
+done
 
 step "leak check"
 node scripts/leak-check.mjs check .test/objects-before.json || status=1
