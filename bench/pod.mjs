@@ -55,10 +55,13 @@ export function manifestText(pods) {
 }
 
 /** A docker-compose file for the same pod (for the compose peer). */
+// Compose interpolates $VAR in the file itself; $$ is a literal dollar for the shell.
+const composeLiteral = (command) => command.map((part) => part.replaceAll('$', '$$$$'));
+
 export function composeFile({ name, hostPort, pauseImage }) {
   const service = (command, mount, env) => ({
     image: IMAGE,
-    entrypoint: command,
+    entrypoint: composeLiteral(command),
     network_mode: 'service:pause',
     ipc: 'service:pause',
     depends_on: ['pause'],
