@@ -106,6 +106,10 @@ spec:
     );
     const describe = await podrun(['describe', 'pod', 'svc', '-n', ns]);
     expect(describe.stdout).toMatch(/SandboxChanged/);
+    // Same pod, new sandbox: its uid and age do not change (as on a node).
+    const rebuilt = (await findPodRecord(ns, 'svc'))!;
+    expect(rebuilt.uid).toBe(record.uid);
+    expect(rebuilt.createdAt.getTime()).toBe(record.createdAt.getTime());
   });
 
   it('takes over a pod whose apply was killed halfway (stale STARTING marker)', async () => {

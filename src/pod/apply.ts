@@ -136,11 +136,18 @@ async function planAll(
   const issues: ManifestIssue[] = [];
   const work: PodWork[] = [];
   for (const manifest of set.pods) {
-    const pod = manifest.object;
+    // As the API server does: the pod gets its uid and creation time here. Both travel
+    // in the manifest label, so a rebuilt sandbox keeps the pod's identity and age
+    // (neither is part of the spec hash).
+    const uid = randomUUID();
+    const pod: Pod = {
+      ...manifest.object,
+      metadata: { ...manifest.object.metadata, uid, creationTimestamp: new Date().toISOString() },
+    };
     const namespace = pod.metadata?.namespace ?? 'default';
     const input: PlanInput = {
       pod,
-      uid: randomUUID(),
+      uid,
       configMaps: configMaps.get(namespace) ?? new Map(),
       secrets: secrets.get(namespace) ?? new Map(),
       pauseImage,

@@ -52,6 +52,14 @@ export async function listPodRecords(selector: PodSelector = {}): Promise<PodRec
   return groupPodRecords(containers);
 }
 
+/** The pod's creation time: from its manifest (set at apply), else its oldest container. */
+function createdAtOf(manifest: string | undefined, group: Docker.ContainerInfo[]): Date {
+  const stamp = manifest ? (JSON.parse(manifest) as Pod).metadata?.creationTimestamp : undefined;
+  const parsed = stamp ? Date.parse(stamp) : Number.NaN;
+  if (!Number.isNaN(parsed)) return new Date(parsed);
+  return new Date(Math.min(...group.map((info) => info.Created)) * 1000);
+}
+
 export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[] {
   const groups = new Map<string, Docker.ContainerInfo[]>();
   for (const info of containers) {
@@ -92,7 +100,7 @@ export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[]
         host: starting.Labels[StartingLabels.host] ?? '',
         markerId: starting.Id,
       },
-      createdAt: new Date(Math.min(...group.map((info) => info.Created)) * 1000),
+      createdAt: createdAtOf(manifest, group),
     });
   }
   records.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
