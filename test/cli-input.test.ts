@@ -10,6 +10,7 @@ import { getDocker } from '../src/docker/client.js';
 import { listPodrunContainers } from '../src/docker/containers.js';
 import { Labels } from '../src/plan/labels.js';
 import { sandboxDockerName } from '../src/plan/names.js';
+import { createMarker } from '../src/pod/lifecycle/markers.js';
 import {
   cleanNamespace,
   objectsIn,
@@ -176,6 +177,22 @@ spec:
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toContain('error: interrupted: removed what this apply had created');
+    expect(await objectsIn(ns)).toBe(0);
+  });
+});
+
+describe('recovery', () => {
+  it('get shows a pod cut short to its deletion marker, and delete finishes it', async () => {
+    await createMarker({
+      namespace: ns,
+      pod: 'half-deleted',
+      marker: 'TERMINATING',
+      image: TEST_IMAGE,
+    });
+    const listed = await podrun(['get', 'pods', '-n', ns]);
+    expect(listed.stdout).toMatch(/^half-deleted\s+0\/0\s+Terminating\s+/m);
+    const deleted = await podrun(['delete', 'pod', 'half-deleted', '-n', ns]);
+    expect(deleted.stdout).toBe('pod "half-deleted" deleted\n');
     expect(await objectsIn(ns)).toBe(0);
   });
 });

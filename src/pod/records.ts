@@ -76,10 +76,11 @@ export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[]
     const marker = everything.find((info) => info.Labels[Labels.container] === TERMINATING_MARKER);
     const starting = everything.find((info) => info.Labels[Labels.container] === STARTING_MARKER);
     const group = everything.filter((info) => info !== marker && info !== starting);
-    if (group.length === 0) continue;
     group.sort((a, b) => attemptOf(b) - attemptOf(a) || b.Created - a.Created);
     const sandbox = group.find((info) => info.Labels[Labels.role] === 'sandbox');
-    const first = sandbox ?? group[0]!;
+    // A pod may be nothing but a marker (apply just began, or a deletion was cut
+    // short): it is still listed, so get shows it and delete can finish it.
+    const first = sandbox ?? group[0] ?? marker ?? starting!;
     // Every container carries the manifest, so a pod whose sandbox was removed can be rebuilt.
     const manifest =
       sandbox?.Labels[Labels.podManifest] ??
@@ -100,7 +101,7 @@ export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[]
         host: starting.Labels[StartingLabels.host] ?? '',
         markerId: starting.Id,
       },
-      createdAt: createdAtOf(manifest, group),
+      createdAt: createdAtOf(manifest, group.length > 0 ? group : everything),
     });
   }
   records.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));

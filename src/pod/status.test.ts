@@ -111,3 +111,27 @@ describe('podStatus', () => {
     expect(s).toMatchObject({ phase: 'Pending', status: 'ContainerCreating', total: 2 });
   });
 });
+
+describe('a pod that is nothing but a marker', () => {
+  it('is still listed, as Terminating, so delete can finish it', () => {
+    const marker = {
+      Id: 'm',
+      Names: ['/podrun_default_web_TERMINATING_0'],
+      Image: 'x',
+      Created: 1_700_000_000,
+      State: 'created',
+      Status: 'Created',
+      Labels: {
+        [Labels.managed]: 'true',
+        [Labels.namespace]: 'default',
+        [Labels.pod]: 'web',
+        [Labels.role]: 'marker',
+        [Labels.container]: 'TERMINATING',
+      },
+    } as unknown as Docker.ContainerInfo;
+    const [record] = groupPodRecords([marker]);
+    expect(record).toMatchObject({ name: 'web', terminating: true, containers: [] });
+    expect(record!.all.map((info) => info.Id)).toEqual(['m']);
+    expect(podStatus(record!).status).toBe('Terminating');
+  });
+});

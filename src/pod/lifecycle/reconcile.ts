@@ -3,6 +3,7 @@
 // makes the first run itself (start-pod.ts) and leaves the rest to this.
 import { removeContainer, startContainer } from '../../docker/containers.js';
 import { namespaceNetworkName } from '../../plan/names.js';
+import { CreatedObjects } from '../created-objects.js';
 import type { PodRecord } from '../records.js';
 import { findPodRecord, withDetails } from '../records.js';
 import { startSandbox } from '../start-pod.js';
@@ -164,11 +165,15 @@ async function rebuildSandbox(
   await Promise.all(running.filter((i) => i.role === 'app').map(stop));
   for (const i of running.filter((i) => i.role === 'init').reverse()) await stop(i);
   const plan = await replanPod(record, attempt);
+  const created = new CreatedObjects();
   try {
-    await startSandbox(plan, { supervised: deps.supervised, reuseVolumes: true });
+    await startSandbox(plan, { created, supervised: deps.supervised, reuseVolumes: true });
   } catch (error) {
     // 409: another process is rebuilding this very generation; it carries on.
     if (/already in use|Conflict/i.test((error as Error).message)) return;
+    // Otherwise (e.g. the engine is shutting down) remove the half-made sandbox, so
+    // the next attempt starts clean instead of leaving a Created POD_n behind.
+    await created.rollback();
     throw error;
   }
   if (record.sandbox) await removeContainer(record.sandbox.Id);
