@@ -43,6 +43,8 @@ async function markTerminating(record: PodRecord): Promise<string | undefined> {
       marker: TERMINATING_MARKER,
       image,
       supervised,
+      // The library's reaper finds what its process left by this label, markers too.
+      labels: record.owner ? { [Labels.owner]: record.owner } : undefined,
     });
   } catch {
     // One exists already (409), or it cannot be made: deletion goes on without it.
