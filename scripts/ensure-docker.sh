@@ -56,6 +56,9 @@ start_dockerd() {
   say "starting dockerd (log: $log_file)"
   mkdir -p "$(dirname "$log_file")"
   nohup dockerd >>"$log_file" 2>&1 </dev/null &
+  # Remember that this engine is ours: only then may the test suite restart it
+  # (test/engine-restart.test.ts); a developer's own engine is never touched.
+  mkdir -p /run/podrun && echo "$!" >/run/podrun/dockerd-started-by-podrun
   disown || true
 }
 # (A stale pid file from a killed daemon would make dockerd refuse to start; it is
