@@ -50,7 +50,9 @@ node scripts/leak-check.mjs check .test/objects-before.json || status=1
 node -e '
   const r = JSON.parse(require("fs").readFileSync(".test/vitest.json", "utf8"));
   const skipped = r.numPendingTests + r.numTodoTests;
-  console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  // A file that fails outside any test (a hook) counts as a failure too.
+  const failed = Math.max(r.numFailedTests, r.numFailedTestSuites);
+  console.log(`\ntests: ${r.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
 ' || true
 echo "total time: $(( $(date +%s) - started ))s"
 exit "$status"

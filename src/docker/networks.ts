@@ -64,9 +64,14 @@ export async function removeNetworkIfUnused(name: string): Promise<void> {
     docker.listNetworks({ filters: { name: [name], label: labelFilter() } }),
   );
   for (const network of networks.filter((candidate) => candidate.Name === name)) {
-    const info = (await timed(`inspect network ${name}`, () =>
-      docker.getNetwork(network.Id).inspect(),
-    )) as Docker.NetworkInspectInfo;
+    let info: Docker.NetworkInspectInfo;
+    try {
+      info = await timed(`inspect network ${name}`, () => docker.getNetwork(network.Id).inspect());
+    } catch (error) {
+      // Removed by a concurrent delete between the list and the inspect: done.
+      if (isNotFound(error)) continue;
+      throw error;
+    }
     if (Object.keys(info.Containers ?? {}).length > 0) continue;
     try {
       await timed(`remove network ${name}`, () => docker.getNetwork(network.Id).remove());
