@@ -4,14 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { errorLines, POD, parseOk } from './test-helpers.js';
 
 /** A pod whose first container starts at line 6 (`- name: app`); `extra` follows it. */
-const pod = (containerExtra: string, specExtra = '') => `apiVersion: v1
-kind: Pod
-metadata: {name: web}
-spec:
-  containers:
-  - name: app
-    image: nginx
-${containerExtra}${specExtra}`;
+const pod = (containerExtra: string, specExtra = '') => `${POD}${containerExtra}${specExtra}`;
 
 describe('schema checks', () => {
   it('unknown field, with a suggestion', () => {
