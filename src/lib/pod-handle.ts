@@ -3,13 +3,10 @@
 // `await using` through Symbol.asyncDispose).
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import { inspectContainer } from '../docker/containers.js';
 import { isConflict } from '../docker/errors.js';
-import { type ExecResult, execCollect } from '../docker/exec.js';
-import { streamLogs } from '../docker/logs.js';
-import { Labels } from '../plan/labels.js';
 import { deleteClaimVolume, deleteConfigObject } from '../pod/config-store.js';
-import { containerInstance, containerNames, defaultContainerName } from '../pod/containers-of.js';
+import { containerExecCollect, containerLogs, type ExecResult } from '../pod/container-io.js';
+import { containerInstance, defaultContainerName } from '../pod/containers-of.js';
 import { deletePodRecord } from '../pod/delete-pod.js';
 import { PodNotFoundError } from '../pod/errors.js';
 import { type PodEvent, podEvents } from '../pod/events.js';
@@ -139,15 +136,7 @@ export class PodHandle implements AsyncDisposable {
   }
 
   private instance(record: PodRecord, container?: string, previous = false): Docker.ContainerInfo {
-    const name = container ?? defaultContainerName(record);
-    if (containerNames(record).includes(name)) return containerInstance(record, name, previous);
-    // Joined containers (testcontainers) are not in the spec; they carry the labels.
-    const joined = record.containers.filter(
-      (info) => info.Labels[Labels.container] === name && info.Labels[Labels.role] === 'app',
-    );
-    const instance = joined[previous ? 1 : 0];
-    if (!instance) return containerInstance(record, name, previous); // throws the kubectl-style message
-    return instance;
+    return containerInstance(record, container ?? defaultContainerName(record), previous);
   }
 
   /** Run a command (an argv array, or a string for `sh -c`) and collect its result. */
@@ -157,22 +146,16 @@ export class PodHandle implements AsyncDisposable {
     options: ExecOptions = {},
   ): Promise<ExecResult> {
     const argv = typeof command === 'string' ? ['sh', '-c', command] : [...command];
-    return execCollect(await this.containerId(container), argv, options.input);
+    return containerExecCollect(await this.record(), container, argv, options.input);
   }
 
   /** The container's log so far, stdout and stderr interleaved as written. */
   async logs(container: string, options: LogsOptions = {}): Promise<string> {
-    const id = await this.containerId(container, options.previous);
-    const info = await inspectContainer(id);
     const chunks: Buffer[] = [];
     const sink = new PassThrough();
     sink.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await streamLogs(
-      id,
-      { tail: options.tail, timestamps: options.timestamps, tty: info?.Config.Tty },
-      sink,
-      sink,
-    );
+    const { previous, tail, timestamps } = options;
+    await containerLogs(await this.record(), container, { previous, tail, timestamps }, sink, sink);
     return Buffer.concat(chunks).toString('utf8');
   }
 

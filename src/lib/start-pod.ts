@@ -2,11 +2,10 @@
 // suffix, apply with the owner label (reaper) and random host ports, wait until the
 // pods are ready, and hand back handles that delete everything on dispose. A start
 // that fails halfway (not ready in time, a hopeless pod) removes what it created.
-import { inspectContainer } from '../docker/containers.js';
 import type { ManifestSet, ValidationMode } from '../manifest/types.js';
 import { type ApplyOptions, type ApplyResult, applyManifests } from '../pod/apply.js';
 import { deletePodRecord } from '../pod/delete-pod.js';
-import { findPodRecord } from '../pod/records.js';
+import { findPodRecord, withDetails } from '../pod/records.js';
 import { waitForPod } from '../pod/wait.js';
 import { type CreatedConfigObject, PodHandle, removeConfigObjects } from './pod-handle.js';
 import { publishedPortsOf } from './published-ports.js';
@@ -116,7 +115,8 @@ async function handleFor(
     ip: started?.podIP ?? '',
     sandboxId,
     owner,
-    ports: publishedPortsOf(await inspectContainer(sandboxId)),
+    // withDetails inspects the sandbox: its port bindings name the chosen host ports.
+    ports: publishedPortsOf(record && (await withDetails(record)).inspected?.get(sandboxId)),
     timeoutMs: options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS,
     gracePeriodSeconds: options.gracePeriodSeconds,
     configObjects,

@@ -23,18 +23,22 @@ export function defaultContainerName(record: PodRecord): string {
   return first;
 }
 
-/** The container's newest instance, or with `previous` the one before it. */
+/**
+ * The container's newest instance, or with `previous` the one before it. Besides the
+ * spec's containers this finds containers joined to the pod later (the library's
+ * testcontainers joiners), which carry the pod's labels but are not in its spec.
+ */
 export function containerInstance(
   record: PodRecord,
   name: string,
   previous = false,
 ): Docker.ContainerInfo {
-  if (!containerNames(record).includes(name)) {
+  const instances = record.containers.filter((info) => info.Labels[Labels.container] === name);
+  if (!containerNames(record).includes(name) && instances.length === 0) {
     throw new ContainerNotFoundError(
       `container ${name} is not valid for pod ${record.name}; choose one of: ${containerNames(record).join(', ')}`,
     );
   }
-  const instances = record.containers.filter((info) => info.Labels[Labels.container] === name);
   const instance = instances[previous ? 1 : 0];
   if (!instance) {
     throw new ContainerNotFoundError(
@@ -44,4 +48,19 @@ export function containerInstance(
     );
   }
   return instance;
+}
+
+/** Whether the container (or, with `previous`, its previous instance) exists. */
+export function hasInstance(record: PodRecord, name: string, previous = false): boolean {
+  const instances = record.containers.filter((info) => info.Labels[Labels.container] === name);
+  return instances.length > (previous ? 1 : 0);
+}
+
+/** Whether the container was created with a TTY (its logs are then not multiplexed). */
+export function hasTty(record: PodRecord, name: string): boolean {
+  const spec = record.pod?.spec;
+  return Boolean(
+    [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].find((c) => c.name === name)
+      ?.tty,
+  );
 }

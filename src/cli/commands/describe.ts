@@ -1,5 +1,4 @@
 // podrun describe pod NAME: kubectl's layout, read back from Docker.
-import { inspectContainer } from '../../docker/containers.js';
 import { PodNotFoundError } from '../../pod/errors.js';
 import { podEvents } from '../../pod/events.js';
 import { probeSettings } from '../../pod/probes/spec.js';
@@ -49,7 +48,8 @@ export async function runDescribe(
     out.push(`${title}:`);
     for (const spec of specs) {
       const summary = status.containers.find((c) => c.name === spec.name && c.role === role);
-      const info = summary ? await inspectContainer(summary.containerId) : undefined;
+      // withDetails above already inspected the current instances.
+      const info = summary ? record.inspected?.get(summary.containerId) : undefined;
       out.push(`  ${spec.name}:`);
       field('Container ID', summary ? `docker://${summary.containerId}` : '<none>', 4);
       field('Image', spec.image ?? '', 4);

@@ -1,11 +1,7 @@
 // podrun logs POD [-c C] [--all-containers] [-f] [--tail N] [--since D] [--timestamps] [--previous]
 import type { Writable } from 'node:stream';
-import { streamLogs } from '../../docker/logs.js';
-import {
-  containerInstance,
-  containerNames,
-  defaultContainerName,
-} from '../../pod/containers-of.js';
+import { containerLogs } from '../../pod/container-io.js';
+import { containerNames, defaultContainerName, hasInstance } from '../../pod/containers-of.js';
 import { PodNotFoundError } from '../../pod/errors.js';
 import { findPodRecord } from '../../pod/records.js';
 import { linePrefixer } from '../line-prefix.js';
@@ -49,23 +45,19 @@ export async function runLogs(podArg: string, flags: LogsFlags): Promise<void> {
   const showPrefix = flags.prefix || names.length > 1;
   await Promise.all(
     names.map(async (container) => {
-      let instance: ReturnType<typeof containerInstance>;
-      try {
-        instance = containerInstance(record, container, flags.previous);
-      } catch (error) {
-        if (flags.allContainers) return; // not created yet (e.g. init pending): nothing to show
-        throw error;
-      }
+      // With --all-containers, one not created yet (an app while init runs) shows nothing.
+      if (flags.allContainers && !hasInstance(record, container, flags.previous)) return;
       const prefix = `[pod/${record.name}/${container}] `;
       const stdout = showPrefix ? linePrefixer(process.stdout, prefix) : process.stdout;
       const stderr = showPrefix ? linePrefixer(process.stderr, prefix) : process.stderr;
-      const tty = Boolean(record.pod?.spec?.containers?.find((c) => c.name === container)?.tty);
-      await streamLogs(
-        instance.Id,
-        { follow: flags.follow, tail: flags.tail, since, timestamps: flags.timestamps, tty },
-        stdout,
-        stderr,
-      );
+      const options = {
+        follow: flags.follow,
+        tail: flags.tail,
+        since,
+        timestamps: flags.timestamps,
+        previous: flags.previous,
+      };
+      await containerLogs(record, container, options, stdout, stderr);
       if (showPrefix) {
         (stdout as Writable).end();
         (stderr as Writable).end();

@@ -7,10 +7,10 @@
 //  - Ctrl-C / SIGTERM: 130 / 143.
 // Whatever the reason, the pods are then stopped gracefully (preStop, grace
 // period, apps before sidecars, pause last) and removed.
-import { streamLogs } from '../../docker/logs.js';
 import { loadManifests } from '../../manifest/load.js';
 import { Labels } from '../../plan/labels.js';
 import { applyManifests } from '../../pod/apply.js';
+import { instanceLogs } from '../../pod/container-io.js';
 import { deletePodRecord } from '../../pod/delete-pod.js';
 import { findPodRecord, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
@@ -68,7 +68,8 @@ export async function runUp(flags: UpFlags): Promise<void> {
   const follow = async () => {
     for (const pod of pods) {
       const record = await findPodRecord(pod.namespace, pod.name);
-      for (const info of record?.containers ?? []) {
+      if (!record) continue;
+      for (const info of record.containers) {
         if (followed.has(info.Id) || info.State === 'created') continue;
         followed.add(info.Id);
         const name = `${pod.name}/${info.Labels[Labels.container]}`;
@@ -76,7 +77,7 @@ export async function runUp(flags: UpFlags): Promise<void> {
         const prefix = colour ? `\x1b[${colourOf.get(name)}m[${name}]\x1b[0m ` : `[${name}] `;
         const out = linePrefixer(process.stdout, prefix);
         const err = linePrefixer(process.stderr, prefix);
-        void streamLogs(info.Id, { follow: true }, out, err)
+        void instanceLogs(record, info, { follow: true }, out, err)
           .catch(() => undefined)
           .finally(() => {
             out.end();
