@@ -10,7 +10,6 @@ export {
   PodHandle,
 } from './lib/pod-handle.js';
 export type { HostPort } from './lib/published-ports.js';
-export { type ReapSummary, reapOwner } from './lib/reap.js';
 export { ownerSession } from './lib/session.js';
 export type { PodSource, PodSourceObject, PublishedPortRequest } from './lib/sources.js';
 export {
@@ -33,6 +32,7 @@ export { type ApplyOptions, type ApplyResult, applyManifests } from './pod/apply
 export { deletePodRecord } from './pod/delete-pod.js';
 export type { PodEvent } from './pod/events.js';
 export { podObject } from './pod/pod-object.js';
+export { type ReapSummary, reapOwner } from './pod/reap-owner.js';
 export { findPodRecord, listPodRecords, type PodRecord } from './pod/records.js';
 export { type PodStatusSummary, podStatus } from './pod/status.js';
 export { PodWaitError } from './pod/wait.js';

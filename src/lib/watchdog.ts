@@ -4,7 +4,7 @@
 // the watchdog removes everything labelled with the owner session and exits.
 // Usage: node watchdog.js <owner>; prints "ready" once it can clean up.
 import { log } from '../log.js';
-import { reapOwner } from './reap.js';
+import { reapOwner } from '../pod/reap-owner.js';
 
 const FIRST_PASS_GAP_MS = 500;
 const GIVE_UP_AFTER_MS = 9_000;

@@ -1,4 +1,4 @@
-// Remove everything one owner session created: its pods (containers of every role,
+// Remove everything one owner session (a library process) created: its pods (containers of every role,
 // joiners included), their volumes, the claim and config volumes it created, and the
 // namespace networks it used once nothing else uses them. Objects of other owners and
 // objects without an owner label (the CLI's) are never touched.
@@ -8,8 +8,8 @@ import { removeNetworkIfUnused } from '../docker/networks.js';
 import { listPodrunVolumes, removeVolume } from '../docker/volumes.js';
 import { Labels } from '../plan/labels.js';
 import { namespaceNetworkName } from '../plan/names.js';
-import { deletePodRecord } from '../pod/delete-pod.js';
-import { groupPodRecords } from '../pod/records.js';
+import { deletePodRecord } from './delete-pod.js';
+import { groupPodRecords } from './records.js';
 
 export interface ReapSummary {
   pods: number;
