@@ -17,7 +17,7 @@ import { namespaceNetworkName } from '../plan/names.js';
 import { LifecycleLabels, TERMINATING_MARKER } from './lifecycle/labels.js';
 import { createMarker } from './lifecycle/markers.js';
 import { graceSecondsOfPod, stopWithGrace } from './lifecycle/stop.js';
-import type { PodRecord } from './records.js';
+import { type PodRecord, podIPOf } from './records.js';
 
 export const DEFAULT_GRACE_SECONDS = 30;
 
@@ -61,9 +61,7 @@ export async function deletePodRecord(record: PodRecord, graceOverride?: number)
     ),
   );
   const sandboxId = record.sandbox?.State === 'running' ? record.sandbox.Id : undefined;
-  const podIP =
-    record.sandbox?.NetworkSettings?.Networks?.[namespaceNetworkName(record.namespace)]
-      ?.IPAddress ?? '';
+  const podIP = podIPOf(record);
   const stop = (info: Docker.ContainerInfo) =>
     stopWithGrace(
       { id: info.Id, spec: specs.get(info.Labels[Labels.container] ?? ''), sandboxId, podIP },

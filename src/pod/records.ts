@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { inspectContainer, listPodrunContainers } from '../docker/containers.js';
 import { Labels } from '../plan/labels.js';
+import { namespaceNetworkName } from '../plan/names.js';
 import {
   LifecycleLabels,
   STARTING_MARKER,
@@ -50,6 +51,12 @@ export async function listPodRecords(selector: PodSelector = {}): Promise<PodRec
     [Labels.pod]: selector.name,
   });
   return groupPodRecords(containers);
+}
+
+/** The pod IP: the sandbox's address on its namespace network ('' when none). */
+export function podIPOf(record: PodRecord): string {
+  const networks = record.sandbox?.NetworkSettings?.Networks ?? {};
+  return networks[namespaceNetworkName(record.namespace)]?.IPAddress ?? '';
 }
 
 /** The pod's creation time: from its manifest (set at apply), else its oldest container. */

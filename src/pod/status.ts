@@ -6,13 +6,12 @@
 // Running, NotReady, CrashLoopBackOff, Error, OOMKilled, Completed, Terminating.
 import type Docker from 'dockerode';
 import type { Container } from 'kubernetes-types/core/v1.js';
-import { namespaceNetworkName } from '../plan/names.js';
 import { restartTiming } from './lifecycle/backoff.js';
 import { finishedPhase } from './lifecycle/decide.js';
 import { currentInstance, type InstanceFacts, type PodFacts, podFacts } from './lifecycle/facts.js';
 import { policyOf, shouldRestartApp, shouldRestartInit } from './lifecycle/restart-decision.js';
 import type { ProbeReport } from './probes/report.js';
-import type { PodRecord } from './records.js';
+import { type PodRecord, podIPOf } from './records.js';
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
 
@@ -168,11 +167,6 @@ function summarize(
     };
   }
   return { ...base, state: 'waiting', reason: waitingReason, ready: false, started: false };
-}
-
-function podIPOf(record: PodRecord): string {
-  const networks = record.sandbox?.NetworkSettings?.Networks ?? {};
-  return networks[namespaceNetworkName(record.namespace)]?.IPAddress ?? '';
 }
 
 /**

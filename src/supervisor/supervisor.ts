@@ -11,7 +11,6 @@ import type { Container } from 'kubernetes-types/core/v1.js';
 import { getDocker } from '../docker/client.js';
 import { log } from '../log.js';
 import { Labels } from '../plan/labels.js';
-import { namespaceNetworkName } from '../plan/names.js';
 import { type BackoffSettings, backoffFromEnv } from '../pod/lifecycle/backoff.js';
 import { EventLog } from '../pod/lifecycle/event-log.js';
 import { currentInstance, podFacts } from '../pod/lifecycle/facts.js';
@@ -20,7 +19,7 @@ import { reconcilePod } from '../pod/lifecycle/reconcile.js';
 import { graceSecondsOfPod, stopWithGrace } from '../pod/lifecycle/stop.js';
 import { ContainerProber, hasProbes } from '../pod/probes/prober.js';
 import type { ProbeReport } from '../pod/probes/report.js';
-import { listSupervisedRecords, type PodRecord } from '../pod/records.js';
+import { listSupervisedRecords, type PodRecord, podIPOf } from '../pod/records.js';
 import type { PodReport } from './protocol.js';
 
 export interface SupervisorOptions {
@@ -161,9 +160,7 @@ export class Supervisor {
         ...(record.pod?.spec?.initContainers ?? []).map((c) => [c, 'init'] as [Container, 'init']),
         ...(record.pod?.spec?.containers ?? []).map((c) => [c, 'app'] as [Container, 'app']),
       ];
-      const podIP =
-        record.sandbox.NetworkSettings?.Networks?.[namespaceNetworkName(record.namespace)]
-          ?.IPAddress ?? '';
+      const podIP = podIPOf(record);
       for (const [spec, role] of specs) {
         if (!hasProbes(spec)) continue;
         if (role === 'init' && spec.restartPolicy !== 'Always') continue;

@@ -2,10 +2,9 @@
 // decide.ts), act. Shared by the background supervisor and `podrun up`; `apply`
 // makes the first run itself (start-pod.ts) and leaves the rest to this.
 import { removeContainer, startContainer } from '../../docker/containers.js';
-import { namespaceNetworkName } from '../../plan/names.js';
 import { CreatedObjects } from '../created-objects.js';
 import type { PodRecord } from '../records.js';
-import { findPodRecord, withDetails } from '../records.js';
+import { findPodRecord, podIPOf, withDetails } from '../records.js';
 import { startSandbox } from '../start-pod.js';
 import { type BackoffSettings, KUBELET_BACKOFF } from './backoff.js';
 import { type Decision, decide } from './decide.js';
@@ -25,13 +24,6 @@ export interface ReconcileDeps {
   /** Exited instances whose BackOff event was already emitted. */
   notified?: Set<string>;
   now?: () => number;
-}
-
-function podIPOf(record: PodRecord): string {
-  return (
-    record.sandbox?.NetworkSettings?.Networks?.[namespaceNetworkName(record.namespace)]
-      ?.IPAddress ?? ''
-  );
 }
 
 export async function reconcilePod(input: PodRecord, deps: ReconcileDeps): Promise<Decision> {
