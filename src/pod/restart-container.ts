@@ -1,52 +1,18 @@
-// Restart one container of a pod the way the kubelet does: the old instance is
-// stopped (within the grace period) and replaced by a fresh container from the same
-// spec, so the root filesystem is new while the pod's volumes and namespaces stay.
-// The previous instance is kept for `logs --previous`; older ones are removed.
-import type Docker from 'dockerode';
-import {
-  createContainer,
-  inspectContainer,
-  removeContainer,
-  startContainer,
-  stopContainer,
-} from '../docker/containers.js';
+// Restart one container of a pod on demand (library `restart()`, tests) the way the
+// kubelet restarts one: preStop and the stop signal inside the grace period, then a
+// fresh container from the pod's spec (new root filesystem, same volumes and
+// namespaces) through the same launch path the supervisor uses, so postStart runs
+// and the lifecycle labels stay right. The previous instance is kept for
+// `logs --previous`; older ones are removed.
 import { Labels } from '../plan/labels.js';
-import { containerDockerName } from '../plan/names.js';
 import { containerInstance } from './containers-of.js';
 import { graceSecondsOf } from './delete-pod.js';
 import { PodNotFoundError } from './errors.js';
-import { findPodRecord, type PodRecord } from './records.js';
-
-/** Create options for a fresh instance of an existing container, one attempt later. */
-export function nextInstanceOptions(
-  info: Docker.ContainerInspectInfo,
-): Docker.ContainerCreateOptions {
-  const labels = info.Config.Labels ?? {};
-  const attempt = Number(labels[Labels.attempt] ?? 0) + 1;
-  const name = containerDockerName(
-    labels[Labels.namespace] ?? '',
-    labels[Labels.pod] ?? '',
-    labels[Labels.container] ?? '',
-    attempt,
-  );
-  const config = info.Config as Docker.ContainerInspectInfo['Config'] & Record<string, unknown>;
-  return {
-    name,
-    Image: config.Image,
-    Cmd: config.Cmd ?? undefined,
-    Entrypoint: (config.Entrypoint as string[] | null) ?? undefined,
-    Env: config.Env ?? undefined,
-    WorkingDir: config.WorkingDir || undefined,
-    User: config.User || undefined,
-    Tty: config.Tty,
-    OpenStdin: config.OpenStdin,
-    StdinOnce: config.StdinOnce,
-    AttachStdin: config.AttachStdin,
-    StopSignal: (config.StopSignal as string | undefined) ?? undefined,
-    Labels: { ...labels, [Labels.attempt]: String(attempt) },
-    HostConfig: info.HostConfig as Docker.HostConfig,
-  };
-}
+import { LifecycleLabels, numberLabel } from './lifecycle/labels.js';
+import { launchContainer, pruneOlderInstances } from './lifecycle/launch.js';
+import { replanPod } from './lifecycle/replan.js';
+import { stopWithGrace } from './lifecycle/stop.js';
+import { findPodRecord, type PodRecord, podIPOf } from './records.js';
 
 export async function restartPodContainer(
   record: PodRecord,
@@ -54,16 +20,46 @@ export async function restartPodContainer(
   graceOverride?: number,
 ): Promise<string> {
   const current = containerInstance(record, containerName);
-  const info = await inspectContainer(current.Id);
-  if (!info) throw new Error(`container ${containerName} of pod ${record.name} vanished`);
-  await stopContainer(current.Id, graceSecondsOf(record, graceOverride));
-  const older = record.containers.filter(
-    (instance) => instance.Labels[Labels.container] === containerName && instance.Id !== current.Id,
+  const sandbox = record.sandbox;
+  if (!sandbox || sandbox.State !== 'running') {
+    throw new Error(`pod ${record.name} has no running sandbox; its supervisor rebuilds it`);
+  }
+  const labels = current.Labels;
+  const role = labels[Labels.role] === 'init' ? 'init' : 'app';
+  const specs = role === 'init' ? record.pod?.spec?.initContainers : record.pod?.spec?.containers;
+  const spec = specs?.find((c) => c.name === containerName);
+  if (!spec) {
+    throw new Error(
+      `container ${containerName} is not in pod ${record.name}'s spec (a joined container restarts through its own client)`,
+    );
+  }
+  const podIP = podIPOf(record);
+  await stopWithGrace(
+    { id: current.Id, spec, sandboxId: sandbox.Id, podIP },
+    graceSecondsOf(record, graceOverride),
   );
-  await Promise.all(older.map((instance) => removeContainer(instance.Id)));
-  const id = await createContainer(nextInstanceOptions(info));
-  await startContainer(id);
-  return id;
+  const attempt = numberLabel(labels, Labels.attempt);
+  const sandboxAttempt = numberLabel(labels, LifecycleLabels.sandboxAttempt);
+  const older = record.containers
+    .filter((info) => info.Labels[Labels.container] === containerName && info.Id !== current.Id)
+    .map((info) => ({ id: info.Id, attempt: numberLabel(info.Labels, Labels.attempt) }));
+  await pruneOlderInstances(older, attempt);
+  const plan = await replanPod(record, sandboxAttempt, podIP);
+  const planned = (role === 'init' ? plan.initContainers : plan.containers).find(
+    (c) => c.name === containerName,
+  );
+  if (!planned) throw new Error(`container ${containerName} vanished from pod ${record.name}`);
+  const launched = await launchContainer(
+    {
+      plan,
+      sandboxId: sandbox.Id,
+      podIP,
+      supervised: labels[LifecycleLabels.supervised],
+    },
+    planned,
+    { attempt: attempt + 1, sandboxAttempt, streak: 0 },
+  );
+  return launched.id;
 }
 
 export async function restartContainerByName(
