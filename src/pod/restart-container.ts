@@ -21,7 +21,7 @@ export async function restartPodContainer(
 ): Promise<string> {
   const current = containerInstance(record, containerName);
   const sandbox = record.sandbox;
-  if (!sandbox || sandbox.State !== 'running') {
+  if (sandbox?.State !== 'running') {
     throw new Error(`pod ${record.name} has no running sandbox; its supervisor rebuilds it`);
   }
   const labels = current.Labels;

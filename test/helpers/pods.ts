@@ -4,12 +4,11 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { listPodrunContainers } from '../../src/docker/containers.js';
-import { type ExecResult, execCollect } from '../../src/docker/exec.js';
 import { listPodrunVolumes, removeVolumeWhenFree } from '../../src/docker/volumes.js';
 import { parseManifestText } from '../../src/manifest/parse.js';
 import { Labels } from '../../src/plan/labels.js';
 import { type ApplyResult, applyManifests } from '../../src/pod/apply.js';
-import { containerInstance } from '../../src/pod/containers-of.js';
+import { containerExecCollect, type ExecResult } from '../../src/pod/container-io.js';
 import { deletePodRecord } from '../../src/pod/delete-pod.js';
 import { findPodRecord, listPodRecords } from '../../src/pod/records.js';
 
@@ -37,7 +36,7 @@ export async function execInPod(
 ): Promise<ExecResult> {
   const record = await findPodRecord(namespace, pod);
   if (!record) throw new Error(`pod ${namespace}/${pod} not found`);
-  return execCollect(containerInstance(record, container).Id, command);
+  return containerExecCollect(record, container, command);
 }
 
 /** Exec and expect success; returns trimmed stdout. */
