@@ -3,6 +3,7 @@
 # example, fetch its page through the hostPort, show the pod, and clean up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/ensure-host-packages.sh tools build images
 bash scripts/ensure-docker.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
 npm run --silent build

@@ -3,8 +3,8 @@
 #
 # - If an engine already answers on DOCKER_HOST or /var/run/docker.sock: do nothing
 #   (never restart or reconfigure a running engine).
-# - Otherwise, as root on Debian/Ubuntu: install Debian's docker.io when dockerd is
-#   missing, start dockerd in the background (log: $PODRUN_DOCKERD_LOG), and wait,
+# - Otherwise, as root on Debian/Ubuntu: install Debian's docker.io (and iptables)
+#   when missing (ensure-host-packages.sh engine), start dockerd in the background (log: $PODRUN_DOCKERD_LOG), and wait,
 #   bounded, until /_ping answers.
 # - Anywhere else: exit non-zero with one line saying what to do.
 set -euo pipefail
@@ -31,6 +31,10 @@ ping_engine() {
   esac
 }
 
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# curl pings the engine; without it every engine would look dead.
+bash "$here/ensure-host-packages.sh" tools
+
 if ping_engine; then
   exit 0
 fi
@@ -45,12 +49,7 @@ if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
   exit 1
 fi
 
-if ! command -v dockerd >/dev/null 2>&1; then
-  say "installing Debian's docker.io"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends docker.io iptables ca-certificates curl >/dev/null
-fi
+bash "$here/ensure-host-packages.sh" engine
 
 start_dockerd() {
   say "starting dockerd (log: $log_file)"

@@ -8,9 +8,9 @@ started=$(date +%s)
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "Docker engine"
+step "host packages and Docker engine"
+bash scripts/ensure-host-packages.sh tools build images registry
 bash scripts/ensure-docker.sh
-bash scripts/ensure-registry.sh
 
 step "dependencies (npm ci)"
 npm ci --no-audit --no-fund --loglevel=error
