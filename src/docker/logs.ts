@@ -1,22 +1,35 @@
-// Container logs, demultiplexed (non-TTY logs interleave stdout and stderr frames).
+// Container logs as kubectl logs prints them: stdout and stderr on one writable, in
+// the order the engine recorded them. Without a TTY the engine multiplexes both
+// streams into frames (log-frames.ts); with one there is a single raw stream.
 import type { Writable } from 'node:stream';
 import { timed } from '../log.js';
 import { getDocker } from './client.js';
+import { demuxBuffer, FrameDecoder } from './log-frames.js';
 
 export interface LogOptions {
   follow?: boolean;
   tail?: number;
-  /** Unix seconds. */
+  /** Unix seconds, fractions kept (the engine takes nanoseconds). */
   since?: number;
   timestamps?: boolean;
   tty?: boolean;
 }
 
+/**
+ * Unix seconds as the engine parses them, "seconds.nanoseconds" with all nine digits
+ * ("12.5" would be 12 s and 5 ns); typed as a number for dockerode's typings.
+ */
+export function engineTime(seconds: number): number {
+  const whole = Math.floor(seconds);
+  const nanos = Math.min(Math.round((seconds - whole) * 1e9), 999_999_999);
+  return `${whole}.${String(nanos).padStart(9, '0')}` as unknown as number;
+}
+
+/** Write a container's log (both streams, merged in write order) to `out`; `out` is not ended. */
 export async function streamLogs(
   containerId: string,
   options: LogOptions,
-  stdout: Writable,
-  stderr: Writable,
+  out: Writable,
 ): Promise<void> {
   const docker = await getDocker();
   const container = docker.getContainer(containerId);
@@ -26,15 +39,18 @@ export async function streamLogs(
     timestamps: Boolean(options.timestamps),
     // The engine takes "all" or a count; the typings only know numbers.
     tail: (options.tail === undefined || options.tail < 0 ? 'all' : options.tail) as number,
-    since: options.since ?? 0,
+    since: engineTime(options.since ?? 0),
   };
   if (options.follow) {
     const stream = await timed(`logs ${containerId.slice(0, 12)} (follow)`, () =>
       container.logs({ ...common, follow: true }),
     );
+    const decoder = options.tty ? undefined : new FrameDecoder();
     await new Promise<void>((resolve, reject) => {
-      if (options.tty) stream.pipe(stdout, { end: false });
-      else docker.modem.demuxStream(stream, stdout, stderr);
+      stream.on('data', (chunk: Buffer) => {
+        if (!decoder) out.write(chunk);
+        else for (const frame of decoder.push(chunk)) out.write(frame.data);
+      });
       stream.on('end', resolve);
       stream.on('close', resolve);
       stream.on('error', reject);
@@ -45,23 +61,8 @@ export async function streamLogs(
     container.logs({ ...common, follow: false }),
   );
   if (options.tty) {
-    stdout.write(buffer);
+    out.write(buffer);
     return;
   }
-  for (const frame of demuxBuffer(buffer)) {
-    (frame.stream === 2 ? stderr : stdout).write(frame.data);
-  }
-}
-
-/** Split a multiplexed log buffer into its frames (8-byte header: stream, 0,0,0, size). */
-export function demuxBuffer(buffer: Buffer): { stream: number; data: Buffer }[] {
-  const frames: { stream: number; data: Buffer }[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const stream = buffer[offset]!;
-    const size = buffer.readUInt32BE(offset + 4);
-    frames.push({ stream, data: buffer.subarray(offset + 8, offset + 8 + size) });
-    offset += 8 + size;
-  }
-  return frames;
+  for (const frame of demuxBuffer(buffer)) out.write(frame.data);
 }

@@ -1,7 +1,7 @@
 // The handle a test holds for one running pod: where it is (name, IP, host ports),
 // what runs in it (exec, logs, events, status), and how it goes away (delete, or
 // `await using` through Symbol.asyncDispose).
-import { PassThrough } from 'node:stream';
+import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { isConflict } from '../docker/errors.js';
 import { deleteClaimVolume, deleteConfigObject } from '../pod/config-store.js';
@@ -149,13 +149,21 @@ export class PodHandle implements AsyncDisposable {
     return containerExecCollect(await this.record(), container, argv, options.input);
   }
 
-  /** The container's log so far, stdout and stderr interleaved as written. */
+  /**
+   * The container's log so far as `kubectl logs` prints it: stdout and stderr merged
+   * in the order the engine recorded the writes (`timestamps` shows that order).
+   */
   async logs(container: string, options: LogsOptions = {}): Promise<string> {
     const chunks: Buffer[] = [];
-    const sink = new PassThrough();
-    sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // Collects as each frame is written, so nothing is still in flight when the call returns.
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(Buffer.from(chunk));
+        callback();
+      },
+    });
     const { previous, tail, timestamps } = options;
-    await containerLogs(await this.record(), container, { previous, tail, timestamps }, sink, sink);
+    await containerLogs(await this.record(), container, { previous, tail, timestamps }, sink);
     return Buffer.concat(chunks).toString('utf8');
   }
 

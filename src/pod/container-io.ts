@@ -15,16 +15,15 @@ export interface ContainerLogOptions extends Omit<LogOptions, 'tty'> {
   previous?: boolean;
 }
 
-/** Stream a container's log into stdout/stderr (demultiplexed unless it has a TTY). */
+/** Write a container's log to `out`: stdout and stderr merged in write order, as kubectl logs prints it. */
 export async function containerLogs(
   record: PodRecord,
   container: string,
   options: ContainerLogOptions,
-  stdout: Writable,
-  stderr: Writable,
+  out: Writable,
 ): Promise<void> {
   const instance = containerInstance(record, container, options.previous);
-  await instanceLogs(record, instance, options, stdout, stderr);
+  await instanceLogs(record, instance, options, out);
 }
 
 /** The log of one given instance (podrun up follows every instance, restarts too). */
@@ -32,11 +31,10 @@ export async function instanceLogs(
   record: PodRecord,
   instance: Docker.ContainerInfo,
   options: Omit<LogOptions, 'tty'>,
-  stdout: Writable,
-  stderr: Writable,
+  out: Writable,
 ): Promise<void> {
   const tty = hasTty(record, instance.Labels[Labels.container] ?? '');
-  await streamLogs(instance.Id, { ...options, tty }, stdout, stderr);
+  await streamLogs(instance.Id, { ...options, tty }, out);
 }
 
 function runningInstance(record: PodRecord, container: string) {

@@ -37,7 +37,7 @@ async function lastLogLines(containerId: string, lines = 5): Promise<string> {
     },
   } as unknown as NodeJS.WritableStream;
   try {
-    await streamLogs(containerId, { tail: lines }, sink as never, sink as never);
+    await streamLogs(containerId, { tail: lines }, sink as never);
   } catch {
     return '';
   }

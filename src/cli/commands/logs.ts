@@ -39,17 +39,16 @@ export async function runLogs(podArg: string, flags: LogsFlags): Promise<void> {
   const names = flags.allContainers
     ? containerNames(record)
     : [flags.container ?? defaultContainerName(record)];
-  const since = flags.since
-    ? Math.floor(Date.now() / 1000 - parseDuration(flags.since))
-    : undefined;
+  const since = flags.since ? Date.now() / 1000 - parseDuration(flags.since) : undefined;
   const showPrefix = flags.prefix || names.length > 1;
   await Promise.all(
     names.map(async (container) => {
       // With --all-containers, one not created yet (an app while init runs) shows nothing.
       if (flags.allContainers && !hasInstance(record, container, flags.previous)) return;
+      // Both streams go to stdout, merged in write order, as kubectl prints them; one
+      // prefixer per container keeps a line whole even when its stream changes mid-line.
       const prefix = `[pod/${record.name}/${container}] `;
-      const stdout = showPrefix ? linePrefixer(process.stdout, prefix) : process.stdout;
-      const stderr = showPrefix ? linePrefixer(process.stderr, prefix) : process.stderr;
+      const out = showPrefix ? linePrefixer(process.stdout, prefix) : process.stdout;
       const options = {
         follow: flags.follow,
         tail: flags.tail,
@@ -57,11 +56,8 @@ export async function runLogs(podArg: string, flags: LogsFlags): Promise<void> {
         timestamps: flags.timestamps,
         previous: flags.previous,
       };
-      await containerLogs(record, container, options, stdout, stderr);
-      if (showPrefix) {
-        (stdout as Writable).end();
-        (stderr as Writable).end();
-      }
+      await containerLogs(record, container, options, out);
+      if (showPrefix) (out as Writable).end();
     }),
   );
 }

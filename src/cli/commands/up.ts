@@ -1,7 +1,8 @@
 // podrun up -f FILE: the foreground mode of `docker compose up` and
 // `podman kube play --wait`. Apply (the pods go to the supervisor, which restarts
-// and probes them), stream every container's logs prefixed [pod/container] (a
-// restarted container's new instance too), and stop when:
+// and probes them), stream every container's logs (stdout and stderr merged in
+// write order, on stdout) prefixed [pod/container] (a restarted container's new
+// instance too), and stop when:
 //  - every pod has finished (run-to-completion): exit 0 if all Succeeded, else 1;
 //  - --abort-on-container-exit and an app container exited: its exit code;
 //  - Ctrl-C / SIGTERM: 130 / 143.
@@ -75,14 +76,11 @@ export async function runUp(flags: UpFlags): Promise<void> {
         const name = `${pod.name}/${info.Labels[Labels.container]}`;
         if (!colourOf.has(name)) colourOf.set(name, COLOURS[colourOf.size % COLOURS.length]!);
         const prefix = colour ? `\x1b[${colourOf.get(name)}m[${name}]\x1b[0m ` : `[${name}] `;
+        // stdout and stderr merged in write order on stdout, as kubectl logs prints them.
         const out = linePrefixer(process.stdout, prefix);
-        const err = linePrefixer(process.stderr, prefix);
-        void instanceLogs(record, info, { follow: true }, out, err)
+        void instanceLogs(record, info, { follow: true }, out)
           .catch(() => undefined)
-          .finally(() => {
-            out.end();
-            err.end();
-          });
+          .finally(() => out.end());
       }
     }
   };
