@@ -55,10 +55,18 @@ start_dockerd() {
   say "starting dockerd (log: $log_file)"
   mkdir -p "$(dirname "$log_file")"
   nohup dockerd >>"$log_file" 2>&1 </dev/null &
-  # Remember that this engine is ours: only then may the test suite restart it
-  # (test/engine-restart.test.ts); a developer's own engine is never touched.
-  mkdir -p /run/podrun && echo "$!" >/run/podrun/dockerd-started-by-podrun
   disown || true
+}
+
+# A dockerd other than the tests' own second engine (scripts/test-engine.sh, which
+# has its own pid file and socket): that one never serves the default socket.
+default_dockerd_running() {
+  local test_engine pid
+  test_engine="$(cat /run/podrun/test-engine.pid 2>/dev/null || true)"
+  for pid in $(pgrep -x dockerd 2>/dev/null || true); do
+    [ "$pid" = "$test_engine" ] || return 0
+  done
+  return 1
 }
 # (A stale pid file from a killed daemon would make dockerd refuse to start; it is
 # removed before each start, only when no dockerd runs.)
@@ -72,7 +80,7 @@ for _ in $(seq 1 "$((wait_seconds * 4))"); do
     [ "$starts" = 0 ] || say "engine is up"
     exit 0
   fi
-  if ! pgrep -x dockerd >/dev/null 2>&1; then
+  if ! default_dockerd_running; then
     [ "$starts" -lt 3 ] || break
     rm -f /var/run/docker.pid
     start_dockerd

@@ -47,12 +47,23 @@ done
 step "leak check"
 node scripts/leak-check.mjs check .test/objects-before.json || status=1
 
+# The summary line; under CI=true a skipped or todo test fails the run, naming each:
+# on CI every prerequisite (registry, second engine) comes from the scripts above.
 node -e '
   const r = JSON.parse(require("fs").readFileSync(".test/vitest.json", "utf8"));
   const skipped = r.numPendingTests + r.numTodoTests;
   // A file that fails outside any test (a hook) counts as a failure too.
   const failed = Math.max(r.numFailedTests, r.numFailedTestSuites);
   console.log(`\ntests: ${r.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
-' || true
+  if (process.env.CI === "true" && skipped > 0) {
+    const root = process.cwd() + "/";
+    for (const file of r.testResults)
+      for (const t of file.assertionResults)
+        if (["pending", "skipped", "todo"].includes(t.status))
+          console.log(`skipped under CI=true: ${file.name.replace(root, "")} > ${t.fullName}`);
+    console.log(`CI=true: ${skipped} skipped test(s) fail the run; give each its prerequisite`);
+    process.exit(1);
+  }
+' || status=1
 echo "total time: $(( $(date +%s) - started ))s"
 exit "$status"

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './net.js';
 
+/** Whether Debian's docker-registry is installed (scripts/ensure-host-packages.sh registry). */
 export function registryAvailable(): boolean {
   try {
     execFileSync('sh', ['-c', 'command -v docker-registry'], { stdio: 'ignore' });
@@ -23,6 +24,11 @@ export interface LocalRegistry {
 }
 
 export async function startRegistry(): Promise<LocalRegistry> {
+  if (!registryAvailable()) {
+    throw new Error(
+      'docker-registry is not installed; install it with: bash scripts/ensure-host-packages.sh registry',
+    );
+  }
   const dir = mkdtempSync(join(tmpdir(), 'podrun-registry-'));
   const port = await freePort();
   const config = join(dir, 'config.yml');
