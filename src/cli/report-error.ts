@@ -1,5 +1,6 @@
 // Every failure reaches the user as one line per problem on stderr and a non-zero
-// exit code; stack traces only at debug level.
+// exit code; stack traces only at debug level. Secret data never prints (scrubSecrets).
+import { scrubSecrets } from '../log.js';
 
 /** A socket error from talking to the engine, turned into what to do about it. */
 function engineConnectionMessage(error: NodeJS.ErrnoException): string | undefined {
@@ -16,13 +17,14 @@ function engineConnectionMessage(error: NodeJS.ErrnoException): string | undefin
 
 export function reportError(error: unknown): number {
   const err = error as Error & { exitCode?: number };
-  const text =
-    engineConnectionMessage(err as NodeJS.ErrnoException) ?? String(err?.message ?? error);
+  const text = scrubSecrets(
+    engineConnectionMessage(err as NodeJS.ErrnoException) ?? String(err?.message ?? error),
+  );
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   for (const line of lines.length > 0 ? lines : ['unknown error']) {
     process.stderr.write(`error: ${line}\n`);
   }
   if (process.env.PODRUN_LOG_LEVEL === 'debug' && err?.stack)
-    process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(`${scrubSecrets(err.stack)}\n`);
   return typeof err?.exitCode === 'number' && err.exitCode > 0 ? err.exitCode : 1;
 }

@@ -40,6 +40,12 @@ export function schemaRoot(kind: SchemaKind): string {
 // resource.Quantity's syntax: a decimal number, then an SI or binary suffix or an exponent.
 const QUANTITY = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[numkMGTPE]|[KMGTPE]i|[eE][+-]?\d+)?$/;
 
+function describeType(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
 function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'object') return 'object';
@@ -59,8 +65,14 @@ export function checkSchema(
   report: Reporter,
   options: SchemaOptions,
 ): void {
+  // A Secret's payload never prints, not even in an error about its type.
+  const isSecretPayload = (path: FieldPath) =>
+    kind === 'Secret' && (path[0] === 'data' || path[0] === 'stringData');
   const expected = (path: FieldPath, type: string, got: unknown) =>
-    report.error(path, `Invalid type: expected ${type}, got ${describeValue(got)}`);
+    report.error(
+      path,
+      `Invalid type: expected ${type}, got ${isSecretPayload(path) ? describeType(got) : describeValue(got)}`,
+    );
 
   const walk = (v: unknown, type: string, path: FieldPath): void => {
     if (v === null || v === undefined) return; // null means "not set", as for the API server

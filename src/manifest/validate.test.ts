@@ -21,6 +21,16 @@ describe('schema checks', () => {
     ]);
   });
 
+  it('a wrong type in Secret data or stringData names the type, never the value', () => {
+    const secret =
+      'apiVersion: v1\nkind: Secret\nmetadata: { name: s }\nstringData: { pw: 123456789 }\ndata: { x: 987654321 }\n';
+    const lines = errorLines(secret);
+    expect(lines).toEqual([
+      'pod.yaml:4:15: stringData.pw: Invalid type: expected string, got integer',
+      'pod.yaml:5:9: data.x: Invalid type: expected string, got integer',
+    ]);
+  });
+
   it('wrong type', () => {
     expect(errorLines(pod('    ports:\n    - containerPort: "80"\n    command: echo\n'))).toEqual([
       'pod.yaml:9:7: spec.containers[0].ports[0].containerPort: Invalid type: expected integer, got string "80"',

@@ -52,7 +52,8 @@ export function planWorkload(
   const image = container.image ?? '';
   if (!image) ctx.issues.error([...path, 'image'], 'image is required');
 
-  const env = buildEnv(ctx, container, path);
+  const secretEnv = new Set<string>();
+  const env = buildEnv(ctx, container, path, secretEnv);
   const security = planSecurity(ctx, container, path);
   const mounts = planMounts(ctx, container, env, path, volumes);
   const joined = `container:${ctx.sandboxName}`;
@@ -100,6 +101,7 @@ export function planWorkload(
   if (security.verifyNonRoot) planned.verifyNonRoot = true;
   if (mounts.volumeSubpaths.length > 0) planned.volumeSubpaths = mounts.volumeSubpaths;
   if (ctx.needsPodIP) planned.needsPodIP = true;
+  if (secretEnv.size > 0) planned.secretEnv = [...secretEnv];
   ctx.needsPodIP ||= needsPodIPBefore;
   return planned;
 }

@@ -4,6 +4,9 @@
 //   2. env entries in order, overriding envFrom; literal values get $(VAR) expansion
 //      against everything defined so far (envFrom and earlier env), valueFrom values
 //      are taken verbatim; an optional reference that is missing drops the variable.
+// Alongside, it records which names end up holding Secret data (a secretKeyRef, an
+// envFrom.secretRef key, or a literal that expanded one of those), so printers can
+// redact them by name.
 // Service-link variables (FOO_SERVICE_HOST, ...) are not generated: podrun has no Services.
 import type { Container } from 'kubernetes-types/core/v1.js';
 import type { PlanContext } from './context.js';
@@ -58,8 +61,22 @@ export function envLookup(env: EnvMap): (name: string) => string | undefined {
   return (name) => env.get(name);
 }
 
-export function buildEnv(ctx: PlanContext, container: Container, path: PlanPath): EnvMap {
+/**
+ * The container's environment. `secretNames` receives the names whose final value
+ * comes from a Secret (and loses names a later non-secret definition overrides).
+ */
+export function buildEnv(
+  ctx: PlanContext,
+  container: Container,
+  path: PlanPath,
+  secretNames: Set<string> = new Set(),
+): EnvMap {
   const env: EnvMap = new Map();
+  const define = (name: string, value: string, fromSecret: boolean) => {
+    env.set(name, value);
+    if (fromSecret) secretNames.add(name);
+    else secretNames.delete(name);
+  };
 
   for (const [index, from] of (container.envFrom ?? []).entries()) {
     const fromPath = [...path, 'envFrom', index];
@@ -78,7 +95,7 @@ export function buildEnv(ctx: PlanContext, container: Container, path: PlanPath)
     for (const entry of entries) {
       const name = `${from.prefix ?? ''}${entry.key}`;
       if (!isEnvVarName(name)) invalid.push(name);
-      else env.set(name, entry.text);
+      else define(name, entry.text, kind === 'secret');
     }
     if (invalid.length > 0) {
       ctx.issues.warn(
@@ -92,8 +109,16 @@ export function buildEnv(ctx: PlanContext, container: Container, path: PlanPath)
     const varPath = [...path, 'env', index];
     const source = variable.valueFrom;
     let value: string | undefined;
+    let fromSecret = false;
     if (!source) {
-      value = variable.value ? expand(variable.value, envLookup(env)) : '';
+      // A literal that expands a secret-derived variable carries the secret too.
+      value = variable.value
+        ? expand(variable.value, (name) => {
+            const known = env.get(name);
+            if (known !== undefined && secretNames.has(name)) fromSecret = true;
+            return known;
+          })
+        : '';
     } else if (source.configMapKeyRef) {
       const ref = source.configMapKeyRef;
       value = resolveKeyRef(ctx, 'configmap', ref.name ?? '', ref.key, ref.optional, [
@@ -103,6 +128,7 @@ export function buildEnv(ctx: PlanContext, container: Container, path: PlanPath)
       ])?.text;
     } else if (source.secretKeyRef) {
       const ref = source.secretKeyRef;
+      fromSecret = true;
       value = resolveKeyRef(ctx, 'secret', ref.name ?? '', ref.key, ref.optional, [
         ...varPath,
         'valueFrom',
@@ -126,7 +152,7 @@ export function buildEnv(ctx: PlanContext, container: Container, path: PlanPath)
     }
     if (value === undefined) continue;
     // Map.set keeps an overridden name at its first position: the order is stable.
-    env.set(variable.name, value);
+    define(variable.name, value, fromSecret);
   }
   return env;
 }

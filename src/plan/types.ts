@@ -12,6 +12,8 @@ export interface PlannedFile {
   contentBase64: string;
   /** Unix permission bits, e.g. 0o644. */
   mode: number;
+  /** The content comes from a Secret: printers show its size, never its bytes. */
+  secret?: true;
 }
 
 export type PlannedVolume =
@@ -83,6 +85,12 @@ export interface PlannedContainer {
   volumeSubpaths?: { volumeName: string; subPath: string }[];
   /** Some env var read status.podIP/hostIP before it was known (placeholder ""). */
   needsPodIP?: boolean;
+  /**
+   * Names of the Env entries whose value comes from a Secret (secretKeyRef,
+   * envFrom.secretRef, or a literal that expands one with $(VAR)). The engine gets
+   * the values; every podrun printer and logger shows them redacted (plan/redact.ts).
+   */
+  secretEnv?: string[];
 }
 
 export interface PodPlan {

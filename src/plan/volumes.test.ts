@@ -140,8 +140,8 @@ describe('configMap, secret, downwardAPI, projected', () => {
     ]);
     const certs = volumeNamed(plan.volumes, 'certs');
     expect('files' in certs && certs.files).toEqual([
-      { path: 'tls.crt', contentBase64: b64('CRT'), mode: 0o400 },
-      { path: 'tls.key', contentBase64: b64('KEY'), mode: 0o400 },
+      { path: 'tls.crt', contentBase64: b64('CRT'), mode: 0o400, secret: true },
+      { path: 'tls.key', contentBase64: b64('KEY'), mode: 0o400, secret: true },
     ]);
     expect(plan.containers[0]?.create.HostConfig?.Mounts?.map((m) => m.ReadOnly)).toEqual([
       true,

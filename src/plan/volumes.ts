@@ -95,6 +95,7 @@ function keyFiles(
       path: entry.key,
       contentBase64: entry.base64,
       mode: defaultMode,
+      ...secretMark(kind),
     }));
   }
   const files: PlannedFile[] = [];
@@ -105,10 +106,21 @@ function keyFiles(
       index,
       'key',
     ]);
-    if (found)
-      files.push({ path: item.path, contentBase64: found.base64, mode: item.mode ?? defaultMode });
+    if (found) {
+      files.push({
+        path: item.path,
+        contentBase64: found.base64,
+        mode: item.mode ?? defaultMode,
+        ...secretMark(kind),
+      });
+    }
   }
   return files;
+}
+
+/** Files of a Secret carry the mark printers redact by. */
+function secretMark(kind: 'configmap' | 'secret'): { secret?: true } {
+  return kind === 'secret' ? { secret: true } : {};
 }
 
 function downwardFiles(

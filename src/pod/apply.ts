@@ -7,6 +7,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { getDocker, pingEngine } from '../docker/client.js';
 import { ensureImage, type PullProgressFn } from '../docker/images.js';
 import { ensurePauseImage } from '../docker/pause-image.js';
+import { rememberSecretData } from '../log.js';
 import { ManifestError } from '../manifest/errors.js';
 import type { ManifestIssue, ManifestObject, ManifestSet } from '../manifest/types.js';
 import { claimVolumeDockerName, configDataDockerName } from '../plan/names.js';
@@ -107,6 +108,7 @@ async function collectConfigData(
   }
   for (const { object } of set.secrets) {
     const namespace = object.metadata?.namespace ?? 'default';
+    rememberSecretData(object.data);
     secrets.get(namespace)?.set(object.metadata?.name ?? '', { data: object.data ?? {} });
   }
   return { configMaps, secrets };

@@ -9,6 +9,7 @@ import {
   listPodrunVolumes,
   removeVolumeWhenFree,
 } from '../docker/volumes.js';
+import { rememberSecretData } from '../log.js';
 import { baseLabels, Labels } from '../plan/labels.js';
 import { claimVolumeDockerName, configDataDockerName } from '../plan/names.js';
 import { PODRUN_VERSION } from '../version.js';
@@ -88,8 +89,11 @@ export function loadStoredConfigMaps(namespace: string): Promise<Map<string, Con
   return loadStored<ConfigMapData>('configmap', namespace);
 }
 
-export function loadStoredSecrets(namespace: string): Promise<Map<string, SecretData>> {
-  return loadStored<SecretData>('secret', namespace);
+export async function loadStoredSecrets(namespace: string): Promise<Map<string, SecretData>> {
+  const secrets = await loadStored<SecretData>('secret', namespace);
+  // From here on, podrun's own output (logs, errors, events) redacts these values.
+  for (const secret of secrets.values()) rememberSecretData(secret.data);
+  return secrets;
 }
 
 /** Make the claim's volume exist; its data survives every pod that mounts it. */

@@ -2,6 +2,7 @@
 import { stringify } from 'yaml';
 import { loadManifests } from '../../manifest/load.js';
 import type { ValidationMode } from '../../manifest/types.js';
+import { redactCreateOptions } from '../../plan/redact.js';
 import type { PodPlan } from '../../plan/types.js';
 import { applyManifests } from '../../pod/apply.js';
 import { waitForPod } from '../../pod/wait.js';
@@ -29,7 +30,10 @@ export function waitSeconds(wait: boolean | string | undefined): number | undefi
   return /^\d+$/.test(wait) ? Number(wait) : parseDuration(wait);
 }
 
-/** The plan as the user should read it: Docker create options, secrets redacted. */
+/**
+ * The plan as the user should read it: Docker create options with secret env values
+ * redacted (plan/redact.ts), volume files as path, mode and size only.
+ */
 export function planForDisplay(plan: PodPlan): object {
   return {
     pod: `${plan.namespace}/${plan.name}`,
@@ -43,6 +47,7 @@ export function planForDisplay(plan: PodPlan): object {
               path: file.path,
               mode: `0${file.mode.toString(8)}`,
               bytes: Buffer.from(file.contentBase64, 'base64').length,
+              ...(file.secret ? { secret: true } : {}),
             })),
           }
         : volume,
@@ -50,17 +55,10 @@ export function planForDisplay(plan: PodPlan): object {
     containers: [plan.sandbox, ...plan.initContainers, ...plan.containers].map((container) => ({
       name: container.name,
       role: container.role,
-      create: redactEnv(container.create),
+      create: redactCreateOptions(container),
     })),
     warnings: plan.warnings,
   };
-}
-
-function redactEnv(create: PodPlan['sandbox']['create']): object {
-  // Values from secrets would otherwise be printed; keep names, hide values of all env.
-  const labels = { ...(create.Labels ?? {}) };
-  if (labels['io.podrun.pod-manifest']) labels['io.podrun.pod-manifest'] = '(the pod, JSON)';
-  return { ...create, Labels: labels };
 }
 
 export async function runApply(flags: ApplyFlags): Promise<void> {

@@ -2,6 +2,9 @@
 // FailedPostStartHook ...), kept in memory by whoever drives the pod (the
 // supervisor, `podrun up`) and served to `describe` and the library over the
 // supervisor's socket. Docker's own event log supplies Created/Started/Died.
+// A message (a probe's output, an engine error) can quote anything: it is stored
+// with every Secret value this process has read redacted.
+import { scrubSecrets } from '../../log.js';
 import type { PodEvent } from '../events.js';
 
 export type EventSink = (namespace: string, pod: string, event: Omit<PodEvent, 'time'>) => void;
@@ -11,7 +14,8 @@ const PER_POD = 200;
 export class EventLog {
   private readonly byPod = new Map<string, PodEvent[]>();
 
-  readonly sink: EventSink = (namespace, pod, event) => {
+  readonly sink: EventSink = (namespace, pod, raw) => {
+    const event = { ...raw, message: scrubSecrets(raw.message) };
     const key = `${namespace}/${pod}`;
     const list = this.byPod.get(key) ?? [];
     const last = list.at(-1);

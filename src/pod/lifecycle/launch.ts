@@ -16,6 +16,7 @@ import {
 import { engineMessage, isConflict } from '../../docker/errors.js';
 import { Labels } from '../../plan/labels.js';
 import { containerDockerName } from '../../plan/names.js';
+import { redactText, secretValues } from '../../plan/redact.js';
 import type { PlannedContainer, PodPlan } from '../../plan/types.js';
 import { resolveSubPathMounts, verifyNonRoot } from '../container-options.js';
 import type { CreatedObjects } from '../created-objects.js';
@@ -92,6 +93,8 @@ export async function launchContainer(
   instance: InstanceInfo,
 ): Promise<Launched> {
   const { plan } = context;
+  // An engine error can echo the create options (e.g. "invalid environment variable: ...").
+  const engineSays = (error: unknown) => redactText(engineMessage(error), secretValues(plan));
   const emit = (type: 'Normal' | 'Warning', reason: string, message: string) =>
     context.events?.(plan.namespace, plan.name, {
       type,
@@ -116,14 +119,14 @@ export async function launchContainer(
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    throw new PodStartError(`container ${planned.name}: create failed: ${engineMessage(error)}`);
+    throw new PodStartError(`container ${planned.name}: create failed: ${engineSays(error)}`);
   }
   context.created?.container(id);
   try {
     await startContainer(id);
   } catch (error) {
-    emit('Warning', 'Failed', `Error: ${engineMessage(error)}`);
-    throw new PodStartError(`container ${planned.name}: start failed: ${engineMessage(error)}`);
+    emit('Warning', 'Failed', `Error: ${engineSays(error)}`);
+    throw new PodStartError(`container ${planned.name}: start failed: ${engineSays(error)}`);
   }
   const spec = planned.spec as Container;
   const target: ProbeTarget = {
@@ -133,7 +136,9 @@ export async function launchContainer(
   };
   const postStart = await runHook(spec, spec.lifecycle?.postStart, target, graceMs(plan));
   if (postStart && !postStart.ok) {
-    const message = `PostStartHook failed: ${postStart.output}`;
+    // As the kubelet: the hook's output can hold anything (a secret it echoed), so
+    // the event says only that the hook failed.
+    const message = 'PostStartHook failed';
     emit('Warning', 'FailedPostStartHook', message);
     await stopContainer(id, plan.pod.spec?.terminationGracePeriodSeconds ?? 30);
     return { id, adopted: false, failed: message };
