@@ -1,5 +1,9 @@
 // Volume lifetimes: a PersistentVolumeClaim's data outlives the pod; an emptyDir's
-// does not. configMap and secret volumes carry their data into the containers.
+// does not. configMap and secret volumes carry their data into the containers. A
+// missing subPath is made a directory.
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectVolume } from '../src/docker/volumes.js';
 import { claimVolumeDockerName } from '../src/plan/names.js';
@@ -105,5 +109,77 @@ describe('volumes', () => {
     expect(
       (await execInPod(ns, 'keeper', 'main', ['sh', '-c', 'echo x > /etc/settings/new'])).exitCode,
     ).not.toBe(0);
+  });
+});
+
+describe('subPath', () => {
+  // A directory of the host for the hostPath volume, removed after the test.
+  let hostDir = '';
+
+  afterAll(async () => {
+    if (hostDir) await rm(hostDir, { recursive: true, force: true });
+  });
+
+  it('creates a missing subPath (and subPathExpr) as a directory in hostPath and emptyDir', async () => {
+    hostDir = await mkdtemp(join(tmpdir(), 'podrun-subpath-'));
+    // The kubelet gives a created subPath directory the mode of the volume's root.
+    await chmod(hostDir, 0o775);
+    const manifest = `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: subpaths
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes:
+    - name: host
+      hostPath:
+        path: ${hostDir}
+    - name: scratch
+      emptyDir: {}
+  containers:
+    - name: writer
+      image: ${TEST_IMAGE}
+      command: ["sleep", "3600"]
+      env:
+        - name: POD_NAME
+          valueFrom:
+            fieldRef: { fieldPath: metadata.name }
+      volumeMounts:
+        - { name: host, mountPath: /host-sub, subPath: made/here }
+        - { name: host, mountPath: /host-pod, subPathExpr: "pods/$(POD_NAME)" }
+        - { name: scratch, mountPath: /scratch-sub, subPath: nested/dir }
+        - { name: scratch, mountPath: /scratch-pod, subPathExpr: "logs/$(POD_NAME)" }
+    - name: reader
+      image: ${TEST_IMAGE}
+      command: ["sleep", "3600"]
+      volumeMounts:
+        - { name: host, mountPath: /host }
+        - { name: scratch, mountPath: /scratch }
+`;
+    await applyYaml(manifest, ns);
+    await sh(
+      ns,
+      'subpaths',
+      'writer',
+      'for d in /host-sub /host-pod /scratch-sub /scratch-pod; do echo "$d" > "$d/file"; done',
+    );
+    expect(await sh(ns, 'subpaths', 'reader', 'cat /host/made/here/file')).toBe('/host-sub');
+    expect(await sh(ns, 'subpaths', 'reader', 'cat /host/pods/subpaths/file')).toBe('/host-pod');
+    expect(await sh(ns, 'subpaths', 'reader', 'cat /scratch/nested/dir/file')).toBe('/scratch-sub');
+    expect(await sh(ns, 'subpaths', 'reader', 'cat /scratch/logs/subpaths/file')).toBe(
+      '/scratch-pod',
+    );
+    // On the host too, with the hostPath's mode on every directory created.
+    expect(await readFile(join(hostDir, 'made/here/file'), 'utf8')).toBe('/host-sub\n');
+    for (const dir of ['made', 'made/here', 'pods', 'pods/subpaths']) {
+      expect(((await stat(join(hostDir, dir))).mode & 0o7777).toString(8)).toBe('775');
+    }
+    // In the emptyDir: its root mode (0777).
+    expect(
+      await sh(ns, 'subpaths', 'reader', 'stat -c %a /scratch/nested /scratch/nested/dir'),
+    ).toBe('777\n777');
+
+    await deletePodRecord((await findPodRecord(ns, 'subpaths'))!, 0);
   });
 });

@@ -76,9 +76,10 @@ export interface PlannedContainer {
    */
   verifyNonRoot?: boolean;
   /**
-   * Mounts using VolumeOptions.Subpath (engine API >= 1.45): Docker requires the
-   * path to exist in the volume, so src/pod creates missing ones as directories
-   * first, as the kubelet does.
+   * Every subPath (and expanded subPathExpr) this container mounts, of any volume:
+   * Docker needs the path to exist, so src/pod makes missing ones directories before
+   * the container is created, as the kubelet does (a pod volume through the sandbox,
+   * a hostPath on the host).
    */
   volumeSubpaths?: { volumeName: string; subPath: string }[];
   /** Some env var read status.podIP/hostIP before it was known (placeholder ""). */

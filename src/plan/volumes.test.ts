@@ -327,6 +327,34 @@ describe('hostPath and persistentVolumeClaim', () => {
     expect(plan.sandbox.create.HostConfig?.Mounts).toBeUndefined();
   });
 
+  it('lists hostPath subPaths for src/pod to make', () => {
+    const pod = makePod({
+      volumes: [{ name: 'host', hostPath: { path: '/srv/data' } }],
+      containers: [
+        {
+          name: 'main',
+          image: 'x:1',
+          env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+          volumeMounts: [
+            { name: 'host', mountPath: '/data' },
+            { name: 'host', mountPath: '/logs', subPath: 'logs/' },
+            { name: 'host', mountPath: '/mine', subPathExpr: 'pods/$(POD_NAME)' },
+          ],
+        },
+      ],
+    });
+    const container = planPod(makeInput(pod)).containers[0]!;
+    expect(container.volumeSubpaths).toEqual([
+      { volumeName: 'host', subPath: 'logs' },
+      { volumeName: 'host', subPath: 'pods/web' },
+    ]);
+    expect(container.create.HostConfig?.Mounts?.map((m) => m.Source)).toEqual([
+      '/srv/data',
+      '/srv/data/logs',
+      '/srv/data/pods/web',
+    ]);
+  });
+
   it('a claim is the shared, long-lived claim volume; readOnly is honoured', () => {
     const pod = makePod({
       volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'db-data', readOnly: true } }],
@@ -394,6 +422,11 @@ describe('subPath', () => {
   it('leaves them pending for src/pod on older engines', () => {
     const container = planPod(makeInput(pod, { engine: { volumeSubpath: false } })).containers[0]!;
     expect(container.create.HostConfig?.Mounts).toBeUndefined();
+    // Listed as well: the sandbox makes them before the bind mounts need them.
+    expect(container.volumeSubpaths).toEqual([
+      { volumeName: 'data', subPath: 'a/b' },
+      { volumeName: 'data', subPath: 'logs/web' },
+    ]);
     expect(container.subPathMounts).toEqual([
       { volumeName: 'data', subPath: 'a/b', target: '/a', readOnly: false },
       { volumeName: 'data', subPath: 'logs/web', target: '/logs', readOnly: false },

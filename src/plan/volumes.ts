@@ -8,6 +8,8 @@
 //                         starts; always mounted read-only into containers, as Kubernetes
 //   hostPath            → a bind mount; the type is checked/created by src/pod
 //   persistentVolumeClaim → the claim's named volume, kept after the pod
+// Every subPath a container mounts is listed (volumeSubpaths): as the kubelet, src/pod
+// makes a missing one a directory before the container is created.
 // Mounts of Docker volumes set NoCopy: Kubernetes never copies image content into a volume.
 import { posix } from 'node:path';
 import type Docker from 'dockerode';
@@ -372,6 +374,7 @@ export function planMounts(
     }
     if (!planned) continue; // the volume itself has an error already
     const subPath = resolveSubPath(ctx, mount, env, mountPath);
+    if (subPath) out.volumeSubpaths.push({ volumeName: planned.name, subPath });
     const propagation = mount.mountPropagation ? PROPAGATION[mount.mountPropagation] : undefined;
 
     if (planned.kind === 'hostPath') {
@@ -408,7 +411,6 @@ export function planMounts(
       });
       continue;
     }
-    if (subPath) out.volumeSubpaths.push({ volumeName: planned.name, subPath });
     out.mounts.push({
       Type: 'volume',
       Source: planned.dockerName,
