@@ -1,11 +1,12 @@
 // Volume lifetimes: a PersistentVolumeClaim's data outlives the pod; an emptyDir's
 // does not. configMap and secret volumes carry their data into the containers. A
-// missing subPath is made a directory.
+// missing subPath is made a directory; a claim with no PersistentVolumeClaim object
+// gets its volume on first use.
 import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inspectVolume } from '../src/docker/volumes.js';
+import { inspectVolume, removeVolumeWhenFree } from '../src/docker/volumes.js';
 import { claimVolumeDockerName } from '../src/plan/names.js';
 import { deletePodRecord } from '../src/pod/delete-pod.js';
 import { findPodRecord } from '../src/pod/records.js';
@@ -181,5 +182,55 @@ spec:
     ).toBe('777\n777');
 
     await deletePodRecord((await findPodRecord(ns, 'subpaths'))!, 0);
+  });
+});
+
+describe('a claim without a PersistentVolumeClaim object', () => {
+  const claimed = `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: claimer
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes:
+    - name: store
+      persistentVolumeClaim:
+        claimName: undeclared
+  containers:
+    - name: main
+      image: ${TEST_IMAGE}
+      command: ["sleep", "3600"]
+      volumeMounts:
+        - { name: store, mountPath: /store }
+`;
+  const volumeName = () => claimVolumeDockerName(ns, 'undeclared');
+
+  afterAll(async () => {
+    const record = await findPodRecord(ns, 'claimer');
+    if (record) await deletePodRecord(record, 0);
+    await removeVolumeWhenFree(volumeName());
+  });
+
+  it('gets its volume on first use with one warning, and keeps it like a declared claim', async () => {
+    const first = await applyYaml(claimed, ns);
+    const pod = first.find((result) => result.kind === 'Pod')!;
+    expect(pod.warnings).toEqual([
+      `persistentVolumeClaim "undeclared" has no PersistentVolumeClaim object; created volume ${volumeName()}`,
+    ]);
+    await sh(ns, 'claimer', 'main', 'echo kept > /store/file');
+
+    // Labelled as a declared claim's volume (the "data" claim of the first test).
+    const declared = await inspectVolume(claimVolumeDockerName(ns, 'data'));
+    const created = await inspectVolume(volumeName());
+    expect(declared).toBeDefined();
+    expect({ ...created?.Labels, 'io.podrun.name': 'data' }).toEqual(declared?.Labels);
+
+    await deletePodRecord((await findPodRecord(ns, 'claimer'))!, 0);
+    expect(await inspectVolume(volumeName())).toBeDefined();
+
+    const again = await applyYaml(claimed, ns);
+    expect(again.find((result) => result.kind === 'Pod')?.warnings).toEqual([]);
+    expect(await sh(ns, 'claimer', 'main', 'cat /store/file')).toBe('kept');
   });
 });

@@ -38,6 +38,11 @@ export type PlannedVolume =
       dockerName: string;
       claimName: string;
       create: Docker.VolumeCreateOptions;
+      /**
+       * No PersistentVolumeClaim object names this claim (neither in the applied set
+       * nor on the engine): src/pod creates the volume from `create` on first use.
+       */
+      undeclared?: boolean;
     }
   | {
       kind: 'hostPath';

@@ -372,12 +372,15 @@ describe('hostPath and persistentVolumeClaim', () => {
         create: {
           Name: 'podrun-pvc_default_db-data',
           Driver: 'local',
+          // The labels of a declared claim's volume (src/pod/config-store.ts).
           Labels: {
             'io.podrun.managed': 'true',
             'io.podrun.role': 'pvc',
             'io.podrun.version': '0.1.0',
             'io.podrun.namespace': 'default',
-            'io.podrun.volume': 'db-data',
+            'io.podrun.pod': '',
+            'io.podrun.name': 'db-data',
+            'io.podrun.owner': 'session-1',
           },
         },
       },
@@ -387,6 +390,35 @@ describe('hostPath and persistentVolumeClaim', () => {
       Source: 'podrun-pvc_default_db-data',
       ReadOnly: true,
     });
+  });
+});
+
+describe('a claim without a PersistentVolumeClaim object', () => {
+  const pod = makePod({
+    volumes: [
+      { name: 'a', persistentVolumeClaim: { claimName: 'known' } },
+      { name: 'b', persistentVolumeClaim: { claimName: 'unknown' } },
+    ],
+  });
+  const undeclared = (claims?: ReadonlySet<string>) =>
+    planPod(makeInput(pod, claims ? { claims } : {})).volumes.map(
+      (v) => v.kind === 'persistentVolumeClaim' && v.undeclared === true,
+    );
+
+  it('is marked undeclared for src/pod to create, without failing the plan', () => {
+    expect(undeclared(new Set(['known']))).toEqual([false, true]);
+    expect(undeclared(new Set(['known', 'unknown']))).toEqual([false, false]);
+    // The warning comes from src/pod, once it has created the volume.
+    expect(planPod(makeInput(pod, { claims: new Set() })).warnings).toEqual([]);
+  });
+
+  it('is taken as declared when the caller knows no claims (a replan)', () => {
+    expect(undeclared()).toEqual([false, false]);
+  });
+
+  it('does not change the spec hash', () => {
+    const hash = (claims: ReadonlySet<string>) => planPod(makeInput(pod, { claims })).specHash;
+    expect(hash(new Set())).toBe(hash(new Set(['known', 'unknown'])));
   });
 });
 
