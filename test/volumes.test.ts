@@ -6,10 +6,12 @@ import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { killContainer } from '../src/docker/containers.js';
 import { inspectVolume, removeVolumeWhenFree } from '../src/docker/volumes.js';
 import { claimVolumeDockerName } from '../src/plan/names.js';
 import { deletePodRecord } from '../src/pod/delete-pod.js';
 import { findPodRecord } from '../src/pod/records.js';
+import { podStatus } from '../src/pod/status.js';
 import {
   applyYaml,
   cleanNamespace,
@@ -17,7 +19,9 @@ import {
   sh,
   TEST_IMAGE,
   testNamespace,
+  waitFor,
 } from './helpers/pods.js';
+import { type SupervisedNamespace, superviseNamespace } from './helpers/supervised.js';
 
 const ns = testNamespace('vol');
 
@@ -182,6 +186,55 @@ spec:
     ).toBe('777\n777');
 
     await deletePodRecord((await findPodRecord(ns, 'subpaths'))!, 0);
+  });
+});
+
+describe('subPath across a sandbox rebuild', () => {
+  const rebuildNs = testNamespace('volrb');
+  let supervised: SupervisedNamespace | undefined;
+
+  afterAll(async () => {
+    await supervised?.stop();
+    await cleanNamespace(rebuildNs);
+  });
+
+  it('leaves an existing subPath directory of a kept emptyDir as it is', async () => {
+    supervised = await superviseNamespace(rebuildNs, 400);
+    await supervised.apply(`
+apiVersion: v1
+kind: Pod
+metadata: { name: rebuilt }
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes: [{ name: scratch, emptyDir: {} }]
+  containers:
+    - name: app
+      image: ${TEST_IMAGE}
+      command: [sleep, '600']
+      volumeMounts:
+        - { name: scratch, mountPath: /scratch }
+        - { name: scratch, mountPath: /owned, subPath: owned }
+`);
+    await sh(
+      rebuildNs,
+      'rebuilt',
+      'app',
+      'chown 1000:1000 /scratch/owned && chmod 700 /scratch/owned',
+    );
+    const oldSandbox = (await findPodRecord(rebuildNs, 'rebuilt'))!.sandbox!.Id;
+    await killContainer(oldSandbox);
+    await waitFor(
+      'the rebuilt pod',
+      async () => {
+        const record = await findPodRecord(rebuildNs, 'rebuilt');
+        if (!record?.sandbox || record.sandbox.Id === oldSandbox) return undefined;
+        return podStatus(record).status === 'Running';
+      },
+      30_000,
+    );
+    expect(await sh(rebuildNs, 'rebuilt', 'app', 'stat -c "%u %a" /scratch/owned')).toBe(
+      '1000 700',
+    );
   });
 });
 
