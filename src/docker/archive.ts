@@ -5,6 +5,7 @@ import { pack } from 'tar-stream';
 import { timed } from '../log.js';
 import type { PlannedFile } from '../plan/types.js';
 import { getDocker } from './client.js';
+import { isNotFound } from './errors.js';
 
 export interface TarOptions {
   /** Directory every entry is placed under (its own entry carries rootMode). */
@@ -76,4 +77,18 @@ export async function putFiles(
   await timed(`put archive ${containerId.slice(0, 12)}:${directory}`, () =>
     docker.getContainer(containerId).putArchive(tar, { path: dirname(directory) }),
   );
+}
+
+/** Whether a path exists in a container's filesystem (its volumes included). */
+export async function pathExists(containerId: string, path: string): Promise<boolean> {
+  const docker = await getDocker();
+  return timed(`stat archive ${containerId.slice(0, 12)}:${path}`, async () => {
+    try {
+      await docker.getContainer(containerId).infoArchive({ path });
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  });
 }

@@ -52,6 +52,12 @@ export interface PlanInput {
     /** API >= 1.45: Mounts[].VolumeOptions.Subpath is supported. */
     volumeSubpath: boolean;
   };
+  /**
+   * Claims of the pod's namespace that have a PersistentVolumeClaim object (in the
+   * applied set or stored on the engine). A claim not in it is planned `undeclared`.
+   * Absent (a replan): every claim is taken as declared.
+   */
+  claims?: ReadonlySet<string>;
   /** More labels on every pod-scoped object, e.g. io.podrun.owner from the library. */
   extraLabels?: Record<string, string>;
   /** Library option: every containerPort without hostPort gets a random host port. */

@@ -40,6 +40,11 @@ export type PlannedVolume =
       dockerName: string;
       claimName: string;
       create: Docker.VolumeCreateOptions;
+      /**
+       * No PersistentVolumeClaim object names this claim (neither in the applied set
+       * nor on the engine): src/pod creates the volume from `create` on first use.
+       */
+      undeclared?: boolean;
     }
   | {
       kind: 'hostPath';
@@ -78,9 +83,10 @@ export interface PlannedContainer {
    */
   verifyNonRoot?: boolean;
   /**
-   * Mounts using VolumeOptions.Subpath (engine API >= 1.45): Docker requires the
-   * path to exist in the volume, so src/pod creates missing ones as directories
-   * first, as the kubelet does.
+   * Every subPath (and expanded subPathExpr) this container mounts, of any volume:
+   * Docker needs the path to exist, so src/pod makes missing ones directories before
+   * the container is created, as the kubelet does (a pod volume through the sandbox,
+   * a hostPath on the host).
    */
   volumeSubpaths?: { volumeName: string; subPath: string }[];
   /** Some env var read status.podIP/hostIP before it was known (placeholder ""). */

@@ -327,6 +327,34 @@ describe('hostPath and persistentVolumeClaim', () => {
     expect(plan.sandbox.create.HostConfig?.Mounts).toBeUndefined();
   });
 
+  it('lists hostPath subPaths for src/pod to make', () => {
+    const pod = makePod({
+      volumes: [{ name: 'host', hostPath: { path: '/srv/data' } }],
+      containers: [
+        {
+          name: 'main',
+          image: 'x:1',
+          env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+          volumeMounts: [
+            { name: 'host', mountPath: '/data' },
+            { name: 'host', mountPath: '/logs', subPath: 'logs/' },
+            { name: 'host', mountPath: '/mine', subPathExpr: 'pods/$(POD_NAME)' },
+          ],
+        },
+      ],
+    });
+    const container = planPod(makeInput(pod)).containers[0]!;
+    expect(container.volumeSubpaths).toEqual([
+      { volumeName: 'host', subPath: 'logs' },
+      { volumeName: 'host', subPath: 'pods/web' },
+    ]);
+    expect(container.create.HostConfig?.Mounts?.map((m) => m.Source)).toEqual([
+      '/srv/data',
+      '/srv/data/logs',
+      '/srv/data/pods/web',
+    ]);
+  });
+
   it('a claim is the shared, long-lived claim volume; readOnly is honoured', () => {
     const pod = makePod({
       volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'db-data', readOnly: true } }],
@@ -344,12 +372,15 @@ describe('hostPath and persistentVolumeClaim', () => {
         create: {
           Name: 'podrun-pvc_default_db-data',
           Driver: 'local',
+          // The labels of a declared claim's volume (src/pod/config-store.ts).
           Labels: {
             'io.podrun.managed': 'true',
             'io.podrun.role': 'pvc',
             'io.podrun.version': '0.1.0',
             'io.podrun.namespace': 'default',
-            'io.podrun.volume': 'db-data',
+            'io.podrun.pod': '',
+            'io.podrun.name': 'db-data',
+            'io.podrun.owner': 'session-1',
           },
         },
       },
@@ -359,6 +390,35 @@ describe('hostPath and persistentVolumeClaim', () => {
       Source: 'podrun-pvc_default_db-data',
       ReadOnly: true,
     });
+  });
+});
+
+describe('a claim without a PersistentVolumeClaim object', () => {
+  const pod = makePod({
+    volumes: [
+      { name: 'a', persistentVolumeClaim: { claimName: 'known' } },
+      { name: 'b', persistentVolumeClaim: { claimName: 'unknown' } },
+    ],
+  });
+  const undeclared = (claims?: ReadonlySet<string>) =>
+    planPod(makeInput(pod, claims ? { claims } : {})).volumes.map(
+      (v) => v.kind === 'persistentVolumeClaim' && v.undeclared === true,
+    );
+
+  it('is marked undeclared for src/pod to create, without failing the plan', () => {
+    expect(undeclared(new Set(['known']))).toEqual([false, true]);
+    expect(undeclared(new Set(['known', 'unknown']))).toEqual([false, false]);
+    // The warning comes from src/pod, once it has created the volume.
+    expect(planPod(makeInput(pod, { claims: new Set() })).warnings).toEqual([]);
+  });
+
+  it('is taken as declared when the caller knows no claims (a replan)', () => {
+    expect(undeclared()).toEqual([false, false]);
+  });
+
+  it('does not change the spec hash', () => {
+    const hash = (claims: ReadonlySet<string>) => planPod(makeInput(pod, { claims })).specHash;
+    expect(hash(new Set())).toBe(hash(new Set(['known', 'unknown'])));
   });
 });
 
@@ -394,6 +454,11 @@ describe('subPath', () => {
   it('leaves them pending for src/pod on older engines', () => {
     const container = planPod(makeInput(pod, { engine: { volumeSubpath: false } })).containers[0]!;
     expect(container.create.HostConfig?.Mounts).toBeUndefined();
+    // Listed as well: the sandbox makes them before the bind mounts need them.
+    expect(container.volumeSubpaths).toEqual([
+      { volumeName: 'data', subPath: 'a/b' },
+      { volumeName: 'data', subPath: 'logs/web' },
+    ]);
     expect(container.subPathMounts).toEqual([
       { volumeName: 'data', subPath: 'a/b', target: '/a', readOnly: false },
       { volumeName: 'data', subPath: 'logs/web', target: '/logs', readOnly: false },

@@ -7,7 +7,11 @@
 //                         the sandbox (mounted at /.podrun/volumes/<volume>) before any app
 //                         starts; always mounted read-only into containers, as Kubernetes
 //   hostPath            → a bind mount; the type is checked/created by src/pod
-//   persistentVolumeClaim → the claim's named volume, kept after the pod
+//   persistentVolumeClaim → the claim's named volume, kept after the pod; a claim with
+//                         no PersistentVolumeClaim object (input.claims) is planned
+//                         `undeclared` and src/pod creates its volume on first use
+// Every subPath a container mounts is listed (volumeSubpaths): as the kubelet, src/pod
+// makes a missing one a directory before the container is created.
 // Mounts of Docker volumes set NoCopy: Kubernetes never copies image content into a volume.
 import { posix } from 'node:path';
 import type Docker from 'dockerode';
@@ -35,6 +39,28 @@ export const EMPTY_DIR_MODE = 0o777;
 
 type PodVolume = Extract<PlannedVolume, { files: PlannedFile[] }>;
 type MountSettings = Docker.MountSettings;
+
+/**
+ * The volume of a claim, declared or not: it outlives pods and may be shared by
+ * several, so it carries no pod label.
+ */
+export function claimVolumeCreate(
+  namespace: string,
+  claimName: string,
+  podrunVersion: string,
+  extraLabels: Record<string, string> = {},
+): Docker.VolumeCreateOptions {
+  return {
+    Name: claimVolumeDockerName(namespace, claimName),
+    Driver: 'local',
+    Labels: baseLabels('pvc', podrunVersion, {
+      [Labels.namespace]: namespace,
+      [Labels.pod]: '',
+      'io.podrun.name': claimName,
+      ...extraLabels,
+    }),
+  };
+}
 
 function podVolumeLabels(ctx: PlanContext, volume: string): Record<string, string> {
   return baseLabels('volume', ctx.input.podrunVersion, {
@@ -280,22 +306,20 @@ function planVolume(ctx: PlanContext, volume: Volume, index: number): PlannedVol
   }
   if (volume.persistentVolumeClaim) {
     const claimName = volume.persistentVolumeClaim.claimName;
-    const dockerName = claimVolumeDockerName(ctx.namespace, claimName);
-    return {
+    const planned: PlannedVolume = {
       kind: 'persistentVolumeClaim',
       name: volume.name,
-      dockerName,
+      dockerName: claimVolumeDockerName(ctx.namespace, claimName),
       claimName,
-      // A claim outlives pods and may be shared by several: it carries no pod label.
-      create: {
-        Name: dockerName,
-        Driver: 'local',
-        Labels: baseLabels('pvc', ctx.input.podrunVersion, {
-          [Labels.namespace]: ctx.namespace,
-          [Labels.volume]: claimName,
-        }),
-      },
+      create: claimVolumeCreate(
+        ctx.namespace,
+        claimName,
+        ctx.input.podrunVersion,
+        ctx.input.extraLabels,
+      ),
     };
+    if (ctx.input.claims && !ctx.input.claims.has(claimName)) planned.undeclared = true;
+    return planned;
   }
   const kind = Object.keys(volume).find((key) => key !== 'name') ?? 'unknown';
   ctx.issues.error([...path, kind], `volume type ${kind} is not supported by podrun`);
@@ -384,6 +408,7 @@ export function planMounts(
     }
     if (!planned) continue; // the volume itself has an error already
     const subPath = resolveSubPath(ctx, mount, env, mountPath);
+    if (subPath) out.volumeSubpaths.push({ volumeName: planned.name, subPath });
     const propagation = mount.mountPropagation ? PROPAGATION[mount.mountPropagation] : undefined;
 
     if (planned.kind === 'hostPath') {
@@ -420,7 +445,6 @@ export function planMounts(
       });
       continue;
     }
-    if (subPath) out.volumeSubpaths.push({ volumeName: planned.name, subPath });
     out.mounts.push({
       Type: 'volume',
       Source: planned.dockerName,

@@ -18,6 +18,7 @@ import {
   type ConfigMapData,
   claimExists,
   ensureClaimVolume,
+  ensureVolume,
   loadStoredConfigMaps,
   loadStoredSecrets,
   type SecretData,
@@ -147,6 +148,15 @@ async function planAll(
       metadata: { ...manifest.object.metadata, uid, creationTimestamp: new Date().toISOString() },
     };
     const namespace = pod.metadata?.namespace ?? 'default';
+    // Claims with a PersistentVolumeClaim object, in this apply or on the engine; the
+    // plan marks any other one `undeclared` and createObjects makes its volume.
+    const claims = new Set<string>();
+    for (const volume of pod.spec?.volumes ?? []) {
+      const claim = volume.persistentVolumeClaim?.claimName;
+      if (!claim || claims.has(claim)) continue;
+      if (claimsInSet.has(keyOf(namespace, claim)) || (await claimExists(namespace, claim)))
+        claims.add(claim);
+    }
     const input: PlanInput = {
       pod,
       uid,
@@ -155,23 +165,12 @@ async function planAll(
       pauseImage,
       podrunVersion: PODRUN_VERSION,
       engine: { volumeSubpath },
+      claims,
       extraLabels: ownerLabels(options),
       publishAllPorts: options.publishAllPorts,
     };
     try {
       const plan = planPod(input);
-      for (const [index, volume] of (pod.spec?.volumes ?? []).entries()) {
-        const claim = volume.persistentVolumeClaim?.claimName;
-        if (!claim || claimsInSet.has(keyOf(namespace, claim))) continue;
-        if (!options.dryRun && !(await claimExists(namespace, claim))) {
-          const path = ['spec', 'volumes', index, 'persistentVolumeClaim', 'claimName'];
-          issues.push({
-            location: manifest.locate(path),
-            path,
-            message: `persistentvolumeclaim "${claim}" not found`,
-          });
-        }
-      }
       work.push({ manifest, input, plan });
     } catch (error) {
       if (!(error instanceof PlanError)) throw error;
@@ -280,19 +279,38 @@ async function createObjects(
       results.push({ kind: resultKind, namespace, name, action, warnings: [] });
     }
   }
+  // A claim no PersistentVolumeClaim object names gets its volume on first use (as
+  // podman does), once per apply however many pods share it, with one warning.
+  const claimWarnings = new Map<PodWork, string[]>();
+  const madeClaims = new Set<string>();
+  for (const entry of work) {
+    for (const volume of entry.plan.volumes) {
+      if (volume.kind !== 'persistentVolumeClaim' || !volume.undeclared) continue;
+      if (madeClaims.has(volume.dockerName)) continue;
+      madeClaims.add(volume.dockerName);
+      if ((await ensureVolume(volume.create)) !== 'created') continue;
+      created.volume(volume.dockerName);
+      const warnings = claimWarnings.get(entry) ?? [];
+      warnings.push(
+        `persistentVolumeClaim "${volume.claimName}" has no PersistentVolumeClaim object; created volume ${volume.dockerName}`,
+      );
+      claimWarnings.set(entry, warnings);
+    }
+  }
   // Pods start concurrently (a few at a time): each waits mostly on the engine's
   // network setup, so 20 pods one by one took twice as long as 20 at once. Every pod
   // settles before a failure is rethrown, so the rollback sees all that was created.
   const podResults: ApplyResult[] = new Array(work.length);
-  const queue = work.map((entry, index) => ({ ...entry, index }));
-  const startOne = async ({ input, plan, index }: PodWork & { index: number }) => {
+  const queue = work.map((entry, index) => ({ entry, index }));
+  const startOne = async ({ entry, index }: { entry: PodWork; index: number }) => {
+    const { input, plan } = entry;
     if (options.signal?.aborted) throw new ApplyInterrupted('interrupted');
     const existing = await findPodRecord(plan.namespace, plan.name);
     const base = {
       kind: 'Pod' as const,
       namespace: plan.namespace,
       name: plan.name,
-      warnings: plan.warnings,
+      warnings: [...plan.warnings, ...(claimWarnings.get(entry) ?? [])],
     };
     if (existing && existing.specHash === plan.specHash) {
       podResults[index] = { ...base, action: 'unchanged', plan };

@@ -2,6 +2,7 @@
 // as the only state, each is a labelled Docker volume: a ConfigMap or Secret keeps
 // its data in a label (a Secret's values stay base64, as in the Kubernetes API); a
 // claim's volume holds the claim's data itself.
+import type Docker from 'dockerode';
 import type { ConfigMap, PersistentVolumeClaim, Secret } from 'kubernetes-types/core/v1.js';
 import {
   createVolume,
@@ -12,6 +13,7 @@ import {
 import { rememberSecretData } from '../log.js';
 import { baseLabels, Labels } from '../plan/labels.js';
 import { claimVolumeDockerName, configDataDockerName } from '../plan/names.js';
+import { claimVolumeCreate } from '../plan/volumes.js';
 import { PODRUN_VERSION } from '../version.js';
 
 export interface ConfigMapData {
@@ -103,17 +105,18 @@ export async function ensureClaimVolume(
 ): Promise<'created' | 'unchanged'> {
   const namespace = claim.metadata?.namespace ?? 'default';
   const name = claim.metadata?.name ?? '';
-  const volumeName = claimVolumeDockerName(namespace, name);
-  if (await inspectVolume(volumeName)) return 'unchanged';
-  await createVolume({
-    Name: volumeName,
-    Labels: baseLabels('pvc', PODRUN_VERSION, {
-      [Labels.namespace]: namespace,
-      [Labels.pod]: '',
-      'io.podrun.name': name,
-      ...extraLabels,
-    }),
-  });
+  return ensureVolume(claimVolumeCreate(namespace, name, PODRUN_VERSION, extraLabels));
+}
+
+/**
+ * Create a volume unless one of its name exists: a claim's, declared or (planned
+ * `undeclared`) not, so both get the same labels.
+ */
+export async function ensureVolume(
+  create: Docker.VolumeCreateOptions,
+): Promise<'created' | 'unchanged'> {
+  if (await inspectVolume(String(create.Name))) return 'unchanged';
+  await createVolume(create);
   return 'created';
 }
 

@@ -1,12 +1,12 @@
 // Final create options of one planned container: subPath bind mounts resolved from
 // the volume's host path, and the runAsNonRoot check against the image's USER.
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { getDocker } from '../docker/client.js';
 import { inspectVolume } from '../docker/volumes.js';
 import type { PlannedContainer, PodPlan } from '../plan/types.js';
 import { PodStartError } from './errors.js';
+import { makeSubPathDir } from './host-paths.js';
 
 /** Bind-mount subPaths the engine cannot express itself (API < 1.45), from the volume's host path. */
 export async function resolveSubPathMounts(
@@ -24,8 +24,9 @@ export async function resolveSubPathMounts(
     if (!info) throw new PodStartError(`volume ${volume.dockerName} is missing`);
     const source = join(info.Mountpoint, pending.subPath);
     // As the kubelet: a missing subPath is created as a directory (an existing file,
-    // such as one configMap key, is mounted as the file).
-    if (!existsSync(source)) mkdirSync(source, { recursive: true });
+    // such as one configMap key, is mounted as the file). The sandbox made those of
+    // pod volumes already; a claim's volume it does not mount, so here, on the host.
+    if (volume.kind === 'persistentVolumeClaim') makeSubPathDir(info.Mountpoint, pending.subPath);
     mounts.push({
       Type: 'bind',
       Source: source,

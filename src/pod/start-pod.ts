@@ -3,7 +3,7 @@
 // init containers one at a time, then the app containers concurrently.
 
 import type Docker from 'dockerode';
-import { putFiles } from '../docker/archive.js';
+import { pathExists, putFiles } from '../docker/archive.js';
 import {
   createContainer,
   inspectContainer,
@@ -18,7 +18,7 @@ import { Labels } from '../plan/labels.js';
 import type { PlannedContainer, PodPlan } from '../plan/types.js';
 import type { CreatedObjects } from './created-objects.js';
 import { PodStartError } from './errors.js';
-import { prepareHostPath } from './host-paths.js';
+import { makeSubPathDir, prepareHostPath } from './host-paths.js';
 import type { EventSink } from './lifecycle/event-log.js';
 import { type LaunchContext, launchContainer, podLevelLabels } from './lifecycle/launch.js';
 import { createStartingMarker } from './lifecycle/markers.js';
@@ -78,6 +78,12 @@ async function assertNameFree(container: PlannedContainer): Promise<void> {
   );
 }
 
+/** The subPaths the pod's containers mount in one volume. */
+function subPathsOf(plan: PodPlan, volumeName: string): string[] {
+  const all = [...plan.initContainers, ...plan.containers].flatMap((c) => c.volumeSubpaths ?? []);
+  return [...new Set(all.filter((e) => e.volumeName === volumeName).map((e) => e.subPath))];
+}
+
 async function createVolumes(
   plan: PodPlan,
   created: CreatedObjects | undefined,
@@ -86,6 +92,7 @@ async function createVolumes(
   for (const volume of plan.volumes) {
     if (volume.kind === 'hostPath') {
       prepareHostPath(volume.hostPath, volume.type);
+      for (const subPath of subPathsOf(plan, volume.name)) makeSubPathDir(volume.hostPath, subPath);
     } else if (volume.kind === 'persistentVolumeClaim') {
       if (!(await inspectVolume(volume.dockerName))) {
         throw new PodStartError(
@@ -108,20 +115,27 @@ async function createVolumes(
 /**
  * Fill the volumes the sandbox mounts before any app container starts: configMap,
  * secret and downwardAPI files, the emptyDir root mode (world-writable, as the
- * kubelet makes it) and subPath directories Docker needs to exist.
+ * kubelet makes it) and the subPath directories the containers mount, with the
+ * root's mode as the kubelet gives them (an existing file or directory stays as is:
+ * the engine does not change an existing directory's mode from a tar entry).
  */
-async function populateVolumes(plan: PodPlan, sandboxId: string): Promise<void> {
-  const subPaths = [...plan.initContainers, ...plan.containers].flatMap(
-    (c) => c.volumeSubpaths ?? [],
-  );
+async function populateVolumes(plan: PodPlan, sandboxId: string, reused: boolean): Promise<void> {
   await Promise.all(
     plan.volumes.map(async (volume) => {
       if (!('files' in volume) || !volume.populatePath) return;
-      const directories = subPaths
-        .filter((entry) => entry.volumeName === volume.name)
-        .filter((entry) => !volume.files.some((file) => file.path === entry.subPath))
-        .map((entry) => entry.subPath);
-      await putFiles(sandboxId, volume.populatePath, volume.files, {
+      const populatePath = volume.populatePath;
+      let directories = subPathsOf(plan, volume.name).filter(
+        (subPath) => !volume.files.some((file) => file.path === subPath),
+      );
+      // A kept volume (sandbox rebuild) may hold them already, perhaps chowned by an
+      // init container: the upload would reset an existing one's owner and mode.
+      if (reused && directories.length > 0) {
+        const exists = await Promise.all(
+          directories.map((subPath) => pathExists(sandboxId, `${populatePath}/${subPath}`)),
+        );
+        directories = directories.filter((_, index) => !exists[index]);
+      }
+      await putFiles(sandboxId, populatePath, volume.files, {
         rootMode: volume.rootMode,
         directories,
       });
@@ -156,7 +170,7 @@ export async function startSandbox(
     throw new PodStartError(`pod sandbox: create failed: ${engineMessage(error)}`);
   }
   options.created?.container(sandboxId);
-  await populateVolumes(plan, sandboxId);
+  await populateVolumes(plan, sandboxId, options.reuseVolumes ?? false);
   try {
     await startContainer(sandboxId);
   } catch (error) {
