@@ -175,22 +175,15 @@ describe('volumes', () => {
 });
 
 describe('pod-level settings', () => {
-  it('sets hostname, subdomain FQDN, hostAliases and DNS on the sandbox for every container', async () => {
+  it('sets hostname, subdomain FQDN, hostAliases and DNS for every container', async () => {
     expect(await sh(ns, 'spec-pod', 'main', 'hostname')).toBe('box');
     const hosts = await sh(ns, 'spec-pod', 'locked', 'cat /etc/hosts');
     expect(hosts).toMatch(/^10\.1\.2\.3\s+db\.internal$/m);
     expect(hosts).toMatch(/^10\.1\.2\.3\s+cache\.internal$/m);
     expect(hosts).toContain(`box.group.${ns}.svc.cluster.local`);
-    const resolv = await sh(ns, 'spec-pod', 'locked', 'cat /etc/resolv.conf');
-    // On a user-defined network the engine's embedded DNS (127.0.0.11) answers pod
-    // names and forwards everything else to the pod's nameservers, which it keeps in
-    // the sandbox's Dns setting.
-    expect(resolv).toContain('nameserver 127.0.0.11');
-    const record = await findPodRecord(ns, 'spec-pod');
-    const sandbox = await inspectContainer(record!.sandbox!.Id);
-    expect(sandbox!.HostConfig.Dns).toEqual(['1.1.1.1']);
-    expect(resolv).toContain('search example.test');
-    expect(resolv).toContain('options ndots:2');
+    // dnsPolicy None: exactly dnsConfig, no cluster DNS (src/plan/dns.ts; test/dns.test.ts).
+    const resolv = await execInPod(ns, 'spec-pod', 'locked', ['cat', '/etc/resolv.conf']);
+    expect(resolv.stdout).toBe('nameserver 1.1.1.1\nsearch example.test\noptions ndots:2\n');
   });
 
   it('shares one PID namespace with shareProcessNamespace', async () => {

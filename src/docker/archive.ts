@@ -1,7 +1,8 @@
 // Write files into a container's filesystem (used to fill configMap, secret and
-// downwardAPI volumes through the sandbox, which mounts them) with one tar upload.
+// downwardAPI volumes through the sandbox, which mounts them) with one tar upload, and
+// read one back (the engine's resolv.conf).
 import { basename, dirname } from 'node:path';
-import { pack } from 'tar-stream';
+import { extract, pack } from 'tar-stream';
 import { timed } from '../log.js';
 import type { PlannedFile } from '../plan/types.js';
 import { getDocker } from './client.js';
@@ -90,5 +91,28 @@ export async function pathExists(containerId: string, path: string): Promise<boo
       if (isNotFound(error)) return false;
       throw error;
     }
+  });
+}
+
+/** The content of one file of a container (GET /containers/{id}/archive), as text. */
+export async function readFile(containerId: string, path: string): Promise<string> {
+  const docker = await getDocker();
+  const stream = await timed(`get archive ${containerId.slice(0, 12)}:${path}`, () =>
+    docker.getContainer(containerId).getArchive({ path }),
+  );
+  return new Promise((resolve, reject) => {
+    const archive = extract();
+    const chunks: Buffer[] = [];
+    archive.on('entry', (_header, entry, next) => {
+      entry.on('data', (chunk: unknown) => {
+        chunks.push(chunk as Buffer);
+      });
+      entry.on('end', next);
+      entry.resume();
+    });
+    archive.on('finish', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    archive.on('error', reject);
+    stream.on('error', reject);
+    stream.pipe(archive);
   });
 }

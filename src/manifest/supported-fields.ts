@@ -130,12 +130,12 @@ export const SUPPORTED_POD_FIELDS: readonly string[] = [
 
 /**
  * Supported fields that podrun implements for some values only; another value is
- * warned about. (No service account token is mounted; ClusterFirstWithHostNet needs
- * host networking, which podrun does not do.)
+ * warned about. (No service account token is mounted. ClusterFirstWithHostNet is
+ * ClusterFirst, as the kubelet makes it for a pod without host networking.)
  */
 export const SUPPORTED_VALUES: Readonly<Record<string, readonly unknown[]>> = {
   'spec.automountServiceAccountToken': [false],
-  'spec.dnsPolicy': ['ClusterFirst', 'Default', 'None'],
+  'spec.dnsPolicy': ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'],
 };
 
 /**

@@ -1,6 +1,7 @@
 // Semantic checks of a Pod beyond its schema: names, uniqueness, references between
 // fields. They run in every --validate mode, since each one would make the pod
 // impossible to create (or create it wrong) on Docker.
+import { isIP } from 'node:net';
 import { dnsLabelError, dnsSubdomainError } from './names.js';
 import { type Reporter, say } from './report.js';
 import { schemaType } from './schema.js';
@@ -27,12 +28,7 @@ export function checkPod(pod: unknown, report: Reporter): void {
     const why = value === undefined ? undefined : dnsLabelError(value);
     if (why) report.error(['spec', field], say.invalid(value, why));
   }
-  if (spec.dnsPolicy === 'None' && !isObj(spec.dnsConfig)) {
-    report.error(
-      ['spec', 'dnsConfig'],
-      say.required('must provide `dnsConfig` when `dnsPolicy` is None'),
-    );
-  }
+  checkDns(spec, report);
 
   if (!Array.isArray(spec.containers) || spec.containers.length === 0) {
     report.error(['spec', 'containers'], say.required());
@@ -58,6 +54,69 @@ export function checkPod(pod: unknown, report: Reporter): void {
         hostPorts.add(key);
       }
     }
+  }
+}
+
+// The API server's limits on spec.dnsConfig (the kubelet cuts the merged file to the same).
+const MAX_DNS_NAMESERVERS = 3;
+const MAX_DNS_SEARCHES = 32;
+const MAX_DNS_SEARCH_CHARS = 2048;
+
+function checkDns(spec: Record<string, unknown>, report: Reporter): void {
+  const none = spec.dnsPolicy === 'None';
+  if (!isObj(spec.dnsConfig)) {
+    if (none) {
+      report.error(
+        ['spec', 'dnsConfig'],
+        say.required('must provide `dnsConfig` when `dnsPolicy` is None'),
+      );
+    }
+    return;
+  }
+  const at = ['spec', 'dnsConfig'];
+  const config = spec.dnsConfig;
+  const nameservers = Array.isArray(config.nameservers) ? config.nameservers : [];
+  if (none && nameservers.length === 0) {
+    report.error(
+      [...at, 'nameservers'],
+      say.required('must provide at least one DNS nameserver when `dnsPolicy` is None'),
+    );
+  }
+  if (nameservers.length > MAX_DNS_NAMESERVERS) {
+    report.error(
+      [...at, 'nameservers'],
+      say.invalid(nameservers, `must not have more than ${MAX_DNS_NAMESERVERS} nameservers`),
+    );
+  }
+  for (const [i, server] of nameservers.entries()) {
+    if (typeof server === 'string' && isIP(server) === 0) {
+      report.error([...at, 'nameservers', i], say.invalid(server, 'must be valid IP address'));
+    }
+  }
+  const searches = Array.isArray(config.searches) ? config.searches : [];
+  if (searches.length > MAX_DNS_SEARCHES) {
+    report.error(
+      [...at, 'searches'],
+      say.invalid(searches, `must not have more than ${MAX_DNS_SEARCHES} search paths`),
+    );
+  }
+  const strings = searches.filter((search): search is string => typeof search === 'string');
+  if (strings.join(' ').length > MAX_DNS_SEARCH_CHARS) {
+    report.error(
+      [...at, 'searches'],
+      say.invalid(
+        searches,
+        `must not have more than ${MAX_DNS_SEARCH_CHARS} characters (including spaces) in the search list`,
+      ),
+    );
+  }
+  for (const [i, search] of searches.entries()) {
+    if (typeof search !== 'string' || search === '.') continue;
+    const why = dnsSubdomainError(search.replace(/\.$/, ''));
+    if (why) report.error([...at, 'searches', i], say.invalid(search, why));
+  }
+  for (const [option, i] of list(config.options)) {
+    if (!str(option.name)) report.error([...at, 'options', i, 'name'], say.required());
   }
 }
 

@@ -170,6 +170,40 @@ spec:
     ]);
   });
 
+  it('dnsPolicy None needs dnsConfig with a nameserver', () => {
+    expect(errorLines(pod('', '  dnsPolicy: None\n'))).toEqual([
+      'pod.yaml:4:1: spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None',
+    ]);
+    expect(
+      errorLines(pod('', '  dnsPolicy: None\n  dnsConfig:\n    searches: [a.example]\n')),
+    ).toEqual([
+      'pod.yaml:9:3: spec.dnsConfig.nameservers: Required value: must provide at least one DNS nameserver when `dnsPolicy` is None',
+    ]);
+    expect(errorLines(pod('', '  dnsPolicy: None\n  dnsConfig:\n    nameservers: []\n'))).toEqual([
+      'pod.yaml:10:5: spec.dnsConfig.nameservers: Required value: must provide at least one DNS nameserver when `dnsPolicy` is None',
+    ]);
+    expect(
+      errorLines(pod('', '  dnsPolicy: None\n  dnsConfig: {nameservers: [1.1.1.1]}\n')),
+    ).toEqual([]);
+  });
+
+  it('dnsConfig limits: 3 valid nameservers, search domains, option names', () => {
+    expect(
+      errorLines(
+        pod(
+          '',
+          '  dnsConfig:\n    nameservers: [1.1.1.1, 2.2.2.2, 3.3.3.3, dns.example]\n' +
+            '    searches: [ok.example., Bad_Domain]\n    options: [{value: "2"}]\n',
+        ),
+      ),
+    ).toEqual([
+      'pod.yaml:9:5: spec.dnsConfig.nameservers: Invalid value: ["1.1.1.1","2.2.2.2","3.3.3.3","dns.example"]: must not have more than 3 nameservers',
+      'pod.yaml:9:46: spec.dnsConfig.nameservers[3]: Invalid value: "dns.example": must be valid IP address',
+      "pod.yaml:10:29: spec.dnsConfig.searches[1]: Invalid value: \"Bad_Domain\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+      'pod.yaml:11:15: spec.dnsConfig.options[0].name: Required value',
+    ]);
+  });
+
   it('a volume naming no source becomes an emptyDir, as the API server defaults it', () => {
     const set = parseOk(pod('', '  volumes: [{name: scratch}]\n'));
     expect(set.pods[0]!.object.spec?.volumes?.[0]).toEqual({ name: 'scratch', emptyDir: {} });

@@ -4,6 +4,7 @@
 import type { Container } from 'kubernetes-types/core/v1.js';
 import { planWorkload, type WorkloadRole } from './container.js';
 import { createContext, type PlanContext } from './context.js';
+import { planDns } from './dns.js';
 import { PlanError } from './errors.js';
 import type { PlanInput } from './input.js';
 import { planNetwork } from './network.js';
@@ -41,6 +42,7 @@ export function planPod(input: PlanInput): PodPlan {
   const containers = (ctx.spec.containers ?? []).map((container, index) =>
     planWorkload(ctx, container, 'app', 0, ['spec', 'containers', index], volumes),
   );
+  const dns = planDns(ctx.spec);
   ctx.issues.throwIfAny();
   return {
     namespace: ctx.namespace,
@@ -52,6 +54,7 @@ export function planPod(input: PlanInput): PodPlan {
     sandbox,
     initContainers,
     containers,
+    ...(dns ? { dns } : {}),
     needsPodIP: ctx.needsPodIP,
     pod: input.pod,
     warnings: ctx.issues.warnings,

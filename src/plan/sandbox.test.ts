@@ -89,31 +89,20 @@ describe('sandbox', () => {
     ]);
   });
 
-  it('dnsConfig sets Dns, DnsSearch and DnsOptions; None requires it', () => {
+  it('leaves DNS off the sandbox: podrun writes the pod resolv.conf; None requires dnsConfig', () => {
     const plan = planPod(
-      makeInput(
-        makePod({
-          dnsPolicy: 'None',
-          dnsConfig: {
-            nameservers: ['1.1.1.1'],
-            searches: ['corp.example'],
-            options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }],
-          },
-        }),
-      ),
+      makeInput(makePod({ dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'] } })),
     );
-    expect(plan.sandbox.create.HostConfig).toMatchObject({
-      Dns: ['1.1.1.1'],
-      DnsSearch: ['corp.example'],
-      DnsOptions: ['ndots:2', 'edns0'],
-    });
+    const host = plan.sandbox.create.HostConfig;
+    expect(host?.Dns).toBeUndefined();
+    expect(host?.DnsSearch).toBeUndefined();
+    expect(host?.DnsOptions).toBeUndefined();
+    expect(host?.Mounts).toContainEqual(
+      expect.objectContaining({ Source: 'podrun_default_web_POD-dns', Type: 'volume' }),
+    );
     expect(() => planPod(makeInput(makePod({ dnsPolicy: 'None' })))).toThrow(
       /dnsConfig is required/,
     );
-    const defaults = planPod(makeInput(makePod({ dnsPolicy: 'Default' }))).sandbox.create
-      .HostConfig;
-    expect(defaults?.Dns).toBeUndefined();
-    expect(defaults?.DnsSearch).toBeUndefined();
   });
 
   it('puts net and IPC sysctls on the sandbox, others on the containers', () => {

@@ -1,6 +1,9 @@
 // The sandbox: a pause container that owns the pod's network, IPC (and, with
 // shareProcessNamespace, PID) namespaces. Everything Docker refuses on `container:`
-// joiners lives here: hostname, /etc/hosts entries, DNS, published ports, net sysctls.
+// joiners lives here: hostname, /etc/hosts entries, published ports, net sysctls.
+// DNS is not set here: the engine's own resolv.conf stays, or podrun writes the pod's
+// file itself (src/plan/dns.ts), since HostConfig.Dns on a user-defined network only
+// changes the upstreams of Docker's embedded server.
 //
 // Hostname and subdomain: Hostname is spec.hostname or the pod name (truncated to
 // 63 characters as the kubelet does). With a subdomain, Domainname is
@@ -64,25 +67,10 @@ function sandboxLabels(ctx: PlanContext, attempt: number): Record<string, string
   });
 }
 
-function dnsOptions(ctx: PlanContext): Pick<Docker.HostConfig, 'Dns' | 'DnsSearch' | 'DnsOptions'> {
-  const policy = ctx.spec.dnsPolicy ?? 'ClusterFirst';
-  const config = ctx.spec.dnsConfig;
-  if (policy === 'None' && !config) {
+function checkDns(ctx: PlanContext): void {
+  if (ctx.spec.dnsPolicy === 'None' && !ctx.spec.dnsConfig) {
     ctx.issues.error(['spec', 'dnsConfig'], 'dnsConfig is required when dnsPolicy is None');
   }
-  // ClusterFirst and Default keep the engine's resolv.conf (Docker's embedded DNS
-  // resolves pod names on the namespace network). dnsConfig is applied for every
-  // policy: on a user-defined network Docker keeps its embedded server first and
-  // forwards to these nameservers.
-  const out: Pick<Docker.HostConfig, 'Dns' | 'DnsSearch' | 'DnsOptions'> = {};
-  if (config?.nameservers?.length) out.Dns = [...config.nameservers];
-  if (config?.searches?.length) out.DnsSearch = [...config.searches];
-  if (config?.options?.length) {
-    out.DnsOptions = config.options.map((option) =>
-      option.value !== undefined ? `${option.name}:${option.value}` : `${option.name ?? ''}`,
-    );
-  }
-  return out;
 }
 
 export function planSandbox(ctx: PlanContext, volumes: PlannedVolume[]): PlannedContainer {
@@ -91,6 +79,7 @@ export function planSandbox(ctx: PlanContext, volumes: PlannedVolume[]): Planned
   const names = podNames(ctx);
   const ports = planPorts(ctx);
   const { sandbox: sysctls } = splitSysctls(ctx.spec);
+  checkDns(ctx);
 
   const hostConfig: Docker.HostConfig = {
     NetworkMode: network,
@@ -98,7 +87,6 @@ export function planSandbox(ctx: PlanContext, volumes: PlannedVolume[]): Planned
     ShmSize: SHM_SIZE_BYTES,
     RestartPolicy: { Name: 'no' },
     Init: false,
-    ...dnsOptions(ctx),
   };
   const extraHosts = (ctx.spec.hostAliases ?? []).flatMap((alias) =>
     (alias.hostnames ?? []).map((host) => `${host}:${alias.ip}`),

@@ -2,6 +2,7 @@
 // before the first Docker call. Pure data; src/pod turns it into Docker objects.
 import type Docker from 'dockerode';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { PlannedDns } from './dns.js';
 
 export type ContainerRole = 'sandbox' | 'init' | 'app';
 
@@ -110,6 +111,8 @@ export interface PodPlan {
   sandbox: PlannedContainer;
   initContainers: PlannedContainer[];
   containers: PlannedContainer[];
+  /** Set when podrun writes the pod's /etc/resolv.conf (src/plan/dns.ts) at sandbox start. */
+  dns?: PlannedDns;
   /** True when some env var uses status.podIP: src/pod plans again once the IP is known. */
   needsPodIP: boolean;
   /** The pod as applied (namespace and defaults filled in). */

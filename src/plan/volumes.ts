@@ -23,6 +23,7 @@ import type {
   VolumeMount,
 } from 'kubernetes-types/core/v1.js';
 import type { PlanContext } from './context.js';
+import { DNS_VOLUME_NAME, planDns, RESOLV_CONF_FILE, RESOLV_CONF_PATH } from './dns.js';
 import { resolveFieldRef, resolveResourceFieldRef } from './downward.js';
 import { type EnvMap, envLookup, expand, findContainer } from './env.js';
 import type { PlanPath } from './errors.js';
@@ -332,6 +333,9 @@ export function planVolumes(ctx: PlanContext): PlannedVolume[] {
     const planned = planVolume(ctx, volume, index);
     if (planned) out.push(planned);
   }
+  // The pod's resolv.conf, when podrun writes it (src/plan/dns.ts); filled at sandbox start.
+  const dns = planDns(ctx.spec);
+  if (dns) out.push(podVolume(ctx, 'emptyDir', dns.volumeName, []));
   return out;
 }
 
@@ -397,6 +401,18 @@ export function planMounts(
   volumes: PlannedVolume[],
 ): PlannedMounts {
   const out: PlannedMounts = { mounts: [], subPathMounts: [], volumeSubpaths: [] };
+  // Every init and app container bind-mounts the pod's one resolv.conf file (a file
+  // target, which a Docker volume mount cannot be on every engine: src/pod binds it
+  // from the volume's path).
+  const dns = volumes.find((volume) => volume.name === DNS_VOLUME_NAME);
+  if (dns) {
+    out.subPathMounts.push({
+      volumeName: dns.name,
+      subPath: RESOLV_CONF_FILE,
+      target: RESOLV_CONF_PATH,
+      readOnly: false,
+    });
+  }
   const specVolumes = ctx.spec.volumes ?? [];
   for (const [index, mount] of (container.volumeMounts ?? []).entries()) {
     const mountPath = [...path, 'volumeMounts', index];

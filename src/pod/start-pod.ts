@@ -2,8 +2,9 @@
 // volumes, the sandbox (which owns the network and IPC namespaces), volume contents,
 // init containers one at a time, then the app containers concurrently.
 
+import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
-import { pathExists, putFiles } from '../docker/archive.js';
+import { pathExists, putFiles, readFile } from '../docker/archive.js';
 import {
   createContainer,
   inspectContainer,
@@ -14,6 +15,7 @@ import {
 import { engineMessage, isConflict } from '../docker/errors.js';
 import { ensureNetwork } from '../docker/networks.js';
 import { createVolume, inspectVolume } from '../docker/volumes.js';
+import { podResolvConf, RESOLV_CONF_PATH } from '../plan/dns.js';
 import { Labels } from '../plan/labels.js';
 import type { PlannedContainer, PodPlan } from '../plan/types.js';
 import type { CreatedObjects } from './created-objects.js';
@@ -24,6 +26,9 @@ import { type LaunchContext, launchContainer, podLevelLabels } from './lifecycle
 import { createStartingMarker } from './lifecycle/markers.js';
 
 export { PodStartError };
+
+/** The host's resolver config, the base of dnsPolicy Default (the engine runs on this host). */
+const HOST_RESOLV_CONF = '/etc/resolv.conf';
 
 export interface StartContext {
   created: CreatedObjects;
@@ -143,6 +148,36 @@ async function populateVolumes(plan: PodPlan, sandboxId: string, reused: boolean
   );
 }
 
+/**
+ * Write the pod's resolv.conf (plan.dns) into its volume once the sandbox runs, before
+ * any init or app container (which bind-mount it) starts. The merge base is the
+ * engine's file of the pause container (ClusterFirst) or the host's (Default).
+ */
+async function writeResolvConf(plan: PodPlan, sandboxId: string): Promise<void> {
+  const dns = plan.dns;
+  if (!dns) return;
+  const volume = plan.volumes.find((candidate) => candidate.name === dns.volumeName);
+  if (!volume || !('populatePath' in volume) || !volume.populatePath) {
+    throw new PodStartError(`pod sandbox: the ${dns.volumeName} volume is not planned`);
+  }
+  let baseText = '';
+  try {
+    if (dns.base === 'engine') baseText = await readFile(sandboxId, RESOLV_CONF_PATH);
+    if (dns.base === 'host') baseText = readFileSync(HOST_RESOLV_CONF, 'utf8');
+  } catch (error) {
+    throw new PodStartError(
+      `pod sandbox: cannot read the base resolv.conf: ${engineMessage(error)}`,
+    );
+  }
+  const content = podResolvConf(dns, baseText);
+  const file = {
+    path: dns.file,
+    contentBase64: Buffer.from(content).toString('base64'),
+    mode: 0o644,
+  };
+  await putFiles(sandboxId, volume.populatePath, [file]);
+}
+
 function podIPOf(info: Docker.ContainerInspectInfo, networkName: string): string {
   const networks = info.NetworkSettings?.Networks ?? {};
   return networks[networkName]?.IPAddress ?? '';
@@ -176,6 +211,7 @@ export async function startSandbox(
   } catch (error) {
     throw new PodStartError(`pod sandbox: start failed: ${engineMessage(error)}`);
   }
+  await writeResolvConf(plan, sandboxId);
   const sandboxInfo = await inspectContainer(sandboxId);
   const podIP = sandboxInfo ? podIPOf(sandboxInfo, plan.network.name) : '';
   return { sandboxId, podIP };
