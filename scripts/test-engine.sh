@@ -12,8 +12,10 @@
 #   host     print the DOCKER_HOST value of the test engine
 #
 # The daemon has everything of its own: data-root, exec-root (with its own managed
-# containerd), pid file, socket, containerd namespaces, cgroup parent, and no default
-# bridge (--bridge=none); its user-defined networks come from their own address pool.
+# containerd), pid file, socket, containerd namespaces, cgroup parent, and a default
+# bridge of its own (podrun-test0, made here with ip(8)); its user-defined networks
+# come from their own address pool. Never --bridge=none: a dockerd started with it
+# deletes the host's docker0, which the default engine's containers and builds need.
 # It runs with --iptables=false and --ip-forward=false: at start, a dockerd with
 # iptables enabled deletes and re-creates the DOCKER chains, which would drop the
 # default engine's published ports and inter-network rules. So on the test engine,
@@ -31,6 +33,8 @@ exec_root="$run_dir/$name"
 data_root="/var/lib/podrun-$name"
 log_file="/var/log/podrun-$name.log"
 pool="${PODRUN_TEST_ENGINE_POOL:-10.213.0.0/16}"
+bridge=podrun-test0
+bridge_cidr="${PODRUN_TEST_ENGINE_BRIDGE_CIDR:-10.212.0.1/24}"
 wait_seconds="${PODRUN_TEST_ENGINE_WAIT:-60}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -60,6 +64,11 @@ start() {
   if [ -z "$(daemon_pid)" ]; then
     rm -f "$pidfile" "$socket"
     mkdir -p "$run_dir" "$exec_root" "$data_root" "$(dirname "$log_file")"
+    if ! ip link show "$bridge" >/dev/null 2>&1; then
+      ip link add "$bridge" type bridge
+      ip addr add "$bridge_cidr" dev "$bridge"
+    fi
+    ip link set "$bridge" up
     say "starting dockerd on unix://$socket (log: $log_file)"
     nohup dockerd \
       --host "unix://$socket" \
@@ -69,7 +78,7 @@ start() {
       --containerd-namespace "podrun-$name" \
       --containerd-plugins-namespace "podrun-$name-plugins" \
       --cgroup-parent "podrun-$name" \
-      --bridge=none \
+      --bridge="$bridge" \
       --iptables=false \
       --ip-forward=false \
       --ip-masq=false \
@@ -121,6 +130,7 @@ stop() {
   done
   rm -rf --one-file-system "$data_root" "$exec_root"
   rm -f "$pidfile" "$socket"
+  ip link delete "$bridge" 2>/dev/null || true
 }
 
 case "${1:-}" in
