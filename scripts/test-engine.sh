@@ -12,14 +12,13 @@
 #   host     print the DOCKER_HOST value of the test engine
 #
 # The daemon has everything of its own: data-root, exec-root (with its own managed
-# containerd), pid file, socket, containerd namespaces, cgroup parent, and a default
-# bridge of its own (podrun-test0, made here with ip(8)); its user-defined networks
-# come from their own address pool. Never --bridge=none: a dockerd started with it
-# deletes the host's docker0, which the default engine's containers and builds need.
-# It runs with --iptables=false and --ip-forward=false: at start, a dockerd with
-# iptables enabled deletes and re-creates the DOCKER chains, which would drop the
-# default engine's published ports and inter-network rules. So on the test engine,
-# containers have no published ports and no NAT; the tests run there need neither.
+# containerd), pid file, socket, containerd namespaces, cgroup parent, and a network
+# namespace of its own (ip netns podrun-test-engine): a dockerd manages interfaces and
+# iptables as if it owned the host (at start it rebuilds the DOCKER chains; it deleted
+# the host's docker0 when it ran beside the default engine), so it gets a network
+# namespace where it does. Its unix socket is a file, reachable from the host's
+# namespace; its containers' IPs and published ports are reachable only inside its
+# namespace, which the tests run there do not need.
 #
 # Needs root (dockerd does). Exit 3 when it cannot run here at all (not root, or no
 # dockerd and no apt-get to install it): callers outside CI may skip on that.
@@ -33,8 +32,7 @@ exec_root="$run_dir/$name"
 data_root="/var/lib/podrun-$name"
 log_file="/var/log/podrun-$name.log"
 pool="${PODRUN_TEST_ENGINE_POOL:-10.213.0.0/16}"
-bridge=podrun-test0
-bridge_cidr="${PODRUN_TEST_ENGINE_BRIDGE_CIDR:-10.212.0.1/24}"
+netns=podrun-test-engine
 wait_seconds="${PODRUN_TEST_ENGINE_WAIT:-60}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -64,13 +62,11 @@ start() {
   if [ -z "$(daemon_pid)" ]; then
     rm -f "$pidfile" "$socket"
     mkdir -p "$run_dir" "$exec_root" "$data_root" "$(dirname "$log_file")"
-    if ! ip link show "$bridge" >/dev/null 2>&1; then
-      ip link add "$bridge" type bridge
-      ip addr add "$bridge_cidr" dev "$bridge"
-    fi
-    ip link set "$bridge" up
+    ip netns list | grep -qw "$netns" || ip netns add "$netns"
+    ip netns exec "$netns" ip link set lo up
     say "starting dockerd on unix://$socket (log: $log_file)"
-    nohup dockerd \
+    # nsenter, not `ip netns exec`: that remounts /sys, hiding the cgroup mounts.
+    nohup nsenter --net="/run/netns/$netns" dockerd \
       --host "unix://$socket" \
       --pidfile "$pidfile" \
       --data-root "$data_root" \
@@ -78,10 +74,6 @@ start() {
       --containerd-namespace "podrun-$name" \
       --containerd-plugins-namespace "podrun-$name-plugins" \
       --cgroup-parent "podrun-$name" \
-      --bridge="$bridge" \
-      --iptables=false \
-      --ip-forward=false \
-      --ip-masq=false \
       --default-address-pool "base=$pool,size=24" \
       >>"$log_file" 2>&1 </dev/null &
     disown || true
@@ -130,7 +122,7 @@ stop() {
   done
   rm -rf --one-file-system "$data_root" "$exec_root"
   rm -f "$pidfile" "$socket"
-  ip link delete "$bridge" 2>/dev/null || true
+  ip netns delete "$netns" 2>/dev/null || true
 }
 
 case "${1:-}" in
