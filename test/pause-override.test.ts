@@ -27,6 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopSupervisor();
   await cleanNamespace(ns);
+  await cleanNamespace(`${ns}-x`); // only if the override was ignored
   const docker = await getDocker();
   // Without force: removes only this tag, never the image others use.
   await docker
