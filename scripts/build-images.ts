@@ -117,6 +117,29 @@ async function inspectOrUndefined(docker: Docker, ref: string) {
   }
 }
 
+/**
+ * Tag the fixture busybox (image id `busyboxId`) as `ref`, busybox:1.35 for the
+ * examples, unless an image of that name exists that podrun did not build: a user's
+ * real busybox is never overwritten; a tag podrun made earlier is refreshed. `ref`
+ * is a parameter so the test can check this on a throwaway name. Returns what it did.
+ */
+export async function tagPlainBusybox(
+  docker: Docker,
+  busyboxId: string,
+  ref: string = PLAIN_BUSYBOX,
+): Promise<string> {
+  const colon = ref.lastIndexOf(':');
+  const [repo, tag] =
+    colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+  const existing = await inspectOrUndefined(docker, ref);
+  if (existing?.Id === busyboxId) return 'up to date';
+  if (existing && existing.Config?.Labels?.[Labels.role] !== 'image') {
+    return `left alone (a ${ref} not built by podrun exists)`;
+  }
+  await docker.getImage(busyboxId).tag({ repo, tag });
+  return existing ? 're-tagged' : 'tagged';
+}
+
 /** Build (or confirm) the fixture images; `log` gets one line per image. */
 export async function buildFixtureImages(log: (line: string) => void = console.log) {
   const docker = await getDocker();
@@ -151,15 +174,7 @@ export async function buildFixtureImages(log: (line: string) => void = console.l
     return 'built';
   });
 
-  await timed(PLAIN_BUSYBOX, async () => {
-    const existing = await inspectOrUndefined(docker, PLAIN_BUSYBOX);
-    if (existing?.Id === busyboxId) return 'up to date';
-    if (existing && existing.Config?.Labels?.[Labels.role] !== 'image') {
-      return 'left alone (a busybox:1.35 not built by podrun exists)';
-    }
-    await docker.getImage(busyboxId).tag({ repo: 'busybox', tag: '1.35' });
-    return existing ? 're-tagged' : 'tagged';
-  });
+  await timed(PLAIN_BUSYBOX, () => tagPlainBusybox(docker, busyboxId));
 
   await timed(`pause image`, async () => `ready as ${await ensurePauseImage()}`);
   await pruneReplacedPodrunImages(docker);

@@ -22,6 +22,7 @@ function up(
   yaml: string,
   extra: string[] = [],
   onOutput?: (text: string, kill: () => void) => void,
+  signal: NodeJS.Signals = 'SIGTERM',
 ) {
   const file = join(tmpdir(), `${ns}-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, yaml);
@@ -32,7 +33,7 @@ function up(
   let stderr = '';
   child.stdout.on('data', (chunk) => {
     stdout += chunk;
-    onOutput?.(stdout, () => child.kill('SIGTERM'));
+    onOutput?.(stdout, () => child.kill(signal));
   });
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
@@ -102,5 +103,66 @@ spec:
     );
     expect(result.code).toBe(7);
     expect(await findPodRecord(ns, 'pair')).toBeUndefined();
+  });
+
+  it('exits 0 when every pod Succeeded, streaming the logs of restarted instances too', async () => {
+    // Fails twice (restartPolicy OnFailure restarts it), then succeeds.
+    const result = await up(`apiVersion: v1
+kind: Pod
+metadata: { name: retry }
+spec:
+  restartPolicy: OnFailure
+  terminationGracePeriodSeconds: 1
+  volumes: [{ name: state, emptyDir: {} }]
+  containers:
+    - name: work
+      image: ${TEST_IMAGE}
+      command: [sh, -c, 'n=$(($(cat /state/n 2>/dev/null || echo 0) + 1)); echo $n > /state/n; sleep 0.3; echo attempt-$n; [ $n -ge 3 ]']
+      volumeMounts: [{ name: state, mountPath: /state }]
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: quick }
+spec:
+  restartPolicy: Never
+  terminationGracePeriodSeconds: 1
+  containers:
+    - { name: once, image: ${TEST_IMAGE}, command: [echo, once] }
+`);
+    expect(result.stdout).toMatch(/^\[retry\/work\] attempt-1$/m);
+    expect(result.stdout).toMatch(/^\[retry\/work\] attempt-2$/m);
+    expect(result.stdout).toMatch(/^\[retry\/work\] attempt-3$/m);
+    expect(result.stdout).toMatch(/^\[quick\/once\] once$/m);
+    expect(result.code).toBe(0);
+    expect(await findPodRecord(ns, 'retry')).toBeUndefined();
+    expect(await findPodRecord(ns, 'quick')).toBeUndefined();
+  });
+
+  it('exits 130 on SIGINT (Ctrl-C), after stopping and removing the pods', async () => {
+    let interrupted = false;
+    const result = await up(
+      `apiVersion: v1
+kind: Pod
+metadata: { name: interactive }
+spec:
+  terminationGracePeriodSeconds: 5
+  containers:
+    - name: app
+      image: ${TEST_IMAGE}
+      command: [sh, -c, 'trap "echo stopping; exit 0" TERM; echo hello; while true; do sleep 0.1; done']
+`,
+      [],
+      (text, kill) => {
+        if (!interrupted && text.includes('hello')) {
+          interrupted = true;
+          kill();
+        }
+      },
+      'SIGINT',
+    );
+    expect(result.stderr).toMatch(/SIGINT received: stopping the pods gracefully/);
+    expect(result.stdout).toMatch(/\[interactive\/app\] stopping/);
+    expect(result.code).toBe(130);
+    expect(await findPodRecord(ns, 'interactive')).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
 // Wait until pods are Ready (every app container ready: running, started, readiness
 // probe passing as the supervisor reports it) or, for run-to-completion pods,
 // Succeeded; fail fast with the reason when a pod cannot get there:
-// CrashLoopBackOff (with the container's last log lines), a failed init container,
-// a Failed pod, or the timeout.
+// CrashLoopBackOff of an app or init container (with its last log lines), a Failed
+// pod (a failed init container under restartPolicy Never included), or the timeout.
 import { streamLogs } from '../docker/logs.js';
 import type { ProbeReport } from './probes/report.js';
 import { findPodRecord, withDetails } from './records.js';
@@ -54,7 +54,9 @@ async function hopeless(status: PodStatusSummary): Promise<string | undefined> {
     const logs = failed ? await lastLogLines(failed.containerId) : '';
     return `pod failed (${status.status})${detail}${logs ? `; last log lines:\n${logs}` : ''}`;
   }
-  if (status.status === 'Init:Error') return 'an init container failed';
+  // A failed init container under restartPolicy Never fails the pod (above); under
+  // Always/OnFailure the kubelet retries it, so only its CrashLoopBackOff (below) is
+  // hopeless, as for an app container.
   const looping = status.containers.find((c) => c.reason === 'CrashLoopBackOff');
   if (looping) {
     const last = looping.lastState;

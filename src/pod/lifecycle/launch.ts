@@ -83,8 +83,14 @@ export interface Launched {
   failed?: string;
 }
 
-function graceMs(plan: PodPlan): number {
-  return (plan.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+/**
+ * How long a postStart hook may run. The kubelet does not tie postStart to
+ * terminationGracePeriodSeconds (that bounds stopping); podrun bounds a hung hook by
+ * the grace period, but never below the 30 s default, so a pod with grace 0 (common
+ * in tests) still runs its postStart sleep and httpGet handlers.
+ */
+function postStartTimeoutMs(plan: PodPlan): number {
+  return Math.max(plan.pod.spec?.terminationGracePeriodSeconds ?? 30, 30) * 1000;
 }
 
 export async function launchContainer(
@@ -134,7 +140,12 @@ export async function launchContainer(
     sandboxId: context.sandboxId,
     podIP: context.podIP,
   };
-  const postStart = await runHook(spec, spec.lifecycle?.postStart, target, graceMs(plan));
+  const postStart = await runHook(
+    spec,
+    spec.lifecycle?.postStart,
+    target,
+    postStartTimeoutMs(plan),
+  );
   if (postStart && !postStart.ok) {
     // As the kubelet: the hook's output can hold anything (a secret it echoed), so
     // the event says only that the hook failed.
