@@ -8,7 +8,7 @@ const { version } = JSON.parse(readFileSync(new URL('package.json', import.meta.
 // one at a time: two cores, and the engine serialises much of its work anyway.
 // The docker project pins podrun's own pause image (built by test/global-setup.ts),
 // so the prober is exercised on every machine, whether or not registry.k8s.io/pause
-// is present; test/probes-fallback.test.ts covers a pause image without the prober.
+// is present; test/probes.test.ts also covers a pause image without the prober.
 export default defineConfig({
   test: {
     projects: [
