@@ -140,7 +140,18 @@ describe('startInPod', () => {
         .withWaitStrategy(Wait.forOneShotStartup()),
     );
     // The default (listening ports) has no ports to check in a joiner: no wait at all.
-    expect(await timed(() => startInPod(pod, slowServer(9004)))).toBeLessThan(900);
+    // Shown by order, not by a stopwatch: this server cannot listen before the test
+    // creates /tmp/go in it, which it can only do after startInPod has returned.
+    const gated = await startInPod(
+      pod,
+      new GenericContainer(TEST_IMAGE).withCommand([
+        'sh',
+        '-c',
+        'until [ -f /tmp/go ]; do sleep 0.1; done; touch /tmp/ok; exec httpd -f -p 9004 -h /tmp',
+      ]),
+    );
+    expect((await pod.exec('main', 'wget -q -O- localhost:9004/ok')).exitCode).not.toBe(0);
+    expect((await gated.exec(['touch', '/tmp/go'])).exitCode).toBe(0);
     const http = startInPod(
       pod,
       slowServer(9005).withWaitStrategy(Wait.forHttp('/', 9005).withStartupTimeout(1500)),

@@ -8,7 +8,7 @@ import { listPodrunVolumes } from '../src/docker/volumes.js';
 import { startPod, startPods } from '../src/index.js';
 import { Labels } from '../src/plan/labels.js';
 import { findPodRecord } from '../src/pod/records.js';
-import { cleanNamespace, TEST_IMAGE, testNamespace } from './helpers/pods.js';
+import { cleanNamespace, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
 
 const ns = testNamespace('lib');
 
@@ -22,9 +22,18 @@ async function leftovers(pod: string): Promise<number> {
   return containers.length + volumes.length;
 }
 
+// A library start without a supervisor waits for Running, not for the server in
+// the container to listen (nothing probes it): the first request after a start or
+// restart retries until the server answers, with no bound on how fast that is.
 async function fetchText(url: string): Promise<string> {
-  const response = await fetch(url);
-  return (await response.text()).trim();
+  return waitFor(
+    `an answer from ${url}`,
+    async () => {
+      const response = await fetch(url);
+      return response.ok && (await response.text()).trim();
+    },
+    30_000,
+  );
 }
 
 const server: Pod = {
@@ -147,7 +156,11 @@ spec:
   it('startPods starts every pod of a manifest with its claim, suffixed', async () => {
     await using group = await startPods('examples/persistent-claim.yaml', { namespace: ns });
     const counter = group.get('counter');
-    expect((await counter.logs('counter')).trim()).toBe('this pod has started 1 time(s)');
+    // Running is not "has logged yet": wait for the first line, then check it.
+    const logged = await waitFor('the counter log', async () =>
+      (await counter.logs('counter')).trim(),
+    );
+    expect(logged).toBe('this pod has started 1 time(s)');
     const claims = await listPodrunVolumes({ [Labels.namespace]: ns, [Labels.role]: 'pvc' });
     expect(claims.map((v) => v.Name)).toContain(
       `podrun-pvc_${ns}_visits${counter.name.slice('counter'.length)}`,

@@ -2,11 +2,12 @@
 // to this file's namespace (so it never touches other tests' pods) with a short
 // test-only back-off base.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killContainer, removeContainer } from '../src/docker/containers.js';
+import { inspectContainer, killContainer, removeContainer } from '../src/docker/containers.js';
+import { Labels } from '../src/plan/labels.js';
 import { podEvents } from '../src/pod/events.js';
 import { findPodRecord } from '../src/pod/records.js';
 import { podStatus } from '../src/pod/status.js';
-import { cleanNamespace, sh, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
+import { cleanNamespace, podrun, sh, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
 import { type SupervisedNamespace, superviseNamespace } from './helpers/supervised.js';
 
 const ns = testNamespace('lifecycle');
@@ -36,7 +37,7 @@ spec:
   containers:
     - name: app
       image: ${TEST_IMAGE}
-      command: [sh, -c, 'ls /scratch 2>/dev/null && echo dirty; touch /scratch; echo run >> /data/runs; sleep 0.3; exit 3']
+      command: [sh, -c, 'ls /scratch 2>/dev/null && echo dirty; touch /scratch; echo run >> /data/runs; echo attempt-$(wc -l < /data/runs); sleep 0.3; exit 3']
       volumeMounts: [{ name: data, mountPath: /data }]
 `);
     const seen = new Set<string>();
@@ -56,10 +57,26 @@ spec:
     const s = await status('crasher');
     const app = s.containers.find((c) => c.name === 'app')!;
     expect(app.lastState).toMatchObject({ exitCode: 3, reason: 'Error' });
-    // Fresh root filesystem each time, same volume.
+    // The current instance and the previous one, kept for `logs --previous`; older
+    // ones are pruned.
     const record = await findPodRecord(ns, 'crasher');
-    const logs = record!.containers.length;
-    expect(logs).toBeLessThanOrEqual(2); // older instances are pruned
+    const instances = record!.containers.filter((c) => c.Labels[Labels.container] === 'app');
+    expect(instances).toHaveLength(2);
+    // Each instance logs how many runs the emptyDir has counted, and "dirty" if its
+    // root filesystem had the file an earlier run left: never, as each restart is a
+    // fresh container, while the emptyDir keeps counting across them.
+    const logs = async (...extra: string[]) => {
+      const result = await podrun(['logs', 'crasher', '-n', ns, ...extra]);
+      expect(result.stderr).toBe('');
+      return result.stdout.trim() || undefined;
+    };
+    const previous = await waitFor('the previous log', () => logs('--previous'));
+    const current = await waitFor('the current log', () => logs());
+    expect(previous).toMatch(/^attempt-\d+$/);
+    expect(current).toMatch(/^attempt-\d+$/);
+    const runs = (line: string) => Number(line.slice('attempt-'.length));
+    expect(runs(current)).toBeGreaterThanOrEqual(3);
+    expect(runs(current)).toBeGreaterThan(runs(previous));
     const events = await podEvents(record!);
     expect(events.map((e) => e.reason)).toContain('BackOff');
   });
@@ -184,15 +201,26 @@ spec:
     - { name: app, image: ${TEST_IMAGE}, command: [sleep, '600'] }
 `);
     const before = await findPodRecord(ns, 'orphan');
+    const oldApp = before!.containers[0]!.Id;
     await removeContainer(before!.sandbox!.Id);
-    await waitFor(
+    const record = await waitFor(
       'a new sandbox',
       async () => {
-        const record = await findPodRecord(ns, 'orphan');
-        return record?.sandbox && podStatus(record).status === 'Running';
+        const now = await findPodRecord(ns, 'orphan');
+        return now?.sandbox && podStatus(now).status === 'Running' && now;
       },
       20_000,
     );
+    // A new sandbox (next attempt), and a new app container that joined its network.
+    expect(record.sandbox!.Id).not.toBe(before!.sandbox!.Id);
+    expect(record.sandbox!.Labels[Labels.attempt]).toBe('1');
+    const app = record.containers.find((c) => c.Labels[Labels.container] === 'app')!;
+    expect(app.Id).not.toBe(oldApp);
+    const inspected = await inspectContainer(app.Id);
+    expect(inspected?.HostConfig.NetworkMode).toBe(`container:${record.sandbox!.Id}`);
+    expect(inspected?.State.Running).toBe(true);
+    const events = await podEvents(record);
+    expect(events.map((e) => e.reason)).toContain('SandboxChanged');
   });
 });
 
@@ -215,9 +243,12 @@ spec:
       return now.phase === 'Succeeded' && now;
     });
     expect(s.status).toBe('Completed');
-    await waitFor('the sidecar stopped', async () => {
-      const now = await status('job');
-      return now.containers.find((c) => c.name === 'side')?.state !== 'running';
+    const side = await waitFor('the sidecar stopped', async () => {
+      const now = (await status('job')).containers.find((c) => c.name === 'side');
+      if (!now) throw new Error('no sidecar in the status');
+      return now.state === 'terminated' && now;
     });
+    expect(side.role).toBe('init');
+    expect(side.restarts).toBe(0);
   });
 });

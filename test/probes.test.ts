@@ -9,12 +9,15 @@ import { deletePodRecord } from '../src/pod/delete-pod.js';
 import { podEvents } from '../src/pod/events.js';
 import { findPodRecord } from '../src/pod/records.js';
 import { waitForPod } from '../src/pod/wait.js';
+import { EngineTracker, engineEvents } from './helpers/engine.js';
 import { cleanNamespace, sh, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
+import { buildTlsServerImage, buildUpstreamStylePause } from './helpers/probe-images.js';
+import { recordingHttpd } from './helpers/probe-server.js';
 import { type SupervisedNamespace, superviseNamespace } from './helpers/supervised.js';
 
 const ns = testNamespace('probes');
 let supervised: SupervisedNamespace;
-const apply = (yaml: string) => supervised.apply(yaml);
+const apply: SupervisedNamespace['apply'] = (yaml, options) => supervised.apply(yaml, options);
 const status = (name: string) => supervised.status(name);
 const hostDir = mkdtempSync(join(tmpdir(), 'podrun-probes-'));
 
@@ -39,21 +42,88 @@ spec:
   containers:
     - name: web
       image: ${TEST_IMAGE}
-      command: [sh, -c, 'mkdir -p /www; sleep 1; echo ok > /www/ready; exec httpd -f -p 8080 -h /www']
+      command: [sh, -c, ${JSON.stringify(recordingHttpd(8080, 1))}]
       ports: [{ name: http, containerPort: 8080 }]
       readinessProbe:
-        httpGet: { path: /ready, port: http, httpHeaders: [{ name: X-Probe, value: podrun }] }
+        httpGet: { path: /cgi-bin/probe, port: http, httpHeaders: [{ name: X-Probe, value: podrun }] }
         periodSeconds: 1
         failureThreshold: 1
 `);
     expect((await status('web')).ready).toBe(0);
     await waitForPod(ns, 'web', { timeoutMs: 15_000 });
+    // The header arrived, and the probe came from inside the pod (podrun's prober in
+    // the pause container's network namespace), not from the host.
+    const requests = (await sh(ns, 'web', 'web', 'cat /www/requests')).split('\n');
+    expect(requests.length).toBeGreaterThan(0);
+    for (const line of requests) expect(line).toMatch(/^podrun \S*127\.0\.0\.1\S* /);
     await sh(ns, 'web', 'web', 'rm /www/ready');
     await waitFor('not ready', async () => (await status('web')).ready === 0, 10_000);
     const s = await status('web');
     expect(s.restarts).toBe(0);
     expect(s.status).toBe('Running');
     expect(s.containers[0]?.state).toBe('running');
+  });
+});
+
+describe('without the prober: a pause image like the upstream one, and HTTPS', () => {
+  const engine = new EngineTracker('probes.test');
+  afterAll(() => engine.cleanup());
+
+  it('httpGet falls back to connecting from the host to the pod IP', async () => {
+    const pauseImage = await buildUpstreamStylePause(engine);
+    await apply(
+      `
+apiVersion: v1
+kind: Pod
+metadata: { name: upstream }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - name: web
+      image: ${TEST_IMAGE}
+      command: [sh, -c, ${JSON.stringify(recordingHttpd(8080))}]
+      readinessProbe:
+        httpGet: { path: /cgi-bin/probe, port: 8080, httpHeaders: [{ name: X-Probe, value: host }] }
+        periodSeconds: 1
+        failureThreshold: 1
+`,
+      { pauseImage },
+    );
+    const record = (await findPodRecord(ns, 'upstream'))!;
+    expect(record.sandbox?.Image).toBe(pauseImage);
+    await waitForPod(ns, 'upstream', { timeoutMs: 20_000 });
+    // Every request came from outside the pod (the host's address on the pod
+    // network), none from 127.0.0.1: this pause could not have run the probe.
+    const requests = (await sh(ns, 'upstream', 'web', 'cat /www/requests')).split('\n');
+    expect(requests.length).toBeGreaterThan(0);
+    for (const line of requests) {
+      expect(line).toMatch(/^host \S+ kube-probe\/podrun$/);
+      expect(line).not.toMatch(/127\.0\.0\.1/);
+    }
+  });
+
+  it('an HTTPS httpGet probe reaches a TLS server in the pod', async () => {
+    const tlsImage = await buildTlsServerImage(engine);
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: { name: tls }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - name: tls
+      image: ${tlsImage}
+      args: ['8443']
+      readinessProbe:
+        httpGet: { path: /, port: 8443, scheme: HTTPS }
+        periodSeconds: 1
+        failureThreshold: 1
+    - name: ctl
+      image: ${TEST_IMAGE}
+      command: [sleep, '600']
+`);
+    await waitForPod(ns, 'tls', { timeoutMs: 20_000 });
+    expect((await status('tls')).ready).toBe(2);
   });
 });
 
@@ -82,6 +152,9 @@ spec:
   });
 
   it('holds liveness and readiness until the startup probe passes', async () => {
+    // Each probe appends its name to one file: the order of the lines is the order
+    // the probes ran in (no clocks). Startup fails until /tmp/up exists.
+    const probe = (line: string) => JSON.stringify(['sh', '-c', `echo ${line} >> /tmp/probes`]);
     await apply(`
 apiVersion: v1
 kind: Pod
@@ -91,13 +164,34 @@ spec:
   containers:
     - name: app
       image: ${TEST_IMAGE}
-      command: [sh, -c, 'sleep 2; touch /tmp/up; sleep 600']
-      startupProbe: { exec: { command: [test, -f, /tmp/up] }, periodSeconds: 1, failureThreshold: 10 }
-      livenessProbe: { exec: { command: [test, -f, /tmp/up] }, periodSeconds: 1, failureThreshold: 1 }
+      command: [sh, -c, 'sleep 3; touch /tmp/up; sleep 600']
+      startupProbe:
+        exec: { command: [sh, -c, 'if [ -f /tmp/up ]; then echo startup-ok >> /tmp/probes; else echo startup-fail >> /tmp/probes; exit 1; fi'] }
+        periodSeconds: 1
+        failureThreshold: 10
+      livenessProbe: { exec: { command: ${probe('liveness')} }, periodSeconds: 1 }
+      readinessProbe: { exec: { command: ${probe('readiness')} }, periodSeconds: 1 }
 `);
-    await waitFor('started', async () => (await status('slow')).containers[0]?.started, 15_000);
+    const lines = await waitFor(
+      'liveness and readiness ran',
+      async () => {
+        const now = (await sh(ns, 'slow', 'app', 'cat /tmp/probes')).split('\n');
+        return now.includes('liveness') && now.includes('readiness') && now;
+      },
+      20_000,
+    );
+    const passed = lines.indexOf('startup-ok');
+    expect(lines.slice(0, passed).length).toBeGreaterThan(0);
+    expect(new Set(lines.slice(0, passed))).toEqual(new Set(['startup-fail']));
+    // After the startup probe passed it never runs again; before it, nothing else ran.
+    expect(lines.slice(passed + 1).filter((line) => line.startsWith('startup'))).toEqual([]);
+    expect(lines.indexOf('liveness')).toBeGreaterThan(passed);
+    expect(lines.indexOf('readiness')).toBeGreaterThan(passed);
     await waitForPod(ns, 'slow', { timeoutMs: 10_000 });
-    expect((await status('slow')).restarts).toBe(0);
+    expect((await status('slow')).containers[0]?.started).toBe(true);
+    const events = await podEvents((await findPodRecord(ns, 'slow'))!);
+    const said = events.map((e) => `${e.reason}: ${e.message}`).join('; ');
+    expect((await status('slow')).restarts, said).toBe(0);
   });
 });
 
@@ -177,9 +271,20 @@ spec:
       lifecycle: { preStop: { exec: { command: [sh, -c, 'echo app-prestop >> /out/log'] } } }
 `);
     const record = await findPodRecord(ns, 'stopper');
-    const began = Date.now();
+    const since = Date.now();
     await deletePodRecord(record!);
-    expect(Date.now() - began).toBeLessThan(5000);
+    // Both containers ended by their TERM trap (exit 0), none by SIGKILL at the end
+    // of the grace period (137): the engine's die events say so, not a stopwatch.
+    const died = await engineEvents(since - 1000, Date.now() + 1000, {
+      type: ['container'],
+      event: ['die'],
+      label: [`io.podrun.namespace=${ns}`, 'io.podrun.pod=stopper'],
+    });
+    const exits = new Map(
+      died.map((e) => [e.Actor.Attributes['io.podrun.container'], e.Actor.Attributes.exitCode]),
+    );
+    expect(exits.get('app')).toBe('0');
+    expect(exits.get('side')).toBe('0');
     expect(readFileSync(join(hostDir, 'log'), 'utf8').trim().split('\n')).toEqual([
       'app-prestop',
       'app-term',

@@ -69,13 +69,32 @@ spec:
     const get = await podrun(['get', 'pods', '-n', ns]);
     expect(get.code).toBe(0);
     expect(get.stderr).toMatch(/started the supervisor/);
-    expect(get.stdout).toMatch(/crash\s+0\/1\s+(CrashLoopBackOff|Error|Running)\s+\d+/);
+    expect(get.stdout).toMatch(/crash\s+0\/1\s+\S+\s+\d+/);
     const after = (await status('crash'))!.restarts;
     await waitFor(
       'restarts by the new supervisor',
       async () => (await status('crash'))!.restarts > after,
       20_000,
     );
+    // Back-off applies between the runs: CrashLoopBackOff. A new instance being
+    // created or running is the only other truth, and only when the engine's own
+    // Created/FinishedAt show one alive while get looked.
+    const since = Date.now();
+    const shown = await podrun(['get', 'pods', '-n', ns]);
+    const until = Date.now();
+    const word = /crash\s+0\/1\s+(\S+)\s+\d+/.exec(shown.stdout)?.[1];
+    if (word !== 'CrashLoopBackOff') {
+      expect(['Running', 'ContainerCreating'], shown.stdout).toContain(word);
+      const record = await withDetails((await findPodRecord(ns, 'crash'))!);
+      const ranThen = record.containers.some((info) => {
+        const inspected = record.inspected?.get(info.Id);
+        if (!inspected) return false;
+        const { State } = inspected;
+        const ended = State.Status === 'exited' ? Date.parse(State.FinishedAt) : Infinity;
+        return Date.parse(inspected.Created) <= until && ended >= since;
+      });
+      expect(ranThen, shown.stdout).toBe(true);
+    }
   });
 
   it('brings a pod back when every container stopped, as after an engine restart', async () => {

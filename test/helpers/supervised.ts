@@ -11,7 +11,8 @@ import { Supervisor } from '../../src/supervisor/supervisor.js';
 
 export interface SupervisedNamespace {
   supervisor: Supervisor;
-  apply(yaml: string): ReturnType<typeof applyManifests>;
+  /** Apply through the supervisor; `pauseImage` overrides the pinned pause image. */
+  apply(yaml: string, options?: { pauseImage?: string }): ReturnType<typeof applyManifests>;
   status(name: string): Promise<ReturnType<typeof podStatus>>;
   stop(): Promise<void>;
 }
@@ -34,12 +35,12 @@ export async function superviseNamespace(
   const served: ServedSupervisor = await serveSupervisor(supervisor, paths, () => undefined);
   return {
     supervisor,
-    apply(yaml) {
+    apply(yaml, options = {}) {
       const set = parseManifestText(yaml, 'test.yaml', {
         defaultNamespace: ns,
         validate: 'strict',
       });
-      return applyManifests(set, { supervise: ns });
+      return applyManifests(set, { supervise: ns, pauseImage: options.pauseImage });
     },
     async status(name) {
       const record = await findPodRecord(ns, name);
