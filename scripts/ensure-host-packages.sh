@@ -12,8 +12,8 @@
 #   build    C toolchain for the static pause binary and podtool (gcc, static libc)
 #   images   Debian's static busybox for the test and example images
 #   registry Debian's docker-registry for the pull tests
-#   tools    curl (engine ping), procps (pgrep, ps) and iproute2 (the test engine's
-#            network namespace), used by the scripts and tests
+#   tools    curl (engine ping), procps (pgrep, ps), openssl (the HTTPS probe test's
+#            server), iproute2 and util-linux (the test engine's network namespace)
 set -euo pipefail
 
 say() { echo "ensure-host-packages: $*" >&2; }
@@ -23,7 +23,7 @@ declare -A GROUPS_OF=(
   [build]="gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev"
   [images]="/bin/busybox:busybox-static"
   [registry]="docker-registry:docker-registry"
-  [tools]="curl:curl pgrep:procps ps:procps ip:iproute2 nsenter:util-linux"
+  [tools]="curl:curl pgrep:procps ps:procps ip:iproute2 nsenter:util-linux openssl:openssl"
 )
 
 groups=("$@")
