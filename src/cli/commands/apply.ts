@@ -1,6 +1,7 @@
 // podrun apply -f FILE|DIR|- : validate and plan everything first, then create.
 import { stringify } from 'yaml';
 import { loadManifests } from '../../manifest/load.js';
+import { manifestObjectCount } from '../../manifest/set-checks.js';
 import type { ValidationMode } from '../../manifest/types.js';
 import type { PodPlan } from '../../plan/types.js';
 import { ApplyInterrupted, type ApplyResult, applyManifests } from '../../pod/apply.js';
@@ -76,6 +77,8 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       defaultNamespace: flags.namespace,
       validate: flags.validate,
     });
+    // kubectl: `error: no objects passed to apply`, exit 1 (not a silent success).
+    if (manifestObjectCount(set) === 0) throw new Error('no objects passed to apply');
     printWarnings(set.warnings);
     const timeout = waitSeconds(flags.wait);
     const results = await applyManifests(set, {
