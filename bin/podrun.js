@@ -8,6 +8,16 @@ const bundle = new URL('../dist/bundle/podrun.js', import.meta.url);
 const compiled = new URL('../dist/cli/main.js', import.meta.url);
 const mtime = (url) => statSync(url, { throwIfNoEntry: false })?.mtimeMs ?? -1;
 const useBundle = !process.env.PODRUN_NO_BUNDLE && mtime(bundle) >= mtime(compiled);
+// A Ctrl-C while the CLI is still loading: no verb has begun, so nothing was done.
+// (Verbs that create things install their own handlers before they begin.)
+const early = (name) => {
+  process.stderr.write('error: interrupted: nothing was done\n');
+  process.exit(name === 'SIGTERM' ? 143 : 130);
+};
+process.on('SIGINT', early);
+process.on('SIGTERM', early);
 const { main } = await import(useBundle ? bundle : compiled);
+process.off('SIGINT', early);
+process.off('SIGTERM', early);
 
 await main(process.argv);

@@ -70,6 +70,35 @@ describe('manifests in', () => {
   });
 });
 
+describe('input that holds no object', () => {
+  // kubectl: `error: no objects passed to apply` (and `... to delete`), exit 1.
+  const empty = join(dir, 'empty');
+  mkdirSync(empty);
+  writeFileSync(join(empty, 'notes.txt'), 'not a manifest');
+  const cases: Array<[string, string[], string | undefined]> = [
+    ['---\\n---', ['-f', join(dir, 'separators.yaml')], undefined],
+    ['an empty file', ['-f', join(dir, 'empty.yaml')], undefined],
+    ['only comments', ['-f', join(dir, 'comments.yaml')], undefined],
+    ['a directory without manifests', ['-f', empty], undefined],
+    ['---\\n--- on stdin', ['-f', '-'], '---\n---\n'],
+    ['nothing on stdin', ['-f', '-'], ''],
+  ];
+  writeFileSync(join(dir, 'separators.yaml'), '---\n---\n');
+  writeFileSync(join(dir, 'empty.yaml'), '');
+  writeFileSync(join(dir, 'comments.yaml'), '# nothing here\n---\n# nor here\n');
+
+  for (const verb of ['apply', 'delete'] as const) {
+    it.each(cases)(`${verb} of %s is an error`, async (_, args, input) => {
+      const result = await podrun([verb, ...args, '-n', ns], input ?? '');
+      expect(result).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `error: no objects passed to ${verb}\n`,
+      });
+    });
+  }
+});
+
 describe('apply refuses', () => {
   it('a container name held by a container podrun did not create, and leaves it alone', async () => {
     const docker = await getDocker();
@@ -176,7 +205,9 @@ spec:
     });
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(stderr).toContain('error: interrupted: removed what this apply had created');
+    expect(stderr).toContain(
+      'error: interrupted: pod/interrupted was rolled back: nothing of it is left',
+    );
     expect(await objectsIn(ns)).toBe(0);
   });
 });

@@ -1,17 +1,26 @@
 // Ctrl-C or SIGTERM during a mutating verb: abort at the next safe point so the verb
 // can roll back what it created, instead of dying with half a pod left behind. A
-// second Ctrl-C exits at once.
-export function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
+// second Ctrl-C exits at once. `doing` says, at the moment of the signal, what the
+// verb will do about it (it changes once the verb has reported what it created).
+export function abortOnSignals(doing: () => string = () => 'stopping'): {
+  signal: AbortSignal;
+  /** 130 after SIGINT, 143 after SIGTERM (128 + the signal number, as shells report it). */
+  exitCode(): number;
+  dispose(): void;
+} {
   const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
   const onSignal = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write(`\n${name} received: stopping and removing what was created...\n`);
+    if (controller.signal.aborted) process.exit(name === 'SIGTERM' ? 143 : 130);
+    received = name;
+    process.stderr.write(`\n${name} received: ${doing()}...\n`);
     controller.abort(new Error(`interrupted by ${name}`));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
     signal: controller.signal,
+    exitCode: () => (received === 'SIGTERM' ? 143 : 130),
     dispose() {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

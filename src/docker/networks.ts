@@ -9,31 +9,36 @@ import { isConflict, isNotFound } from './errors.js';
 // Concurrent applies in one process (parallel library tests) create a namespace's
 // network one at a time: the engine's duplicate-name check is racy, and a duplicate
 // makes the name ambiguous for the pods being created meanwhile.
-const creating = new Map<string, Promise<void>>();
+const creating = new Map<string, Promise<boolean>>();
 
-/** Create the network unless a network of that name exists; safe when racing another apply. */
-export async function ensureNetwork(options: Docker.NetworkCreateOptions): Promise<void> {
-  const previous = creating.get(options.Name) ?? Promise.resolve();
-  const mine = previous.catch(() => {}).then(() => ensureNetworkNow(options));
+/**
+ * Create the network unless a network of that name exists; safe when racing another
+ * apply. Resolves true when this call created it.
+ */
+export async function ensureNetwork(options: Docker.NetworkCreateOptions): Promise<boolean> {
+  const previous = creating.get(options.Name) ?? Promise.resolve(false);
+  const mine = previous.catch(() => false).then(() => ensureNetworkNow(options));
   creating.set(options.Name, mine);
   try {
-    await mine;
+    return await mine;
   } finally {
     if (creating.get(options.Name) === mine) creating.delete(options.Name);
   }
 }
 
-async function ensureNetworkNow(options: Docker.NetworkCreateOptions): Promise<void> {
+async function ensureNetworkNow(options: Docker.NetworkCreateOptions): Promise<boolean> {
   const docker = await getDocker();
   const existing = await timed(`list networks ${options.Name}`, () =>
     docker.listNetworks({ filters: { name: [options.Name] } }),
   );
-  if (existing.some((network) => network.Name === options.Name)) return;
-  await timed(`create network ${options.Name}`, async () => {
+  if (existing.some((network) => network.Name === options.Name)) return false;
+  const created = await timed(`create network ${options.Name}`, async () => {
     try {
       await docker.createNetwork({ ...options, CheckDuplicate: true });
+      return true;
     } catch (error) {
       if (!isConflict(error)) throw error;
+      return false;
     }
   });
   // Two concurrent creates can both succeed on old engines (duplicate names); keep one.
@@ -55,6 +60,7 @@ async function ensureNetworkNow(options: Docker.NetworkCreateOptions): Promise<v
       }
     }
   }
+  return created;
 }
 
 /** Remove the podrun network if no container uses it any more. */

@@ -9,6 +9,13 @@ export function emptyManifestSet(): ManifestSet {
   return { pods: [], configMaps: [], secrets: [], persistentVolumeClaims: [], warnings: [] };
 }
 
+/** How many objects the set holds (0 for `---`, an empty file or only comments). */
+export function manifestObjectCount(set: ManifestSet): number {
+  return (
+    set.pods.length + set.configMaps.length + set.secrets.length + set.persistentVolumeClaims.length
+  );
+}
+
 /** Runs the cross-object checks; throws ManifestError if any error was found. */
 export function completeManifestSet(set: ManifestSet, issues: IssueList): ManifestSet {
   for (const [kind, objects] of [

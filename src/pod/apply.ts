@@ -26,6 +26,13 @@ import {
 } from './config-store.js';
 import { CreatedObjects } from './created-objects.js';
 import { deletePodRecord } from './delete-pod.js';
+import {
+  interruptLines,
+  type PodProgress,
+  type PodStage,
+  planInterrupt,
+  podKey,
+} from './interrupt-outcome.js';
 import type { EventSink } from './lifecycle/event-log.js';
 import { findPodRecord } from './records.js';
 import { type StartedPod, startPod } from './start-pod.js';
@@ -49,6 +56,12 @@ export interface ApplyOptions {
   supervise?: string;
   /** Lifecycle events of the first run (e.g. a failed postStart hook). */
   events?: EventSink;
+  /**
+   * Called once, synchronously, when every object is in place and the apply was not
+   * interrupted: tell the user here (the CLI prints "pod/x created"). An interrupt
+   * before this call removes every pod this apply made; after it, nothing is removed.
+   */
+  report?: (results: ApplyResult[]) => void;
 }
 
 /** Pods of one apply started at the same time (PODRUN_APPLY_CONCURRENCY overrides). */
@@ -73,9 +86,14 @@ interface PodWork {
   plan: PodPlan;
 }
 
+/** Ctrl-C during apply: the message says, pod by pod, what became of it. */
 export class ApplyInterrupted extends Error {
   override name = 'ApplyInterrupted';
 }
+
+const NOTHING = {
+  plan: { rollBack: [], keep: [], notCreated: [], rollBackShared: false },
+};
 
 /** The library's owner label (reaper), on every object this apply creates. */
 function ownerLabels(options: ApplyOptions): Record<string, string> | undefined {
@@ -231,6 +249,7 @@ export async function applyManifests(
         warnings: plan.warnings,
       });
     }
+    options.report?.(results);
     return results;
   }
 
@@ -238,32 +257,86 @@ export async function applyManifests(
   const pauseImage = await ensurePauseImage({ image: options.pauseImage });
   const work = await planAll(set, options, pauseImage);
   await ensureImages(work, options);
-  if (options.signal?.aborted)
-    throw new ApplyInterrupted('interrupted before anything was created');
+  if (options.signal?.aborted) throw new ApplyInterrupted(interruptLines(NOTHING).join('\n'));
 
-  // One record for the whole apply: a failure in the third pod removes the first two too.
-  const created = new CreatedObjects();
+  // A failure in the third pod removes the first two too (nothing was reported yet);
+  // an interrupt removes every pod not yet reported (planInterrupt).
+  const progress: ApplyProgress = {
+    shared: new CreatedObjects(),
+    sharedCreated: [],
+    pods: new Map(
+      work.map(({ plan }) => [
+        podKey(plan),
+        { namespace: plan.namespace, name: plan.name, stage: 'queued' as PodStage },
+      ]),
+    ),
+    created: new Map(),
+  };
   try {
-    await createObjects(set, work, options, created, results);
+    await createObjects(set, work, options, progress, results);
   } catch (error) {
-    await created.rollback();
+    if (options.signal?.aborted) throw await rollBackInterrupted(progress);
+    await CreatedObjects.merge([progress.shared, ...progress.created.values()]).rollback();
     throw error;
   }
+  // The last step may have finished after the signal: nothing was reported yet, so
+  // the interrupt still removes it all.
+  if (options.signal?.aborted) throw await rollBackInterrupted(progress);
+  // The pods are reported (the CLI prints them) in the same tick as the check above,
+  // so no interrupt can fall in between; from here on they stay.
+  options.report?.(results);
+  await Promise.all([...progress.created.values()].map((created) => created.release()));
   return results;
+}
+
+interface ApplyProgress {
+  /** ConfigMaps, Secrets and claims this apply created. */
+  shared: CreatedObjects;
+  sharedCreated: string[];
+  pods: Map<string, PodProgress>;
+  /** What each pod's start created so far (its STARTING marker included). */
+  created: Map<string, CreatedObjects>;
+}
+
+/** Ctrl-C before the report: roll back what planInterrupt says, and say what became of each pod. */
+async function rollBackInterrupted(progress: ApplyProgress): Promise<ApplyInterrupted> {
+  const plan = planInterrupt([...progress.pods.values()], new Set());
+  const leftOver = new Map<string, number>();
+  // One rollback for every pod: containers first, then markers, volumes and networks
+  // last, so a namespace network two rolled-back pods shared is free when it goes.
+  const records = plan.rollBack.flatMap((pod) => {
+    const created = progress.created.get(podKey(pod));
+    return created ? [{ key: podKey(pod), created }] : [];
+  });
+  const count = await CreatedObjects.merge(records.map((record) => record.created)).rollback();
+  // The engine does not say which pod a failed removal belonged to: name them all.
+  if (count > 0) for (const { key } of records) leftOver.set(key, count);
+  let sharedRolledBack: string[] = [];
+  if (plan.rollBackShared) {
+    const sharedCount = await progress.shared.rollback();
+    if (sharedCount > 0) leftOver.set('', sharedCount);
+    sharedRolledBack = progress.sharedCreated;
+  }
+  const lines = interruptLines({ plan, sharedRolledBack, leftOver });
+  return new ApplyInterrupted(lines.join('\n'));
 }
 
 async function createObjects(
   set: ManifestSet,
   work: PodWork[],
   options: ApplyOptions,
-  created: CreatedObjects,
+  progress: ApplyProgress,
   results: ApplyResult[],
 ): Promise<void> {
+  const { shared } = progress;
   for (const { object } of set.persistentVolumeClaims) {
     const namespace = object.metadata?.namespace ?? 'default';
     const name = object.metadata?.name ?? '';
     const action = await ensureClaimVolume(object, ownerLabels(options));
-    if (action === 'created') created.volume(claimVolumeDockerName(namespace, name));
+    if (action === 'created') {
+      shared.volume(claimVolumeDockerName(namespace, name));
+      progress.sharedCreated.push(`persistentvolumeclaim/${name}`);
+    }
     results.push({ kind: 'PersistentVolumeClaim', namespace, name, action, warnings: [] });
   }
   for (const [kind, objects] of [
@@ -274,7 +347,10 @@ async function createObjects(
       const namespace = object.metadata?.namespace ?? 'default';
       const name = object.metadata?.name ?? '';
       const action = await storeConfigObject(kind, object, ownerLabels(options));
-      if (action === 'created') created.volume(configDataDockerName(kind, namespace, name));
+      if (action === 'created') {
+        shared.volume(configDataDockerName(kind, namespace, name));
+        progress.sharedCreated.push(`${kind}/${name}`);
+      }
       const resultKind = kind === 'configmap' ? 'ConfigMap' : 'Secret';
       results.push({ kind: resultKind, namespace, name, action, warnings: [] });
     }
@@ -305,6 +381,11 @@ async function createObjects(
   const startOne = async ({ entry, index }: { entry: PodWork; index: number }) => {
     const { input, plan } = entry;
     if (options.signal?.aborted) throw new ApplyInterrupted('interrupted');
+    const key = podKey(plan);
+    const stage = (value: PodStage) => {
+      const pod = progress.pods.get(key);
+      if (pod) pod.stage = value;
+    };
     const existing = await findPodRecord(plan.namespace, plan.name);
     const base = {
       kind: 'Pod' as const,
@@ -313,10 +394,14 @@ async function createObjects(
       warnings: [...plan.warnings, ...(claimWarnings.get(entry) ?? [])],
     };
     if (existing && existing.specHash === plan.specHash) {
+      stage('unchanged');
       podResults[index] = { ...base, action: 'unchanged', plan };
       return;
     }
+    stage(existing ? 'replacing' : 'creating');
     if (existing) await deletePodRecord(existing);
+    const created = new CreatedObjects();
+    progress.created.set(key, created);
     const started = await startPod(plan, {
       created,
       signal: options.signal,
@@ -324,6 +409,7 @@ async function createObjects(
       supervised: options.supervise,
       events: options.events,
     });
+    stage(existing ? 'configured' : 'created');
     podResults[index] = {
       ...base,
       action: existing ? 'configured' : 'created',

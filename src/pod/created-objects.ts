@@ -28,14 +28,40 @@ export class CreatedObjects {
     this.markers.push(id);
   }
 
-  /** The marker was removed by its owner (the start finished). */
-  forgetMarker(id: string): void {
-    const index = this.markers.indexOf(id);
-    if (index >= 0) this.markers.splice(index, 1);
+  /** Everything recorded in these, as one record (one rollback, networks last). */
+  static merge(records: Iterable<CreatedObjects>): CreatedObjects {
+    const merged = new CreatedObjects();
+    for (const record of records) {
+      merged.containers.push(...record.containers);
+      merged.volumes.push(...record.volumes);
+      merged.networks.push(...record.networks);
+      merged.markers.push(...record.markers);
+    }
+    return merged;
   }
 
-  /** Remove everything recorded, newest first; keeps going past individual failures. */
-  async rollback(): Promise<void> {
+  /**
+   * The start is over and its objects are no longer this record's to remove: drop the
+   * markers (supervisors take over the pod) and forget the rest.
+   */
+  async release(): Promise<void> {
+    for (const id of this.markers) {
+      await removeContainer(id).catch((error: unknown) =>
+        // A stale marker is removed by the next supervisor that finds its holder dead.
+        log().warn({ err: error }, `could not remove marker ${id}`),
+      );
+    }
+    this.markers.length = 0;
+    this.containers.length = 0;
+    this.volumes.length = 0;
+    this.networks.length = 0;
+  }
+
+  /**
+   * Remove everything recorded, newest first; keeps going past individual failures.
+   * Resolves with how many objects could not be removed (0: nothing is left).
+   */
+  async rollback(): Promise<number> {
     const failures: unknown[] = [];
     const attempt = async (what: string, step: () => Promise<void>) => {
       try {
@@ -65,5 +91,6 @@ export class CreatedObjects {
     if (failures.length > 0) {
       log().warn(`rollback left ${failures.length} object(s) behind; run podrun delete to retry`);
     }
+    return failures.length;
   }
 }

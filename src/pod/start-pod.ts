@@ -8,7 +8,6 @@ import { pathExists, putFiles, readFile } from '../docker/archive.js';
 import {
   createContainer,
   inspectContainer,
-  removeContainer,
   startContainer,
   waitContainer,
 } from '../docker/containers.js';
@@ -191,8 +190,8 @@ export async function startSandbox(
   plan: PodPlan,
   options: { created?: CreatedObjects; supervised?: string; reuseVolumes?: boolean },
 ): Promise<{ sandboxId: string; podIP: string }> {
-  await ensureNetwork(plan.network.create);
-  options.created?.network(plan.network.name);
+  // Only a network this call made is this record's to remove on rollback.
+  if (await ensureNetwork(plan.network.create)) options.created?.network(plan.network.name);
   await createVolumes(plan, options.created, options.reuseVolumes ?? false);
   const create = {
     ...plan.sandbox.create,
@@ -233,7 +232,9 @@ export async function startPod(initialPlan: PodPlan, context: StartContext): Pro
   await Promise.all(everyContainer.map(assertNameFree));
   checkAborted(context.signal);
   // Hold the STARTING marker while this process drives the pod through its first
-  // start, so a supervisor does not race it; on failure the rollback removes it last.
+  // start, so a supervisor does not race it. It stays in `context.created` after this
+  // returns: the caller releases it once the pod is reported (so a Ctrl-C before that
+  // rolls the pod back with no supervisor acting on it), and a rollback removes it last.
   // The network does not depend on the marker: make both at once (it is the slowest
   // call before the sandbox; startSandbox then finds it in place).
   const [markerResult, networkResult] = await Promise.allSettled([
@@ -241,16 +242,14 @@ export async function startPod(initialPlan: PodPlan, context: StartContext): Pro
     ensureNetwork(initialPlan.network.create),
   ]);
   if (markerResult.status === 'fulfilled') context.created.marker(markerResult.value);
+  if (networkResult.status === 'fulfilled' && networkResult.value)
+    context.created.network(initialPlan.network.name);
   if (markerResult.status === 'rejected') {
     if (!isConflict(markerResult.reason)) throw markerResult.reason;
     throw new PodStartError(`pod ${initialPlan.name} is being started by another podrun process`);
   }
   if (networkResult.status === 'rejected') throw networkResult.reason;
-  const marker = markerResult.value;
-  const started = await startPodSteps(initialPlan, context);
-  await removeContainer(marker);
-  context.created.forgetMarker(marker);
-  return started;
+  return startPodSteps(initialPlan, context);
 }
 
 async function startPodSteps(initialPlan: PodPlan, context: StartContext): Promise<StartedPod> {

@@ -1,10 +1,12 @@
 // podrun apply -f FILE|DIR|- : validate and plan everything first, then create.
 import { stringify } from 'yaml';
 import { loadManifests } from '../../manifest/load.js';
+import { manifestObjectCount } from '../../manifest/set-checks.js';
 import type { ValidationMode } from '../../manifest/types.js';
 import { redactCreateOptions } from '../../plan/redact.js';
 import type { PodPlan } from '../../plan/types.js';
-import { applyManifests } from '../../pod/apply.js';
+import { ApplyInterrupted, type ApplyResult, applyManifests } from '../../pod/apply.js';
+import { interruptLines, planInterrupt, podKey } from '../../pod/interrupt-outcome.js';
 import { waitForPod } from '../../pod/wait.js';
 import { ensureSupervisor } from '../../supervisor/launch.js';
 import { supervisionScope } from '../../supervisor/paths.js';
@@ -62,13 +64,20 @@ export function planForDisplay(plan: PodPlan): object {
 }
 
 export async function runApply(flags: ApplyFlags): Promise<void> {
-  const set = await loadManifests(flags.filename, {
-    defaultNamespace: flags.namespace,
-    validate: flags.validate,
-  });
-  printWarnings(set.warnings);
-  const interrupt = abortOnSignals();
+  // Listen before reading the manifests (stdin may take a while): a Ctrl-C then ends
+  // the apply with a message rather than killing it mid-way.
+  let reported: ApplyResult[] | undefined;
+  const interrupt = abortOnSignals(() =>
+    reported ? 'stopping; the pods stay' : 'stopping and removing what this apply created',
+  );
   try {
+    const set = await loadManifests(flags.filename, {
+      defaultNamespace: flags.namespace,
+      validate: flags.validate,
+    });
+    // kubectl: `error: no objects passed to apply`, exit 1 (not a silent success).
+    if (manifestObjectCount(set) === 0) throw new Error('no objects passed to apply');
+    printWarnings(set.warnings);
     const timeout = waitSeconds(flags.wait);
     const results = await applyManifests(set, {
       dryRun: flags.dryRun,
@@ -78,37 +87,35 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       // The CLI hands its pods to the background supervisor (restarts, probes,
       // sandbox rebuilds) which outlives this command.
       supervise: supervisionScope(),
+      // Synchronous, in the tick the apply decides it is complete: once these lines
+      // are out, an interrupt leaves the pods running (and says so).
+      report: (done) => {
+        printResults(done, flags.dryRun ?? false);
+        reported = done;
+      },
     });
     if (!flags.dryRun && results.some((result) => result.kind === 'Pod')) {
       await ensureSupervisor().catch((error: Error) =>
         process.stderr.write(`Warning: ${error.message}; pods will not be restarted\n`),
       );
     }
-    for (const result of results) {
-      if (flags.dryRun && result.plan) {
-        process.stdout.write(`---\n${stringify(planForDisplay(result.plan))}`);
-        continue;
-      }
-      for (const warning of result.warnings)
-        process.stderr.write(`Warning: ${result.kind.toLowerCase()}/${result.name}: ${warning}\n`);
-      const suffix = flags.dryRun ? ' (dry run)' : '';
-      process.stdout.write(
-        `${result.kind.toLowerCase()}/${result.name} ${result.action}${suffix}\n`,
-      );
-      const failure = result.started?.initFailure;
-      if (failure) {
-        process.stderr.write(
-          `Warning: pod/${result.name}: init container ${failure.container} exited with code ${failure.exitCode}; app containers not started\n`,
-        );
-      }
-    }
+    if (interrupt.signal.aborted) throw interrupt.signal.reason;
     if (timeout !== undefined && !flags.dryRun)
       await waitForAll(results, timeout, interrupt.signal);
   } catch (error) {
+    if (error instanceof ApplyInterrupted) {
+      // applyManifests rolled back what was not reported; its message says what. 130 = SIGINT.
+      throw Object.assign(error, { exitCode: interrupt.exitCode() });
+    }
     if (interrupt.signal.aborted) {
-      // Everything this apply created has been removed by now; 130 = killed by SIGINT.
-      throw Object.assign(new Error('interrupted: removed what this apply had created'), {
-        exitCode: 130,
+      // A dry run made nothing, whatever it printed.
+      const pods = flags.dryRun ? [] : (reported ?? []).filter((result) => result.kind === 'Pod');
+      const plan = planInterrupt(
+        pods.map((pod) => ({ namespace: pod.namespace, name: pod.name, stage: pod.action })),
+        new Set(pods.map(podKey)),
+      );
+      throw Object.assign(new Error(interruptLines({ plan }).join('\n')), {
+        exitCode: interrupt.exitCode(),
       });
     }
     throw error;
@@ -117,9 +124,28 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
   }
 }
 
+function printResults(results: ApplyResult[], dryRun: boolean): void {
+  for (const result of results) {
+    if (dryRun && result.plan) {
+      process.stdout.write(`---\n${stringify(planForDisplay(result.plan))}`);
+      continue;
+    }
+    for (const warning of result.warnings)
+      process.stderr.write(`Warning: ${result.kind.toLowerCase()}/${result.name}: ${warning}\n`);
+    const suffix = dryRun ? ' (dry run)' : '';
+    process.stdout.write(`${result.kind.toLowerCase()}/${result.name} ${result.action}${suffix}\n`);
+    const failure = result.started?.initFailure;
+    if (failure) {
+      process.stderr.write(
+        `Warning: pod/${result.name}: init container ${failure.container} exited with code ${failure.exitCode}; app containers not started\n`,
+      );
+    }
+  }
+}
+
 /** --wait: every pod Ready (or Succeeded), else one line per pod saying why not. */
 async function waitForAll(
-  results: Awaited<ReturnType<typeof applyManifests>>,
+  results: ApplyResult[],
   timeoutSeconds: number,
   signal: AbortSignal,
 ): Promise<void> {

@@ -1,5 +1,6 @@
 // podrun delete pod NAME... | pods --all | -f FILE
 import { loadManifests } from '../../manifest/load.js';
+import { manifestObjectCount } from '../../manifest/set-checks.js';
 import { deleteClaimVolume, deleteConfigObject } from '../../pod/config-store.js';
 import { deletePodRecord } from '../../pod/delete-pod.js';
 import { PodNotFoundError } from '../../pod/errors.js';
@@ -29,6 +30,8 @@ export async function runDelete(
       defaultNamespace: flags.namespace,
       validate: 'ignore',
     });
+    // kubectl: `error: no objects passed to delete`, exit 1 (not a silent success).
+    if (manifestObjectCount(set) === 0) throw new Error('no objects passed to delete');
     const missing: string[] = [];
     for (const { object } of set.pods) {
       const namespace = object.metadata?.namespace ?? flags.namespace;

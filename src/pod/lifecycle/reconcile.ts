@@ -26,10 +26,18 @@ export interface ReconcileDeps {
   now?: () => number;
 }
 
-export async function reconcilePod(input: PodRecord, deps: ReconcileDeps): Promise<Decision> {
+export async function reconcilePod(listed: PodRecord, deps: ReconcileDeps): Promise<Decision> {
+  const idle: Decision = { actions: [], backingOff: [] };
   // The process that is starting this pod drives it until it is done (or dies).
-  if (await heldByStartingProcess(input)) return { actions: [], backingOff: [] };
+  if (await heldByStartingProcess(listed)) return idle;
+  // The holder ended since the listing: it may have rolled the pod back (Ctrl-C) in
+  // the meantime. Act only on what exists now, or a rolled-back pod comes back.
+  const input = listed.startingBy ? await findPodRecord(listed.namespace, listed.name) : listed;
+  if (!input || input.startingBy) return idle;
   const record = await withDetails(input);
+  // A sandbox listed but gone by the inspect: the listing is stale (a rollback or a
+  // delete is under way); the next step sees the engine as it is.
+  if (record.sandbox && !record.inspected?.has(record.sandbox.Id)) return idle;
   const facts = podFacts(record);
   const now = deps.now?.() ?? Date.now();
   const decision = decide(facts, {
