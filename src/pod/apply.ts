@@ -365,7 +365,8 @@ async function createObjects(
       if (madeClaims.has(volume.dockerName)) continue;
       madeClaims.add(volume.dockerName);
       if ((await ensureVolume(volume.create)) !== 'created') continue;
-      created.volume(volume.dockerName);
+      shared.volume(volume.dockerName);
+      progress.sharedCreated.push(`persistentvolumeclaim/${volume.claimName}`);
       const warnings = claimWarnings.get(entry) ?? [];
       warnings.push(
         `persistentVolumeClaim "${volume.claimName}" has no PersistentVolumeClaim object; created volume ${volume.dockerName}`,
