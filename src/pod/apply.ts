@@ -4,9 +4,10 @@
 // removes what this apply created.
 import { randomUUID } from 'node:crypto';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { getDocker, pingEngine } from '../docker/client.js';
+import { engineSupportsVolumeSubpath, pingEngine } from '../docker/client.js';
 import { ensureImage, type PullProgressFn } from '../docker/images.js';
 import { ensurePauseImage } from '../docker/pause-image.js';
+import { PodrunError } from '../errors.js';
 import { rememberSecretData } from '../log.js';
 import { ManifestError } from '../manifest/errors.js';
 import type { ManifestIssue, ManifestObject, ManifestSet } from '../manifest/types.js';
@@ -73,8 +74,12 @@ interface PodWork {
   plan: PodPlan;
 }
 
-export class ApplyInterrupted extends Error {
+/** Ctrl-C (the signal) stopped the apply; 130 = killed by SIGINT. */
+export class ApplyInterrupted extends PodrunError {
   override name = 'ApplyInterrupted';
+  constructor(message: string) {
+    super(message, { exitCode: 130 });
+  }
 }
 
 /** The library's owner label (reaper), on every object this apply creates. */
@@ -113,13 +118,6 @@ async function collectConfigData(
     secrets.get(namespace)?.set(object.metadata?.name ?? '', { data: object.data ?? {} });
   }
   return { configMaps, secrets };
-}
-
-async function engineSupportsVolumeSubpath(): Promise<boolean> {
-  const docker = await getDocker();
-  const version = await docker.version();
-  const [major = 0, minor = 0] = String(version.ApiVersion).split('.').map(Number);
-  return major > 1 || (major === 1 && minor >= 45);
 }
 
 /** Plan every pod; collect every error with its source location before creating anything. */

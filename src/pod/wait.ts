@@ -4,11 +4,12 @@
 // CrashLoopBackOff (with the container's last log lines), a failed init container,
 // a Failed pod, or the timeout.
 import { streamLogs } from '../docker/logs.js';
+import { PodrunError } from '../errors.js';
 import type { ProbeReport } from './probes/report.js';
 import { findPodRecord, withDetails } from './records.js';
 import { type PodStatusSummary, podStatus } from './status.js';
 
-export class PodWaitError extends Error {
+export class PodWaitError extends PodrunError {
   override name = 'PodWaitError';
 }
 

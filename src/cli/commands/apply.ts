@@ -1,5 +1,6 @@
 // podrun apply -f FILE|DIR|- : validate and plan everything first, then create.
 import { stringify } from 'yaml';
+import { PodrunError } from '../../errors.js';
 import { loadManifests } from '../../manifest/load.js';
 import type { ValidationMode } from '../../manifest/types.js';
 import { redactCreateOptions } from '../../plan/redact.js';
@@ -107,7 +108,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
   } catch (error) {
     if (interrupt.signal.aborted) {
       // Everything this apply created has been removed by now; 130 = killed by SIGINT.
-      throw Object.assign(new Error('interrupted: removed what this apply had created'), {
+      throw new PodrunError('interrupted: removed what this apply had created', {
         exitCode: 130,
       });
     }
