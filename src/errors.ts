@@ -45,20 +45,6 @@ export function aggregate(errors: readonly unknown[], what?: string): CleanupErr
   return errors.length === 0 ? undefined : new CleanupError(errors, what);
 }
 
-/** Run every step even when some fail; throws one CleanupError naming each failure. */
-export async function runAll(what: string, steps: Iterable<() => Promise<unknown>>): Promise<void> {
-  const failures: unknown[] = [];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (error) {
-      failures.push(error);
-    }
-  }
-  const failed = aggregate(failures, what);
-  if (failed) throw failed;
-}
-
 function messageOf(error: unknown): string {
   return String((error as Error | undefined)?.message ?? error).split('\n')[0] ?? '';
 }
