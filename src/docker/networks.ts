@@ -1,10 +1,10 @@
 // The per-namespace bridge network: pods in one namespace reach each other by pod IP
 // and, through the engine's embedded DNS, by pod name.
 import type Docker from 'dockerode';
-import { timed } from '../log.js';
+import { log } from '../log.js';
 import { labelFilter } from '../plan/labels.js';
-import { getDocker } from './client.js';
-import { isConflict, isNotFound } from './errors.js';
+import { engine } from './engine.js';
+import { engineMessage, isConflict, isInUse, isNotFound } from './errors.js';
 
 // Concurrent applies in one process (parallel library tests) create a namespace's
 // network one at a time: the engine's duplicate-name check is racy, and a duplicate
@@ -17,6 +17,7 @@ const creating = new Map<string, Promise<boolean>>();
  */
 export async function ensureNetwork(options: Docker.NetworkCreateOptions): Promise<boolean> {
   const previous = creating.get(options.Name) ?? Promise.resolve(false);
+  // The previous caller's failure is its own (it saw it); this one tries afresh.
   const mine = previous.catch(() => false).then(() => ensureNetworkNow(options));
   creating.set(options.Name, mine);
   try {
@@ -27,24 +28,18 @@ export async function ensureNetwork(options: Docker.NetworkCreateOptions): Promi
 }
 
 async function ensureNetworkNow(options: Docker.NetworkCreateOptions): Promise<boolean> {
-  const docker = await getDocker();
-  const existing = await timed(`list networks ${options.Name}`, () =>
-    docker.listNetworks({ filters: { name: [options.Name] } }),
-  );
+  const existing = await engine().listNetworks({ name: [options.Name] });
   if (existing.some((network) => network.Name === options.Name)) return false;
-  const created = await timed(`create network ${options.Name}`, async () => {
-    try {
-      await docker.createNetwork({ ...options, CheckDuplicate: true });
-      return true;
-    } catch (error) {
-      if (!isConflict(error)) throw error;
-      return false;
-    }
-  });
-  // Two concurrent creates can both succeed on old engines (duplicate names); keep one.
-  const after = await timed(`list networks ${options.Name}`, () =>
-    docker.listNetworks({ filters: { name: [options.Name] } }),
-  );
+  let created = false;
+  try {
+    await engine().createNetwork({ ...options, CheckDuplicate: true });
+    created = true;
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+  }
+  // Two concurrent creates (another process) can both succeed: the engine's duplicate
+  // check is racy. Keep the oldest, so every racer settles on the same one.
+  const after = await engine().listNetworks({ name: [options.Name] });
   const same = after.filter((network) => network.Name === options.Name);
   if (same.length > 1) {
     same.sort(
@@ -52,11 +47,14 @@ async function ensureNetworkNow(options: Docker.NetworkCreateOptions): Promise<b
     );
     for (const extra of same.slice(1)) {
       try {
-        await timed(`remove network ${extra.Id.slice(0, 12)}`, () =>
-          docker.getNetwork(extra.Id).remove(),
+        await engine().removeNetwork(extra.Id);
+      } catch (error) {
+        // Another process is already cleaning it (404), or a container joined it (in
+        // use): leave it. Anything else is worth a line, not a failed apply.
+        if (isNotFound(error) || isInUse(error)) continue;
+        log().debug(
+          `network ${options.Name}: could not remove duplicate ${extra.Id.slice(0, 12)}: ${engineMessage(error)}`,
         );
-      } catch {
-        // Another process is already cleaning it, or a container joined it: leave it.
       }
     }
   }
@@ -65,14 +63,11 @@ async function ensureNetworkNow(options: Docker.NetworkCreateOptions): Promise<b
 
 /** Remove the podrun network if no container uses it any more. */
 export async function removeNetworkIfUnused(name: string): Promise<void> {
-  const docker = await getDocker();
-  const networks = await timed(`list networks ${name}`, () =>
-    docker.listNetworks({ filters: { name: [name], label: labelFilter() } }),
-  );
+  const networks = await engine().listNetworks({ name: [name], label: labelFilter() });
   for (const network of networks.filter((candidate) => candidate.Name === name)) {
     let info: Docker.NetworkInspectInfo;
     try {
-      info = await timed(`inspect network ${name}`, () => docker.getNetwork(network.Id).inspect());
+      info = await engine().inspectNetwork(network.Id);
     } catch (error) {
       // Removed by a concurrent delete between the list and the inspect: done.
       if (isNotFound(error)) continue;
@@ -80,16 +75,10 @@ export async function removeNetworkIfUnused(name: string): Promise<void> {
     }
     if (Object.keys(info.Containers ?? {}).length > 0) continue;
     try {
-      await timed(`remove network ${name}`, () => docker.getNetwork(network.Id).remove());
+      await engine().removeNetwork(network.Id);
     } catch (error) {
       // In use again (a concurrent apply joined it) or already gone: both are fine.
-      if (
-        !isNotFound(error) &&
-        !isConflict(error) &&
-        !/in use|active endpoints/i.test(String(error))
-      ) {
-        throw error;
-      }
+      if (!isNotFound(error) && !isInUse(error)) throw error;
     }
   }
 }
@@ -97,8 +86,5 @@ export async function removeNetworkIfUnused(name: string): Promise<void> {
 export async function listPodrunNetworks(
   match: Record<string, string | undefined> = {},
 ): Promise<Docker.NetworkInspectInfo[]> {
-  const docker = await getDocker();
-  return timed('list networks', () =>
-    docker.listNetworks({ filters: { label: labelFilter(match) } }),
-  );
+  return engine().listNetworks({ label: labelFilter(match) });
 }

@@ -2,6 +2,8 @@
 // suffix, apply with the owner label (reaper) and random host ports, wait until the
 // pods are ready, and hand back handles that delete everything on dispose. A start
 // that fails halfway (not ready in time, a hopeless pod) removes what it created.
+
+import { log } from '../log.js';
 import type { ManifestSet, ValidationMode } from '../manifest/types.js';
 import { type ApplyOptions, type ApplyResult, applyManifests } from '../pod/apply.js';
 import { deletePodRecord } from '../pod/delete-pod.js';
@@ -219,8 +221,9 @@ async function cleanUpFailedStart(
       if (record) await deletePodRecord(record);
     }
     await removeConfigObjects(configObjects);
-  } catch {
+  } catch (error) {
     // The reaper removes whatever is left when this process ends.
+    log().warn(`cleanup after a failed start: ${(error as Error).message}`);
   }
 }
 

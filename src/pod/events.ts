@@ -1,6 +1,6 @@
 // A pod's events, read from the engine's event log (the engine keeps recent events
 // in memory), so no state file is needed: Created, Started, Killing, Died...
-import { getDocker } from '../docker/client.js';
+import { engineEventStream } from '../docker/events.js';
 import { Labels } from '../plan/labels.js';
 import type { PodRecord } from './records.js';
 
@@ -51,10 +51,9 @@ export async function podEvents(record: PodRecord): Promise<PodEvent[]> {
 }
 
 async function engineEvents(record: PodRecord): Promise<PodEvent[]> {
-  const docker = await getDocker();
   const since = Math.floor(record.createdAt.getTime() / 1000) - 1;
   const until = Math.floor(Date.now() / 1000) + 1;
-  const stream = (await docker.getEvents({
+  const stream = await engineEventStream({
     since,
     until,
     filters: {
@@ -62,7 +61,7 @@ async function engineEvents(record: PodRecord): Promise<PodEvent[]> {
       event: ['create', 'start', 'kill', 'die', 'oom', 'destroy'],
       label: [`${Labels.namespace}=${record.namespace}`, `${Labels.pod}=${record.name}`],
     },
-  })) as NodeJS.ReadableStream;
+  });
   const text = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -201,14 +201,18 @@ export async function startSandbox(
   try {
     sandboxId = await createContainer(create);
   } catch (error) {
-    throw new PodStartError(`pod sandbox: create failed: ${engineMessage(error)}`);
+    throw new PodStartError(`pod sandbox: create failed: ${engineMessage(error)}`, {
+      cause: error,
+    });
   }
   options.created?.container(sandboxId);
   await populateVolumes(plan, sandboxId, options.reuseVolumes ?? false);
   try {
     await startContainer(sandboxId);
   } catch (error) {
-    throw new PodStartError(`pod sandbox: start failed: ${engineMessage(error)}`);
+    throw new PodStartError(`pod sandbox: start failed: ${engineMessage(error)}`, {
+      cause: error,
+    });
   }
   await writeResolvConf(plan, sandboxId);
   const sandboxInfo = await inspectContainer(sandboxId);

@@ -4,11 +4,12 @@
 // CrashLoopBackOff of an app or init container (with its last log lines), a Failed
 // pod (a failed init container under restartPolicy Never included), or the timeout.
 import { streamLogs } from '../docker/logs.js';
+import { PodrunError } from '../errors.js';
 import type { ProbeReport } from './probes/report.js';
 import { findPodRecord, withDetails } from './records.js';
 import { type PodStatusSummary, podStatus } from './status.js';
 
-export class PodWaitError extends Error {
+export class PodWaitError extends PodrunError {
   override name = 'PodWaitError';
 }
 

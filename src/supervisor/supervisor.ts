@@ -8,7 +8,7 @@
 // is gone it keeps retrying, and after an engine restart (every container exited)
 // it rebuilds each pod: new sandbox, init containers, apps.
 import type { Container } from 'kubernetes-types/core/v1.js';
-import { getDocker } from '../docker/client.js';
+import { engineEventStream } from '../docker/events.js';
 import { log } from '../log.js';
 import { Labels } from '../plan/labels.js';
 import { type BackoffSettings, backoffFromEnv } from '../pod/lifecycle/backoff.js';
@@ -237,14 +237,13 @@ export class Supervisor {
   private async watchEvents(): Promise<void> {
     while (this.running) {
       try {
-        const docker = await getDocker();
-        const stream = (await docker.getEvents({
+        const stream = await engineEventStream({
           filters: {
             type: ['container'],
             event: ['die', 'destroy', 'start', 'oom'],
             label: [`${LifecycleLabels.supervised}=${this.options.scope}`],
           },
-        })) as NodeJS.ReadableStream;
+        });
         this.eventStream = stream;
         this.engineReachable = true;
         this.poke(); // the engine may have just come back

@@ -1,5 +1,6 @@
 // podrun apply -f FILE|DIR|- : validate and plan everything first, then create.
 import { stringify } from 'yaml';
+import { PodrunError } from '../../errors.js';
 import { loadManifests } from '../../manifest/load.js';
 import { manifestObjectCount } from '../../manifest/set-checks.js';
 import type { ValidationMode } from '../../manifest/types.js';
@@ -114,7 +115,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
         pods.map((pod) => ({ namespace: pod.namespace, name: pod.name, stage: pod.action })),
         new Set(pods.map(podKey)),
       );
-      throw Object.assign(new Error(interruptLines({ plan }).join('\n')), {
+      throw new PodrunError(interruptLines({ plan }).join('\n'), {
         exitCode: interrupt.exitCode(),
       });
     }

@@ -2,6 +2,7 @@
 // decide.ts), act. Shared by the background supervisor and `podrun up`; `apply`
 // makes the first run itself (start-pod.ts) and leaves the rest to this.
 import { removeContainer, startContainer } from '../../docker/containers.js';
+import { isConflict } from '../../docker/errors.js';
 import { CreatedObjects } from '../created-objects.js';
 import type { PodRecord } from '../records.js';
 import { findPodRecord, podIPOf, withDetails } from '../records.js';
@@ -170,7 +171,7 @@ async function rebuildSandbox(
     await startSandbox(plan, { created, supervised: deps.supervised, reuseVolumes: true });
   } catch (error) {
     // 409: another process is rebuilding this very generation; it carries on.
-    if (/already in use|Conflict/i.test((error as Error).message)) return;
+    if (isConflict(error)) return;
     // Otherwise (e.g. the engine is shutting down) remove the half-made sandbox, so
     // the next attempt starts clean instead of leaving a Created POD_n behind.
     await created.rollback();
