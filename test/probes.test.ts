@@ -9,6 +9,7 @@ import { deletePodRecord } from '../src/pod/delete-pod.js';
 import { podEvents } from '../src/pod/events.js';
 import { findPodRecord } from '../src/pod/records.js';
 import { waitForPod } from '../src/pod/wait.js';
+import { supervisorProbes } from '../src/supervisor/client.js';
 import { cleanNamespace, sh, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
 import { type SupervisedNamespace, superviseNamespace } from './helpers/supervised.js';
 
@@ -47,7 +48,7 @@ spec:
         failureThreshold: 1
 `);
     expect((await status('web')).ready).toBe(0);
-    await waitForPod(ns, 'web', { timeoutMs: 15_000 });
+    await waitForPod(ns, 'web', { timeoutMs: 15_000, probes: supervisorProbes });
     await sh(ns, 'web', 'web', 'rm /www/ready');
     await waitFor('not ready', async () => (await status('web')).ready === 0, 10_000);
     const s = await status('web');
@@ -96,7 +97,7 @@ spec:
       livenessProbe: { exec: { command: [test, -f, /tmp/up] }, periodSeconds: 1, failureThreshold: 1 }
 `);
     await waitFor('started', async () => (await status('slow')).containers[0]?.started, 15_000);
-    await waitForPod(ns, 'slow', { timeoutMs: 10_000 });
+    await waitForPod(ns, 'slow', { timeoutMs: 10_000, probes: supervisorProbes });
     expect((await status('slow')).restarts).toBe(0);
   });
 });

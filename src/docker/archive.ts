@@ -1,10 +1,12 @@
 // Write files into a container's filesystem (used to fill configMap, secret and
-// downwardAPI volumes through the sandbox, which mounts them) with one tar upload.
+// downwardAPI volumes through the sandbox, which mounts them, and a pod's event
+// store) with one tar upload, and read a directory's files back with one download.
 import { basename, dirname } from 'node:path';
-import { pack } from 'tar-stream';
+import { extract, pack } from 'tar-stream';
 import { timed } from '../log.js';
 import type { PlannedFile } from '../plan/types.js';
 import { getDocker } from './client.js';
+import { isNotFound } from './errors.js';
 
 export interface TarOptions {
   /** Directory every entry is placed under (its own entry carries rootMode). */
@@ -76,4 +78,46 @@ export async function putFiles(
   await timed(`put archive ${containerId.slice(0, 12)}:${directory}`, () =>
     docker.getContainer(containerId).putArchive(tar, { path: dirname(directory) }),
   );
+}
+
+/**
+ * The regular files under `directory` of a container (started or not), by path
+ * relative to it; empty when the container or the directory does not exist.
+ */
+export async function getFiles(
+  containerId: string,
+  directory: string,
+): Promise<Map<string, Buffer>> {
+  const docker = await getDocker();
+  let archive: NodeJS.ReadableStream;
+  try {
+    archive = (await timed(`get archive ${containerId.slice(0, 12)}:${directory}`, () =>
+      docker.getContainer(containerId).getArchive({ path: directory }),
+    )) as NodeJS.ReadableStream;
+  } catch (error) {
+    if (isNotFound(error)) return new Map();
+    throw error;
+  }
+  const files = new Map<string, Buffer>();
+  const top = `${basename(directory)}/`;
+  await new Promise<void>((resolve, reject) => {
+    const tar = extract();
+    tar.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+      stream.on('end', () => {
+        if (header.type === 'file') {
+          const name = header.name.startsWith(top) ? header.name.slice(top.length) : header.name;
+          files.set(name, Buffer.concat(chunks));
+        }
+        next();
+      });
+      stream.on('error', reject);
+    });
+    tar.on('finish', () => resolve());
+    tar.on('error', reject);
+    archive.on('error', reject);
+    archive.pipe(tar);
+  });
+  return files;
 }

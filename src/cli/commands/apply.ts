@@ -4,7 +4,9 @@ import { loadManifests } from '../../manifest/load.js';
 import type { ValidationMode } from '../../manifest/types.js';
 import type { PodPlan } from '../../plan/types.js';
 import { applyManifests } from '../../pod/apply.js';
+import { PodEventStore } from '../../pod/event-store.js';
 import { waitForPod } from '../../pod/wait.js';
+import { supervisorProbes } from '../../supervisor/client.js';
 import { ensureSupervisor } from '../../supervisor/launch.js';
 import { supervisionScope } from '../../supervisor/paths.js';
 import { abortOnSignals } from '../interrupt.js';
@@ -70,6 +72,9 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
   });
   printWarnings(set.warnings);
   const interrupt = abortOnSignals();
+  // The first run's events (Created, Started, FailedPostStartHook ...), stored in the
+  // pods' event stores; written while this command goes on, flushed before it ends.
+  const events = new PodEventStore();
   try {
     const timeout = waitSeconds(flags.wait);
     const results = await applyManifests(set, {
@@ -80,7 +85,9 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       // The CLI hands its pods to the background supervisor (restarts, probes,
       // sandbox rebuilds) which outlives this command.
       supervise: supervisionScope(),
+      events: events.sink,
     });
+    const stored = events.flush();
     if (!flags.dryRun && results.some((result) => result.kind === 'Pod')) {
       await ensureSupervisor().catch((error: Error) =>
         process.stderr.write(`Warning: ${error.message}; pods will not be restarted\n`),
@@ -106,6 +113,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     }
     if (timeout !== undefined && !flags.dryRun)
       await waitForAll(results, timeout, interrupt.signal);
+    await stored;
   } catch (error) {
     if (interrupt.signal.aborted) {
       // Everything this apply created has been removed by now; 130 = killed by SIGINT.
@@ -115,6 +123,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     }
     throw error;
   } finally {
+    await events.flush();
     interrupt.dispose();
   }
 }
@@ -128,7 +137,11 @@ async function waitForAll(
   const pods = results.filter((result) => result.kind === 'Pod');
   const outcomes = await Promise.allSettled(
     pods.map((pod) =>
-      waitForPod(pod.namespace, pod.name, { timeoutMs: timeoutSeconds * 1000, signal }),
+      waitForPod(pod.namespace, pod.name, {
+        timeoutMs: timeoutSeconds * 1000,
+        signal,
+        probes: supervisorProbes,
+      }),
     ),
   );
   const failures: string[] = [];
