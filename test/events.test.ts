@@ -157,9 +157,10 @@ spec:
       },
       120_000,
     );
+    // The store's wording (the engine's Created line would add the image in brackets).
     const shown = await describePod('steady');
-    expect(shown).toMatch(/Normal\s+Created\s+\S+\s+podrun\s+Created container main/);
-    expect(shown).toMatch(/Normal\s+Started\s+\S+\s+podrun\s+Started container main/);
+    expect(shown).toMatch(/Normal\s+Created\s+\S+\s+podrun\s+Created container main$/m);
+    expect(shown).toMatch(/Normal\s+Started\s+\S+\s+podrun\s+Started container main$/m);
   });
 
   it('delete removes the store with the pod', async () => {
