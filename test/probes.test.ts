@@ -74,7 +74,8 @@ spec:
 `);
     await waitFor('a restart', async () => (await status('deaf')).restarts >= 1, 20_000);
     const record = await findPodRecord(ns, 'deaf');
-    const events = await podEvents(record!);
+    const live = [supervised.supervisor.store.live(ns, 'deaf')];
+    const events = await podEvents(record!, { live });
     const messages = events.map((e) => `${e.reason}: ${e.message}`);
     expect(
       messages.some((m) => /Unhealthy: Liveness probe failed: connect 127.0.0.1:9999/.test(m)),
@@ -150,7 +151,9 @@ spec:
 `);
     await waitFor('a restart', async () => (await status('badhook')).restarts >= 1, 15_000);
     await waitFor('FailedPostStartHook', async () => {
-      const events = await podEvents((await findPodRecord(ns, 'badhook'))!);
+      // The supervisor's newest events, as describe gets them over its socket.
+      const live = [supervised.supervisor.store.live(ns, 'badhook')];
+      const events = await podEvents((await findPodRecord(ns, 'badhook'))!, { live });
       return events.some((e) => e.reason === 'FailedPostStartHook');
     });
   });

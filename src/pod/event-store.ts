@@ -6,7 +6,9 @@
 // so concurrent writers never lose each other's updates; readers merge every file.
 //
 // Recording is synchronous and in memory; the engine is written off the critical
-// path, a moment later (debounced), and `flush()` before a process exits.
+// path: a moment after the first event, then at most every few seconds (a pod
+// probed every 2 s does not cost a write every 2 s; one container list serves every
+// pod of a write), and at once on `flush()`, which a process calls before it exits.
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { getFiles, putFiles } from '../docker/archive.js';
@@ -39,39 +41,65 @@ function splitKey(key: string): [string, string] {
   return [key.slice(0, slash), key.slice(slash + 1)];
 }
 
+/** First occurrences kept per pod for folded repeats (the memory keeps only the last time). */
+const FIRST_SEEN_PER_POD = 500;
+
 export class PodEventStore {
   readonly writer = writerId();
   private readonly dirty = new Set<string>();
+  private readonly firstSeen = new Map<string, Map<string, Date>>();
   private timer: NodeJS.Timeout | undefined;
+  private lastWrite = 0;
   private flushing: Promise<void> = Promise.resolve();
 
   /**
    * @param memory the events this process recorded (it folds repeats and scrubs
    *   secrets from messages); the store writes what it holds.
    * @param delayMs how long after an event the engine is written.
+   * @param intervalMs the least time between two timed writes.
    */
   constructor(
     readonly memory: EventLog = new EventLog(),
     private readonly delayMs = 500,
+    private readonly intervalMs = 5000,
   ) {}
 
   readonly sink: EventSink = (namespace, pod, event) => {
     this.memory.sink(namespace, pod, event);
-    this.dirty.add(`${namespace}/${pod}`);
+    const key = `${namespace}/${pod}`;
+    const seen = this.firstSeen.get(key) ?? new Map<string, Date>();
+    const id = eventKey(event);
+    if (!seen.has(id)) {
+      if (seen.size >= FIRST_SEEN_PER_POD) seen.delete(seen.keys().next().value as string);
+      seen.set(id, new Date());
+    }
+    this.firstSeen.set(key, seen);
+    this.dirty.add(key);
     if (!this.timer) {
+      const at = Math.max(Date.now() + this.delayMs, this.lastWrite + this.intervalMs);
       this.timer = setTimeout(() => {
         this.timer = undefined;
         void this.flush();
-      }, this.delayMs);
+      }, at - Date.now());
     }
   };
 
   /** This process's events of a pod, as its file will hold them (newer than the file). */
   live(namespace: string, pod: string): WriterEvents {
-    return {
-      writer: this.writer,
-      events: this.memory.events(namespace, pod).map(toStored),
-    };
+    return { writer: this.writer, events: this.eventsOf(namespace, pod).map(toStored) };
+  }
+
+  private eventsOf(namespace: string, pod: string): PodEvent[] {
+    const seen = this.firstSeen.get(`${namespace}/${pod}`);
+    return this.memory.events(namespace, pod).map((event) => {
+      const first = (event.count ?? 1) > 1 ? seen?.get(eventKey(event)) : undefined;
+      return first && first < event.time ? { ...event, firstTime: first } : event;
+    });
+  }
+
+  private forget(namespace: string, pod: string): void {
+    this.memory.forget(namespace, pod);
+    this.firstSeen.delete(`${namespace}/${pod}`);
   }
 
   /** Write every pod with new events now; resolves when the engine has them. */
@@ -81,11 +109,18 @@ export class PodEventStore {
     const next = this.flushing.then(async () => {
       const pods = [...this.dirty];
       this.dirty.clear();
+      if (pods.length === 0) return;
+      this.lastWrite = Date.now();
+      const everything = await listPodrunContainers().catch(() => undefined);
       await Promise.all(
         pods.map(async (key) => {
           const [namespace, pod] = splitKey(key);
           try {
-            await this.writePod(namespace, pod);
+            const containers = everything?.filter(
+              (info) =>
+                info.Labels[Labels.namespace] === namespace && info.Labels[Labels.pod] === pod,
+            );
+            await this.writePod(namespace, pod, containers);
           } catch (error) {
             // Events are diagnostics: a failed write never fails what recorded them.
             log().debug({ err: error }, `events of pod ${key} not stored`);
@@ -97,20 +132,24 @@ export class PodEventStore {
     return next;
   }
 
-  private async writePod(namespace: string, pod: string): Promise<void> {
-    const state = await podState(namespace, pod);
+  private async writePod(
+    namespace: string,
+    pod: string,
+    containers?: Docker.ContainerInfo[],
+  ): Promise<void> {
+    const state = stateOf(containers ?? (await podContainers(namespace, pod)));
     // A deletion is under way: it removes the store; writing would only race it.
-    if (state.terminating) return this.memory.forget(namespace, pod);
+    if (state.terminating) return this.forget(namespace, pod);
     if (!state.member) {
       // The pod is gone (deleted, or its first run rolled back): a store we or
       // another writer made in the meantime goes too, so no pod reappears.
       if (state.store) await removeContainer(state.store.Id);
-      return this.memory.forget(namespace, pod);
+      return this.forget(namespace, pod);
     }
     const uid = state.member.Labels[Labels.podUid];
     const id = state.store?.Id ?? (await createStore(namespace, pod, state.member));
-    if (!id) return this.memory.forget(namespace, pod);
-    const file = writerFile(this.writer, uid, this.memory.events(namespace, pod), Date.now());
+    if (!id) return this.forget(namespace, pod);
+    const file = writerFile(this.writer, uid, this.eventsOf(namespace, pod), Date.now());
     await putFiles(id, EVENTS_DIR, [
       {
         path: `${this.writer}.json`,
@@ -128,11 +167,15 @@ interface PodState {
   terminating: boolean;
 }
 
-async function podState(namespace: string, pod: string): Promise<PodState> {
-  const containers = await listPodrunContainers({
-    [Labels.namespace]: namespace,
-    [Labels.pod]: pod,
-  });
+function eventKey(event: Omit<PodEvent, 'time'>): string {
+  return JSON.stringify([event.type, event.reason, event.object, event.message]);
+}
+
+function podContainers(namespace: string, pod: string): Promise<Docker.ContainerInfo[]> {
+  return listPodrunContainers({ [Labels.namespace]: namespace, [Labels.pod]: pod });
+}
+
+function stateOf(containers: Docker.ContainerInfo[]): PodState {
   const members = containers.filter((info) => info.Labels[Labels.role] !== 'marker');
   return {
     member: members.find((info) => info.Labels[Labels.role] === 'sandbox') ?? members[0],
@@ -174,7 +217,7 @@ async function createStore(
   }
   // A deletion may have begun (or ended) between the look and the create: check
   // again after it, and take the store back out if the pod is going or gone.
-  const after = await podState(namespace, pod);
+  const after = stateOf(await podContainers(namespace, pod));
   if (after.terminating || !after.member) {
     await removeContainer(id);
     return undefined;
