@@ -1,6 +1,7 @@
 // Write files into a container's filesystem (used to fill configMap, secret and
-// downwardAPI volumes through the sandbox, which mounts them) with one tar upload, and
-// read one back (the engine's resolv.conf).
+// downwardAPI volumes through the sandbox, which mounts them, and a pod's event
+// store) with one tar upload, and read a file (the engine's resolv.conf) or a
+// directory's files back with one download.
 import { basename, dirname } from 'node:path';
 import { extract, pack } from 'tar-stream';
 import type { PlannedFile } from '../plan/types.js';
@@ -105,4 +106,43 @@ export async function readFile(containerId: string, path: string): Promise<strin
     stream.on('error', reject);
     stream.pipe(archive);
   });
+}
+
+/**
+ * The regular files under `directory` of a container (started or not), by path
+ * relative to it; empty when the container or the directory does not exist.
+ */
+export async function getFiles(
+  containerId: string,
+  directory: string,
+): Promise<Map<string, Buffer>> {
+  let archive: NodeJS.ReadableStream;
+  try {
+    archive = await engine().getArchive(containerId, { path: directory });
+  } catch (error) {
+    if (isNotFound(error)) return new Map();
+    throw error;
+  }
+  const files = new Map<string, Buffer>();
+  const top = `${basename(directory)}/`;
+  await new Promise<void>((resolve, reject) => {
+    const tar = extract();
+    tar.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+      stream.on('end', () => {
+        if (header.type === 'file') {
+          const name = header.name.startsWith(top) ? header.name.slice(top.length) : header.name;
+          files.set(name, Buffer.concat(chunks));
+        }
+        next();
+      });
+      stream.on('error', reject);
+    });
+    tar.on('finish', () => resolve());
+    tar.on('error', reject);
+    archive.on('error', reject);
+    archive.pipe(tar);
+  });
+  return files;
 }

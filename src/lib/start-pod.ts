@@ -9,6 +9,8 @@ import { type ApplyOptions, type ApplyResult, applyManifests } from '../pod/appl
 import { deletePodRecord } from '../pod/delete-pod.js';
 import { findPodRecord, withDetails } from '../pod/records.js';
 import { waitForPod } from '../pod/wait.js';
+import { supervisorProbes } from '../supervisor/client.js';
+import { libraryEvents } from './event-store.js';
 import { type CreatedConfigObject, PodHandle, removeConfigObjects } from './pod-handle.js';
 import { publishedPortsOf } from './published-ports.js';
 import { ensureReaper } from './reaper.js';
@@ -182,6 +184,7 @@ async function start(
     pauseImage: options.pauseImage,
     signal: options.signal,
     onProgress: options.onProgress,
+    events: libraryEvents().sink,
   });
   const configObjects = configObjectsOf(results);
   const podResults = results.filter((result) => result.kind === 'Pod');
@@ -196,7 +199,11 @@ async function start(
       const timeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
       await Promise.all(
         pods.map((pod) =>
-          waitForPod(pod.namespace, pod.name, { timeoutMs, signal: options.signal }),
+          waitForPod(pod.namespace, pod.name, {
+            timeoutMs,
+            signal: options.signal,
+            probes: supervisorProbes,
+          }),
         ),
       );
     }

@@ -1,15 +1,16 @@
 // One reconcile step for one pod: read its containers (with details), decide (pure,
 // decide.ts), act. Shared by the background supervisor and `podrun up`; `apply`
-// makes the first run itself (start-pod.ts) and leaves the rest to this.
+// makes the first run itself (start-pod.ts) and leaves the rest to this. Events go
+// to deps.events (the caller's event store).
 import { removeContainer, startContainer } from '../../docker/containers.js';
 import { isConflict } from '../../docker/errors.js';
 import { CreatedObjects } from '../created-objects.js';
+import type { EventSink } from '../event-types.js';
 import type { PodRecord } from '../records.js';
 import { findPodRecord, podIPOf, withDetails } from '../records.js';
 import { startSandbox } from '../start-pod.js';
 import { type BackoffSettings, KUBELET_BACKOFF } from './backoff.js';
 import { type Decision, decide } from './decide.js';
-import type { EventSink } from './event-log.js';
 import { type InstanceFacts, podFacts } from './facts.js';
 import { launchContainer, pruneOlderInstances } from './launch.js';
 import { heldByStartingProcess } from './markers.js';
@@ -115,13 +116,8 @@ export async function reconcilePod(listed: PodRecord, deps: ReconcileDeps): Prom
     // Keep the newest earlier instance for `logs --previous`; remove the rest.
     const keepFrom = older[0]?.attempt ?? 0;
     await pruneOlderInstances(older, keepFrom);
-    emit(
-      'Normal',
-      'Pulled',
-      objectOf(action.role, action.container.name),
-      `Container image "${planned.image}" already present on machine`,
-    );
-    const launched = await launchContainer(
+    // launchContainer records Pulled, Created and Started (or why it failed).
+    await launchContainer(
       {
         plan: current,
         sandboxId: record.sandbox.Id,
@@ -132,14 +128,6 @@ export async function reconcilePod(listed: PodRecord, deps: ReconcileDeps): Prom
       planned,
       { attempt: action.attempt, sandboxAttempt: action.sandboxAttempt, streak: action.streak },
     );
-    if (!launched.adopted && action.replaces) {
-      emit(
-        'Normal',
-        'Started',
-        objectOf(action.role, action.container.name),
-        `Restarted container ${action.container.name} (restart ${action.attempt})`,
-      );
-    }
   }
   return decision;
 }
