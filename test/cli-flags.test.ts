@@ -4,9 +4,9 @@
 // `PODRUN_APPLY_CONCURRENCY` (how many pods of one apply start at once). What the
 // engine did is read from its own events, by engine timestamps.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findPodRecord } from '../src/pod/records.js';
@@ -121,6 +121,14 @@ describe('podrun supervisor start', () => {
     const status = await statusOf(scope);
     expect(status?.pid).toBe(pid);
     expect(status?.scope).toBe(scope);
+    // Its log: under $XDG_RUNTIME_DIR/podrun, or /run/podrun for root (README).
+    const logDir = process.env.XDG_RUNTIME_DIR
+      ? join(process.env.XDG_RUNTIME_DIR, 'podrun')
+      : process.getuid?.() === 0
+        ? '/run/podrun'
+        : undefined;
+    if (logDir) expect(dirname(status!.log)).toBe(logDir);
+    expect(existsSync(status!.log)).toBe(true);
     const stop = await podrun(['supervisor', 'stop'], undefined, {
       PODRUN_SUPERVISOR_SCOPE: scope,
     });
