@@ -207,3 +207,39 @@ describe('PODRUN_APPLY_CONCURRENCY', () => {
     expect(overlapping).toBe(true);
   });
 });
+
+const ESC = String.fromCharCode(27);
+
+describe('podrun up prefixes', () => {
+  const job = `apiVersion: v1
+kind: Pod
+metadata: { name: job }
+spec:
+  restartPolicy: Never
+  terminationGracePeriodSeconds: 0
+  containers:
+    - { name: one, image: ${TEST_IMAGE}, command: [echo, first] }
+    - { name: two, image: ${TEST_IMAGE}, command: [sh, -c, 'sleep 0.5; echo second'] }
+`;
+
+  it('are coloured, one colour per container, unless NO_COLOR', async () => {
+    const file = join(tempDir(), 'job.yaml');
+    writeFileSync(file, job);
+    const coloured = await podrun(['up', '-f', file, '-n', ns], undefined, { FORCE_COLOR: '1' });
+    expect(coloured.code, coloured.stderr).toBe(0);
+    const colourOf = (prefix: string, text: string) =>
+      new RegExp(`${ESC}\\[(\\d+)m\\[${prefix}\\]${ESC}\\[0m ${text}$`, 'm').exec(
+        coloured.stdout,
+      )?.[1];
+    const one = colourOf('job/one', 'first');
+    const two = colourOf('job/two', 'second');
+    expect(one, coloured.stdout).toBeDefined();
+    expect(two, coloured.stdout).toBeDefined();
+    expect(one).not.toBe(two);
+
+    const plain = await podrun(['up', '-f', file, '-n', ns], undefined, { NO_COLOR: '1' });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toMatch(/^\[job\/one\] first$/m);
+    expect(plain.stdout).not.toContain(`${ESC}[`);
+  });
+});
