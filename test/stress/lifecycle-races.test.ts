@@ -57,6 +57,8 @@ const scope = process.env.PODRUN_SUPERVISOR_SCOPE?.trim() || testNamespace('stre
 process.env.PODRUN_SUPERVISOR_SCOPE = scope;
 /** How long a supervisor gets to bring something back before the engine is read. */
 const SETTLE_MS = 3000;
+/** After a SIGKILL'd apply: the supervisor's tick is 1 s; then the pod is or is not there. */
+const TAKEOVER_MS = 2000;
 const POD = 'x';
 const RAW_ENGINE_ERROR = /\(HTTP code|HTTP code|conflict -|is ambiguous|No such/;
 
@@ -393,7 +395,8 @@ describe('lifecycle races on the real engine', () => {
         const exit = await run.done;
         problems.push(...rawErrors(exit));
         if (!killed && exit.code !== 0) problems.push(`not killed, ${describeExit(exit)}`);
-        await sleep(SETTLE_MS);
+        // Long enough for a supervisor tick to find a stale STARTING marker (1 s).
+        await sleep(TAKEOVER_MS);
         if (!(await findPodRecord(ns, POD))) {
           const left = await namespaceObjects(ns);
           if (left.length > 0) problems.push(`killed apply left a pod-less ${left.join(', ')}`);
