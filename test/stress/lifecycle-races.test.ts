@@ -397,19 +397,24 @@ describe('lifecycle races on the real engine', () => {
         if (!killed && exit.code !== 0) problems.push(`not killed, ${describeExit(exit)}`);
         // Long enough for a supervisor tick to find a stale STARTING marker (1 s).
         await sleep(TAKEOVER_MS);
-        if (!(await findPodRecord(ns, POD))) {
-          const left = await namespaceObjects(ns);
-          if (left.length > 0) problems.push(`killed apply left a pod-less ${left.join(', ')}`);
-          return problems;
-        }
+        // Taken over (Running), or gone (the stale marker was all there was).
+        let outcome: 'taken' | 'gone' | undefined;
         try {
-          await waitFor(
+          outcome = await waitFor(
             'the supervisor to take the pod over',
-            async () => !(await podShape(ns)),
+            async () => {
+              if (!(await findPodRecord(ns, POD))) return 'gone' as const;
+              return (await podShape(ns)) ? undefined : ('taken' as const);
+            },
             30_000,
           );
         } catch {
           problems.push(`not taken over: ${await podShape(ns)}`);
+        }
+        if (outcome === 'gone') {
+          const left = await namespaceObjects(ns);
+          if (left.length > 0) problems.push(`killed apply left a pod-less ${left.join(', ')}`);
+          return problems;
         }
         await deleteAndVerify(ns, problems, settle);
         return problems;
