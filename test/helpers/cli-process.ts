@@ -23,6 +23,8 @@ export interface CliRun {
   /** True once the process has exited (a signal sent now would reach nobody). */
   readonly exited: boolean;
   done: Promise<CliExit>;
+  /** What the process has written to stdout so far. */
+  stdout(): string;
   /** Send a signal if the process still runs; true if it was sent. */
   signal(name: NodeJS.Signals): boolean;
 }
@@ -68,6 +70,7 @@ export function startPodrun(args: string[], env: Record<string, string> = {}): C
       return exited;
     },
     done,
+    stdout: () => stdout,
     signal(name) {
       if (exited) return false;
       return child.kill(name);
