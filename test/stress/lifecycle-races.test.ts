@@ -469,8 +469,11 @@ describe('lifecycle races on the real engine', () => {
             },
             30_000,
           );
-        } catch {
-          problems.push(`not taken over: ${await podShape(ns)}`);
+        } catch (error) {
+          const now = (await podShape(ns)) ?? 'Running only after the wait';
+          problems.push(
+            `not taken over (${(error as Error).message}): now ${now}; objects: ${(await namespaceObjects(ns)).join(', ')}`,
+          );
         }
         note(!killed ? 'exited first' : outcome === 'gone' ? 'no pod made' : 'taken over');
         if (outcome === 'gone') {
