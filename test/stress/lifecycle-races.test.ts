@@ -32,7 +32,7 @@
 // Each repetition ends with an exact cleanup of its namespace (delete -n, then removal
 // by label of whatever the test found), so one failing repetition cannot poison the
 // next or leak past the suite.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,7 @@ const TAKEOVER_MS = 2000;
 const POD = 'x';
 const RAW_ENGINE_ERROR = /\(HTTP code|HTTP code|conflict -|is ambiguous|No such/;
 
+const manifestFiles: string[] = [];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -95,6 +96,7 @@ function manifest(
     ? `      readinessProbe: { exec: { command: [test, -f, /tmp/ready] }, periodSeconds: 1 }\n`
     : '';
   const file = join(tmpdir(), `podrun-stress-${ns}-${tag}.yaml`);
+  manifestFiles.push(file);
   writeFileSync(
     file,
     `apiVersion: v1
@@ -381,6 +383,7 @@ afterAll(async () => {
   printTable();
   for (const ns of namespaces) await wipeNamespace(ns);
   await stopSupervisor();
+  for (const file of manifestFiles) rmSync(file, { force: true });
   const leaked = (await Promise.all(namespaces.map(namespaceObjects))).flat();
   expect(leaked).toEqual([]);
 });
