@@ -135,11 +135,28 @@ async function namespaceObjects(ns: string): Promise<string[]> {
     listPodrunVolumes(match),
     listPodrunNetworks(match),
   ]);
+  const unlabelled = (await unlabelledVolumes(ns)).filter(
+    (name) => !volumes.some((v) => v.Name === name),
+  );
   return [
     ...containers.map((c) => `container ${c.Names[0]?.replace(/^\//, '')} (${c.State})`),
     ...volumes.map((v) => `volume ${v.Name}`),
+    ...unlabelled.map((name) => `unlabelled volume ${name}`),
     ...networks.map((n) => `network ${n.Name}`),
   ];
+}
+
+/**
+ * Volumes named after the namespace's pods but without podrun's labels: the engine
+ * makes one itself when a container is created with a mount of a named volume that
+ * no longer exists (a delete removed it meanwhile). Label filters never see them.
+ */
+async function unlabelledVolumes(ns: string): Promise<string[]> {
+  const docker = await getDocker();
+  const { Volumes } = await docker.listVolumes({ filters: { name: [`podrun_${ns}_`] } });
+  return (Volumes ?? [])
+    .filter((v) => v.Name.startsWith(`podrun_${ns}_`) && !v.Labels?.[Labels.managed])
+    .map((v) => v.Name);
 }
 
 interface CreateEvent {
@@ -232,6 +249,12 @@ async function wipeNamespace(ns: string): Promise<string[]> {
   for (const v of await listPodrunVolumes(match)) {
     await docker
       .getVolume(v.Name)
+      .remove()
+      .catch(() => {});
+  }
+  for (const name of await unlabelledVolumes(ns)) {
+    await docker
+      .getVolume(name)
       .remove()
       .catch(() => {});
   }
