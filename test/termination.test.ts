@@ -106,7 +106,11 @@ spec:
     const record = (await findPodRecord(ns, 'stubborn'))!;
     const since = Date.now() - 1000;
     await deletePodRecord(record);
-    const events = (await namespaceEvents(ns, since)).filter((e) => e.container === 'app');
+    // This pod's own events only: the previous test's pod also has an `app`, and its
+    // deletion may fall inside the window.
+    const events = (await namespaceEvents(ns, since)).filter(
+      (e) => e.container === 'app' && e.attributes['io.podrun.pod'] === 'stubborn',
+    );
     const term = events.find((e) => e.action === 'kill' && e.attributes.signal === '15');
     const kill = events.find((e) => e.action === 'kill' && e.attributes.signal === '9');
     const die = events.find((e) => e.action === 'die');

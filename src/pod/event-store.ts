@@ -31,10 +31,21 @@ import type { PodRecord } from './records.js';
 /** Where the files live inside the store container. */
 export const EVENTS_DIR = '/events';
 
-/** This process as a writer: one file per process, so no two writers share one. */
+let storesMade = 0;
+
+/**
+ * A writer's name: one file per store, so no two writers share one. A process may
+ * hold more than one store (a library process with an in-process supervisor): the
+ * second and later get a suffix.
+ */
 export function writerId(): string {
-  return `${hostname()}-${process.pid}`;
+  storesMade += 1;
+  const base = `${hostname()}-${process.pid}`;
+  return storesMade === 1 ? base : `${base}-${storesMade}`;
 }
+
+/** Every store of this process: readers here see its events before the next write. */
+const localStores = new Set<PodEventStore>();
 
 function splitKey(key: string): [string, string] {
   const slash = key.indexOf('/');
@@ -62,7 +73,9 @@ export class PodEventStore {
     readonly memory: EventLog = new EventLog(),
     private readonly delayMs = 500,
     private readonly intervalMs = 5000,
-  ) {}
+  ) {
+    localStores.add(this);
+  }
 
   readonly sink: EventSink = (namespace, pod, event) => {
     this.memory.sink(namespace, pod, event);
@@ -253,5 +266,15 @@ export async function storedPodEvents(
   record: PodRecord,
   live: WriterEvents[] = [],
 ): Promise<PodEvent[]> {
-  return mergeWriters(await readEventStore(record), live, record.uid || undefined, Date.now());
+  // This process's own stores are newer than their files; a caller's list wins.
+  const callers = new Set(live.map((list) => list.writer));
+  const local = [...localStores]
+    .filter((store) => !callers.has(store.writer))
+    .map((store) => store.live(record.namespace, record.name));
+  return mergeWriters(
+    await readEventStore(record),
+    [...local, ...live],
+    record.uid || undefined,
+    Date.now(),
+  );
 }
