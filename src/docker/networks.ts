@@ -1,23 +1,62 @@
 // The per-namespace bridge network: pods in one namespace reach each other by pod IP
 // and, through the engine's embedded DNS, by pod name.
+//
+// Never two networks of one name, across processes too: the engine's duplicate-name
+// check is racy (two concurrent creates can both succeed), and a duplicate makes the
+// name ambiguous for every create that names it. So a creator first takes a lock
+// the engine refuses twice, a container named podrun_<ns>__NETWORK (created, never
+// started); a loser waits for the network to appear; a lock whose holder died is
+// taken over. Callers refer to the network by ID (ensureNetworkId), and a duplicate
+// found on the way (made by an older podrun) is repaired: the newer empty one goes.
+import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { timed } from '../log.js';
-import { labelFilter } from '../plan/labels.js';
+import { Labels, labelFilter } from '../plan/labels.js';
 import { getDocker } from './client.js';
 import { isConflict, isNotFound } from './errors.js';
 
-// Concurrent applies in one process (parallel library tests) create a namespace's
-// network one at a time: the engine's duplicate-name check is racy, and a duplicate
-// makes the name ambiguous for the pods being created meanwhile.
-const creating = new Map<string, Promise<boolean>>();
+// Concurrent applies in one process (parallel library tests) ask one at a time.
+const creating = new Map<string, Promise<NetworkHandle>>();
+
+export interface NetworkHandle {
+  id: string;
+  /** This call created the network. */
+  created: boolean;
+}
+
+export interface NetworkGuard {
+  /** Any image present on the engine: the lock container is never started. */
+  image: string;
+}
+
+const LOCK_PID = 'io.podrun.lock-pid';
+const LOCK_HOST = 'io.podrun.lock-host';
+/** How long a loser waits for the lock holder's network before it gives up. */
+const LOCK_WAIT_MS = 30_000;
+
+/** Name of the lock container that guards creating a namespace network. */
+export function networkLockName(networkName: string): string {
+  return `${networkName}__NETWORK`;
+}
 
 /**
  * Create the network unless a network of that name exists; safe when racing another
  * apply. Resolves true when this call created it.
  */
-export async function ensureNetwork(options: Docker.NetworkCreateOptions): Promise<boolean> {
-  const previous = creating.get(options.Name) ?? Promise.resolve(false);
-  const mine = previous.catch(() => false).then(() => ensureNetworkNow(options));
+export async function ensureNetwork(
+  options: Docker.NetworkCreateOptions,
+  guard?: NetworkGuard,
+): Promise<boolean> {
+  return (await ensureNetworkId(options, guard)).created;
+}
+
+/** The network's ID, created first if need be (see the file comment). */
+export async function ensureNetworkId(
+  options: Docker.NetworkCreateOptions,
+  guard?: NetworkGuard,
+): Promise<NetworkHandle> {
+  const previous = creating.get(options.Name) ?? Promise.resolve({ id: '', created: false });
+  const mine = previous.catch(() => undefined).then(() => ensureNetworkNow(options, guard));
   creating.set(options.Name, mine);
   try {
     return await mine;
@@ -26,41 +65,132 @@ export async function ensureNetwork(options: Docker.NetworkCreateOptions): Promi
   }
 }
 
-async function ensureNetworkNow(options: Docker.NetworkCreateOptions): Promise<boolean> {
-  const docker = await getDocker();
-  const existing = await timed(`list networks ${options.Name}`, () =>
-    docker.listNetworks({ filters: { name: [options.Name] } }),
+async function networksNamed(docker: Docker, name: string): Promise<Docker.NetworkInspectInfo[]> {
+  const listed = await timed(`list networks ${name}`, () =>
+    docker.listNetworks({ filters: { name: [name] } }),
   );
-  if (existing.some((network) => network.Name === options.Name)) return false;
-  const created = await timed(`create network ${options.Name}`, async () => {
+  return listed.filter((network) => network.Name === name);
+}
+
+/** The oldest network of the name; newer duplicates without endpoints are removed. */
+async function adopt(docker: Docker, same: Docker.NetworkInspectInfo[]): Promise<string> {
+  const sorted = [...same].sort(
+    (a, b) => String(a.Created).localeCompare(String(b.Created)) || a.Id.localeCompare(b.Id),
+  );
+  const keep = sorted[0]!;
+  for (const extra of sorted.slice(1)) {
     try {
-      await docker.createNetwork({ ...options, CheckDuplicate: true });
-      return true;
-    } catch (error) {
-      if (!isConflict(error)) throw error;
-      return false;
-    }
-  });
-  // Two concurrent creates can both succeed on old engines (duplicate names); keep one.
-  const after = await timed(`list networks ${options.Name}`, () =>
-    docker.listNetworks({ filters: { name: [options.Name] } }),
-  );
-  const same = after.filter((network) => network.Name === options.Name);
-  if (same.length > 1) {
-    same.sort(
-      (a, b) => String(a.Created).localeCompare(String(b.Created)) || a.Id.localeCompare(b.Id),
-    );
-    for (const extra of same.slice(1)) {
-      try {
-        await timed(`remove network ${extra.Id.slice(0, 12)}`, () =>
-          docker.getNetwork(extra.Id).remove(),
-        );
-      } catch {
-        // Another process is already cleaning it, or a container joined it: leave it.
-      }
+      const info = await docker.getNetwork(extra.Id).inspect();
+      if (Object.keys(info.Containers ?? {}).length > 0) continue;
+      await timed(`remove duplicate network ${extra.Id.slice(0, 12)}`, () =>
+        docker.getNetwork(extra.Id).remove(),
+      );
+    } catch {
+      // Another process is already cleaning it, or a container joined it: leave it.
     }
   }
-  return created;
+  return keep.Id;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function removeLock(docker: Docker, id: string): Promise<void> {
+  try {
+    await docker.getContainer(id).remove({ force: true });
+  } catch (error) {
+    if (!isNotFound(error) && !isConflict(error)) throw error;
+  }
+}
+
+async function ensureNetworkNow(
+  options: Docker.NetworkCreateOptions,
+  guard: NetworkGuard | undefined,
+): Promise<NetworkHandle> {
+  const docker = await getDocker();
+  const name = String(options.Name);
+  const waitUntil = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    const existing = await networksNamed(docker, name);
+    if (existing.length > 0) return { id: await adopt(docker, existing), created: false };
+    if (!guard) return createUnguarded(docker, options);
+    let lockId: string;
+    try {
+      const lock = await timed(`create network lock ${name}`, () =>
+        docker.createContainer({
+          name: networkLockName(name),
+          Image: guard.image,
+          Entrypoint: ['podrun-network-lock'],
+          Labels: {
+            [Labels.managed]: 'true',
+            [Labels.role]: 'marker',
+            ...(options.Labels?.[Labels.namespace]
+              ? { [Labels.namespace]: options.Labels[Labels.namespace] }
+              : {}),
+            [LOCK_PID]: String(process.pid),
+            [LOCK_HOST]: hostname(),
+          },
+          HostConfig: { NetworkMode: 'none' },
+        }),
+      );
+      lockId = lock.id;
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      // Another process creates it: wait for its network, or take over a dead one's lock.
+      const holder = await docker
+        .getContainer(networkLockName(name))
+        .inspect()
+        .catch(() => undefined);
+      const labels = holder?.Config.Labels ?? {};
+      const pid = Number(labels[LOCK_PID]);
+      if (holder && labels[LOCK_HOST] === hostname() && pid && !processAlive(pid)) {
+        await removeLock(docker, holder.Id);
+        continue;
+      }
+      if (Date.now() > waitUntil) {
+        throw new Error(
+          `network ${name}: another podrun process has been creating it for ${LOCK_WAIT_MS / 1000}s; remove container ${networkLockName(name)} if no podrun process runs`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      continue;
+    }
+    try {
+      // The network may have appeared between the list and the lock.
+      const again = await networksNamed(docker, name);
+      if (again.length > 0) return { id: await adopt(docker, again), created: false };
+      return await createUnguarded(docker, options);
+    } finally {
+      await removeLock(docker, lockId);
+    }
+  }
+}
+
+async function createUnguarded(
+  docker: Docker,
+  options: Docker.NetworkCreateOptions,
+): Promise<NetworkHandle> {
+  const name = String(options.Name);
+  let mine: string | undefined;
+  try {
+    const network = await timed(`create network ${name}`, () =>
+      docker.createNetwork({ ...options, CheckDuplicate: true }),
+    );
+    mine = network.id;
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+  }
+  // Without the lock two creates can both succeed: keep the oldest.
+  const after = await networksNamed(docker, name);
+  if (after.length === 0) throw new Error(`network ${name} vanished right after creation`);
+  const id = await adopt(docker, after);
+  return { id, created: id === mine };
 }
 
 /** Remove the podrun network if no container uses it any more. */

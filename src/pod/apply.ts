@@ -25,7 +25,7 @@ import {
   storeConfigObject,
 } from './config-store.js';
 import { CreatedObjects } from './created-objects.js';
-import { deletePodRecord } from './delete-pod.js';
+import { deletePodRecord, deletionInProgress } from './delete-pod.js';
 import {
   interruptLines,
   type PodProgress,
@@ -34,7 +34,8 @@ import {
   podKey,
 } from './interrupt-outcome.js';
 import type { EventSink } from './lifecycle/event-log.js';
-import { findPodRecord } from './records.js';
+import { planInputLabels } from './lifecycle/plan-input.js';
+import { findPodRecord, type PodRecord } from './records.js';
 import { type StartedPod, startPod } from './start-pod.js';
 
 export interface ApplyOptions {
@@ -184,7 +185,11 @@ async function planAll(
       podrunVersion: PODRUN_VERSION,
       engine: { volumeSubpath },
       claims,
-      extraLabels: ownerLabels(options),
+      extraLabels: planInputLabels({
+        owner: options.owner,
+        publishAllPorts: options.publishAllPorts,
+        pauseImage,
+      }),
       publishAllPorts: options.publishAllPorts,
     };
     try {
@@ -289,6 +294,36 @@ export async function applyManifests(
   return results;
 }
 
+/** How long a re-apply waits for another process's delete of the pod to finish. */
+const DELETE_WAIT_MS = 120_000;
+
+/**
+ * The pod as it stands once no deletion of it is under way: a live deleter is waited
+ * for (bounded), a dead one's deletion is finished here first (delete-pod.ts).
+ */
+async function settledRecord(
+  namespace: string,
+  name: string,
+  signal: AbortSignal | undefined,
+): Promise<PodRecord | undefined> {
+  const until = Date.now() + DELETE_WAIT_MS;
+  for (;;) {
+    const record = await findPodRecord(namespace, name);
+    if (!record?.terminating) return record;
+    if (!deletionInProgress(record)) {
+      await deletePodRecord(record);
+      continue;
+    }
+    if (signal?.aborted) throw new ApplyInterrupted('interrupted');
+    if (Date.now() > until) {
+      throw new Error(
+        `pod ${name}: another podrun process has been deleting it for ${DELETE_WAIT_MS / 1000}s; try again when it is gone`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 interface ApplyProgress {
   /** ConfigMaps, Secrets and claims this apply created. */
   shared: CreatedObjects;
@@ -387,7 +422,7 @@ async function createObjects(
       const pod = progress.pods.get(key);
       if (pod) pod.stage = value;
     };
-    const existing = await findPodRecord(plan.namespace, plan.name);
+    const existing = await settledRecord(plan.namespace, plan.name, options.signal);
     const base = {
       kind: 'Pod' as const,
       namespace: plan.namespace,

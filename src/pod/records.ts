@@ -11,6 +11,7 @@ import {
   STARTING_MARKER,
   StartingLabels,
   TERMINATING_MARKER,
+  TerminatingLabels,
 } from './lifecycle/labels.js';
 
 export interface PodRecord {
@@ -30,6 +31,8 @@ export interface PodRecord {
   createdAt: Date;
   /** A deletion is under way (the TERMINATING marker exists): nobody restarts anything. */
   terminating?: boolean;
+  /** The process deleting it, from the TERMINATING marker (absent on an older marker). */
+  terminatingBy?: { pid: number; host: string; markerId: string };
   /** A process is starting this pod (apply's first run); supervisors wait for it. */
   startingBy?: { pid: number; host: string; markerId: string };
   /** Inspect results of the pod's containers, when asked for (withDetails). */
@@ -103,6 +106,11 @@ export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[]
       containers: group.filter((info) => info.Labels[Labels.role] !== 'sandbox'),
       all: [...group, ...(marker ? [marker] : []), ...(starting ? [starting] : [])],
       terminating: marker !== undefined,
+      terminatingBy: marker && {
+        pid: Number(marker.Labels[TerminatingLabels.pid] ?? 0),
+        host: marker.Labels[TerminatingLabels.host] ?? '',
+        markerId: marker.Id,
+      },
       startingBy: starting && {
         pid: Number(starting.Labels[StartingLabels.pid]),
         host: starting.Labels[StartingLabels.host] ?? '',

@@ -8,12 +8,13 @@ import { pathExists, putFiles, readFile } from '../docker/archive.js';
 import {
   createContainer,
   inspectContainer,
+  removeContainer,
   startContainer,
   waitContainer,
 } from '../docker/containers.js';
-import { engineMessage, isConflict } from '../docker/errors.js';
-import { ensureNetwork } from '../docker/networks.js';
-import { createVolume, inspectVolume } from '../docker/volumes.js';
+import { engineMessage, isConflict, isNotFound } from '../docker/errors.js';
+import { ensureNetworkId } from '../docker/networks.js';
+import { createVolume, inspectVolume, removeVolume } from '../docker/volumes.js';
 import { podResolvConf, RESOLV_CONF_PATH } from '../plan/dns.js';
 import { Labels } from '../plan/labels.js';
 import type { PlannedContainer, PodPlan } from '../plan/types.js';
@@ -21,8 +22,10 @@ import type { CreatedObjects } from './created-objects.js';
 import { PodStartError } from './errors.js';
 import { makeSubPathDir, prepareHostPath } from './host-paths.js';
 import type { EventSink } from './lifecycle/event-log.js';
+import { fenceCreated } from './lifecycle/fence.js';
 import { type LaunchContext, launchContainer, podLevelLabels } from './lifecycle/launch.js';
 import { createStartingMarker } from './lifecycle/markers.js';
+import { inspectedHostPorts } from './lifecycle/plan-input.js';
 
 export { PodStartError };
 
@@ -93,6 +96,7 @@ async function createVolumes(
   created: CreatedObjects | undefined,
   reuse: boolean,
 ): Promise<void> {
+  const made: string[] = [];
   for (const volume of plan.volumes) {
     if (volume.kind === 'hostPath') {
       prepareHostPath(volume.hostPath, volume.type);
@@ -112,8 +116,48 @@ async function createVolumes(
       }
       await createVolume(volume.create);
       created?.volume(volume.dockerName);
+      made.push(volume.dockerName);
     }
   }
+  // The delete fence (lifecycle/fence.ts): a deletion begun meanwhile undoes these.
+  if (made.length > 0) {
+    await fenceCreated(plan.namespace, plan.name, async () => {
+      await Promise.all(made.map((name) => removeVolume(name)));
+    });
+  }
+}
+
+/** The namespace network's ID (created, guarded, if need be). */
+async function ensurePodNetwork(
+  plan: PodPlan,
+  created: CreatedObjects | undefined,
+): Promise<string> {
+  const network = await ensureNetworkId(plan.network.create, { image: plan.sandbox.image });
+  // Only a network this call made is this record's to remove on rollback.
+  if (network.created) created?.network(plan.network.name);
+  return network.id;
+}
+
+/**
+ * The sandbox's create options, naming the network by ID: a duplicate of its name
+ * (an older podrun made one) can never make the create ambiguous.
+ */
+function sandboxCreateOptions(
+  plan: PodPlan,
+  networkId: string,
+  supervised: string | undefined,
+): Docker.ContainerCreateOptions {
+  const base = plan.sandbox.create;
+  const endpoints = base.NetworkingConfig?.EndpointsConfig ?? {};
+  const endpoint = endpoints[plan.network.name];
+  return {
+    ...base,
+    HostConfig: { ...base.HostConfig, NetworkMode: networkId },
+    NetworkingConfig: endpoint
+      ? { EndpointsConfig: { [networkId]: endpoint } }
+      : base.NetworkingConfig,
+    Labels: { ...base.Labels, ...podLevelLabels(plan, supervised) },
+  };
 }
 
 /**
@@ -189,31 +233,35 @@ function podIPOf(info: Docker.ContainerInspectInfo, networkName: string): string
 export async function startSandbox(
   plan: PodPlan,
   options: { created?: CreatedObjects; supervised?: string; reuseVolumes?: boolean },
-): Promise<{ sandboxId: string; podIP: string }> {
-  // Only a network this call made is this record's to remove on rollback.
-  if (await ensureNetwork(plan.network.create)) options.created?.network(plan.network.name);
+): Promise<{ sandboxId: string; podIP: string; hostPorts?: Record<string, string> }> {
+  let networkId = await ensurePodNetwork(plan, options.created);
   await createVolumes(plan, options.created, options.reuseVolumes ?? false);
-  const create = {
-    ...plan.sandbox.create,
-    Labels: { ...plan.sandbox.create.Labels, ...podLevelLabels(plan, options.supervised) },
-  };
-  let sandboxId: string;
-  try {
-    sandboxId = await createContainer(create);
-  } catch (error) {
-    throw new PodStartError(`pod sandbox: create failed: ${engineMessage(error)}`);
+  let sandboxId: string | undefined;
+  for (let tries = 0; sandboxId === undefined; tries++) {
+    try {
+      sandboxId = await createContainer(sandboxCreateOptions(plan, networkId, options.supervised));
+    } catch (error) {
+      // The last pod of the namespace was deleted since (its network with it): again.
+      if (isNotFound(error) && /network/i.test(engineMessage(error)) && tries < 3) {
+        networkId = await ensurePodNetwork(plan, options.created);
+        continue;
+      }
+      throw new PodStartError(`pod sandbox: create failed: ${engineMessage(error)}`);
+    }
   }
-  options.created?.container(sandboxId);
-  await populateVolumes(plan, sandboxId, options.reuseVolumes ?? false);
+  const id = sandboxId;
+  options.created?.container(id);
+  await fenceCreated(plan.namespace, plan.name, () => removeContainer(id));
+  await populateVolumes(plan, id, options.reuseVolumes ?? false);
   try {
-    await startContainer(sandboxId);
+    await startContainer(id);
   } catch (error) {
     throw new PodStartError(`pod sandbox: start failed: ${engineMessage(error)}`);
   }
-  await writeResolvConf(plan, sandboxId);
-  const sandboxInfo = await inspectContainer(sandboxId);
+  await writeResolvConf(plan, id);
+  const sandboxInfo = await inspectContainer(id);
   const podIP = sandboxInfo ? podIPOf(sandboxInfo, plan.network.name) : '';
-  return { sandboxId, podIP };
+  return { sandboxId: id, podIP, hostPorts: inspectedHostPorts(sandboxInfo) };
 }
 
 /**
@@ -239,10 +287,10 @@ export async function startPod(initialPlan: PodPlan, context: StartContext): Pro
   // call before the sandbox; startSandbox then finds it in place).
   const [markerResult, networkResult] = await Promise.allSettled([
     createStartingMarker(initialPlan, context.supervised),
-    ensureNetwork(initialPlan.network.create),
+    ensureNetworkId(initialPlan.network.create, { image: initialPlan.sandbox.image }),
   ]);
   if (markerResult.status === 'fulfilled') context.created.marker(markerResult.value);
-  if (networkResult.status === 'fulfilled' && networkResult.value)
+  if (networkResult.status === 'fulfilled' && networkResult.value.created)
     context.created.network(initialPlan.network.name);
   if (markerResult.status === 'rejected') {
     if (!isConflict(markerResult.reason)) throw markerResult.reason;
@@ -256,7 +304,7 @@ async function startPodSteps(initialPlan: PodPlan, context: StartContext): Promi
   const { created, signal } = context;
   let plan = initialPlan;
 
-  const { sandboxId, podIP } = await startSandbox(plan, {
+  const { sandboxId, podIP, hostPorts } = await startSandbox(plan, {
     created,
     supervised: context.supervised,
   });
@@ -268,6 +316,7 @@ async function startPodSteps(initialPlan: PodPlan, context: StartContext): Promi
     sandboxId,
     podIP,
     supervised: context.supervised,
+    hostPorts,
     created,
     events: context.events,
     signal,

@@ -14,11 +14,12 @@ import { Labels } from '../plan/labels.js';
 import { type BackoffSettings, backoffFromEnv } from '../pod/lifecycle/backoff.js';
 import { EventLog } from '../pod/lifecycle/event-log.js';
 import { currentInstance, podFacts } from '../pod/lifecycle/facts.js';
+import { PodDeletedError } from '../pod/lifecycle/fence.js';
 import { LifecycleLabels } from '../pod/lifecycle/labels.js';
 import { reconcilePod } from '../pod/lifecycle/reconcile.js';
-import { graceSecondsOfPod, stopWithGrace } from '../pod/lifecycle/stop.js';
 import { ContainerProber, hasProbes } from '../pod/probes/prober.js';
 import type { ProbeReport } from '../pod/probes/report.js';
+import { ProbeResults } from '../pod/probes/results.js';
 import { listSupervisedRecords, type PodRecord, podIPOf } from '../pod/records.js';
 import type { PodReport } from './protocol.js';
 
@@ -41,6 +42,8 @@ export class Supervisor {
   engineReachable = false;
   podCount = 0;
   private readonly probers = new Map<string, ContainerProber>();
+  /** Probers write verdicts here; every reconcile step reads them (decide.ts) and kills. */
+  private readonly results = new ProbeResults(() => this.poke());
   private readonly busy = new Set<string>();
   private readonly notified = new Set<string>();
   private running = false;
@@ -139,11 +142,13 @@ export class Supervisor {
         events: this.events.sink,
         supervised: this.options.scope,
         notified: this.notified,
-        started: (instance) => this.probers.get(instance.id)?.started,
+        results: this.results,
       });
       if (decision.wakeAt !== undefined) this.wakeAt(decision.wakeAt);
       if (decision.actions.length > 0) this.again = true;
     } catch (error) {
+      // A create found the pod being deleted and undid itself (fence.ts): nothing to say.
+      if (error instanceof PodDeletedError) return;
       log().warn({ err: error }, `supervisor: pod ${key}: ${(error as Error).message}`);
     } finally {
       this.busy.delete(key);
@@ -179,21 +184,8 @@ export class Supervisor {
           {
             event: (type, reason, message) =>
               this.events.sink(record.namespace, record.name, { type, reason, object, message }),
-            changed: () => this.poke(),
-            kill: async (message) => {
-              this.events.sink(record.namespace, record.name, {
-                type: 'Normal',
-                reason: 'Killing',
-                object,
-                message,
-              });
-              await stopWithGrace(
-                { id: instance.id, spec, sandboxId, podIP },
-                graceSecondsOfPod(record.pod),
-              ).catch(() => undefined);
-              this.poke();
-            },
           },
+          this.results,
         );
         this.probers.set(instance.id, prober);
         prober.start();
@@ -205,6 +197,14 @@ export class Supervisor {
         this.probers.delete(id);
       }
     }
+    // Verdicts of instances that have stopped (a postStart verdict has no prober).
+    const stopped = new Set(
+      records
+        .flatMap((record) => record.containers)
+        .filter((c) => c.State !== 'running')
+        .map((c) => c.Id),
+    );
+    for (const id of this.results.ids()) if (stopped.has(id)) this.results.forget(id);
   }
 
   /** Probe states of running containers, for readiness in other processes. */

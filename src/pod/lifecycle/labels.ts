@@ -13,6 +13,13 @@ export const LifecycleLabels = {
   marker: 'io.podrun.marker',
   /** Library option publishAllPorts, kept so a rebuilt sandbox publishes the same way. */
   publishAll: 'io.podrun.publish-all',
+  /** The pause image the pod was applied with (--pause-image), for every rebuild. */
+  pauseImage: 'io.podrun.pause-image',
+  /**
+   * On init/app containers (made after the sandbox started): the host ports the
+   * engine assigned to the sandbox's random bindings, JSON by "port/proto".
+   */
+  hostPorts: 'io.podrun.host-ports',
 } as const;
 
 /** Container name part of the deletion marker (upper case: no Kubernetes container can clash). */
@@ -30,6 +37,12 @@ export const STARTING_MARKER = 'STARTING';
 export const StartingLabels = {
   pid: 'io.podrun.starting-pid',
   host: 'io.podrun.starting-host',
+} as const;
+
+/** On the TERMINATING marker: the process deleting the pod (a re-apply finishes a dead one's delete). */
+export const TerminatingLabels = {
+  pid: 'io.podrun.deleter-pid',
+  host: 'io.podrun.deleter-host',
 } as const;
 
 export function numberLabel(labels: Record<string, string> | undefined, key: string): number {

@@ -22,9 +22,11 @@ import { resolveSubPathMounts, verifyNonRoot } from '../container-options.js';
 import type { CreatedObjects } from '../created-objects.js';
 import { PodStartError } from '../errors.js';
 import { initialProbeState, recordProbe } from '../probes/probe-state.js';
+import type { ProbeResults } from '../probes/results.js';
 import { type ProbeTarget, runHandler } from '../probes/run-probe.js';
 import { probeSettings } from '../probes/spec.js';
 import type { EventSink } from './event-log.js';
+import { fenceCreated } from './fence.js';
 import { runHook } from './hooks.js';
 import { LifecycleLabels } from './labels.js';
 
@@ -70,9 +72,16 @@ export interface LaunchContext {
   podIP: string;
   /** io.podrun.supervised value, when a supervisor should keep this pod alive. */
   supervised?: string;
+  /** Host ports the engine assigned to the sandbox (recorded on the container: plan-input.ts). */
+  hostPorts?: Record<string, string>;
   created?: CreatedObjects;
   events?: EventSink;
   signal?: AbortSignal;
+  /**
+   * The results cache of whoever runs the sync: a failed postStart goes there as a
+   * kill verdict, and the next decision kills the container (decide.ts).
+   */
+  results?: ProbeResults;
 }
 
 export interface Launched {
@@ -111,7 +120,12 @@ export async function launchContainer(
   await verifyNonRoot(planned);
   const options = await resolveSubPathMounts(plan, {
     ...planned,
-    create: instanceOptions(plan, planned, instance, podLevelLabels(plan, context.supervised)),
+    create: instanceOptions(plan, planned, instance, {
+      ...podLevelLabels(plan, context.supervised),
+      ...(context.hostPorts
+        ? { [LifecycleLabels.hostPorts]: JSON.stringify(context.hostPorts) }
+        : {}),
+    }),
   });
   let id: string;
   try {
@@ -128,6 +142,9 @@ export async function launchContainer(
     throw new PodStartError(`container ${planned.name}: create failed: ${engineSays(error)}`);
   }
   context.created?.container(id);
+  // The delete fence (fence.ts): a deletion begun meanwhile undoes this create.
+  const made = id;
+  await fenceCreated(plan.namespace, plan.name, () => removeContainer(made));
   try {
     await startContainer(id);
   } catch (error) {
@@ -151,7 +168,16 @@ export async function launchContainer(
     // the event says only that the hook failed.
     const message = 'PostStartHook failed';
     emit('Warning', 'FailedPostStartHook', message);
-    await stopContainer(id, plan.pod.spec?.terminationGracePeriodSeconds ?? 30);
+    if (context.results) {
+      context.results.set(id, {
+        kill: {
+          reason: 'FailedPostStartHook',
+          message: `Container ${planned.name} failed its postStart hook, will be restarted`,
+        },
+      });
+    } else {
+      await stopContainer(id, plan.pod.spec?.terminationGracePeriodSeconds ?? 30);
+    }
     return { id, adopted: false, failed: message };
   }
   if (planned.role === 'init' && spec.restartPolicy === 'Always' && spec.startupProbe) {

@@ -59,7 +59,7 @@ export function createStartingMarker(plan: PodPlan, supervised?: string): Promis
   });
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -67,6 +67,15 @@ function processAlive(pid: number): boolean {
     // EPERM: it exists but belongs to another user.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** True while the process that holds a marker (by its pid/host labels) may still act. */
+export function holderAlive(holder: { pid: number; host: string }): boolean {
+  // No holder recorded (an older podrun's marker): nobody is acting on it.
+  if (!holder.pid) return false;
+  // A marker from another machine (a remote engine) cannot be checked: respect it.
+  if (holder.host !== hostname()) return true;
+  return holder.pid === process.pid || processAlive(holder.pid);
 }
 
 /**

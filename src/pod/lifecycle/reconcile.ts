@@ -3,6 +3,7 @@
 // makes the first run itself (start-pod.ts) and leaves the rest to this.
 import { removeContainer, startContainer } from '../../docker/containers.js';
 import { CreatedObjects } from '../created-objects.js';
+import type { ProbeResults } from '../probes/results.js';
 import type { PodRecord } from '../records.js';
 import { findPodRecord, podIPOf, withDetails } from '../records.js';
 import { startSandbox } from '../start-pod.js';
@@ -10,8 +11,10 @@ import { type BackoffSettings, KUBELET_BACKOFF } from './backoff.js';
 import { type Decision, decide } from './decide.js';
 import type { EventSink } from './event-log.js';
 import { type InstanceFacts, podFacts } from './facts.js';
+import { stillLive } from './fence.js';
 import { launchContainer, pruneOlderInstances } from './launch.js';
 import { heldByStartingProcess } from './markers.js';
+import { sandboxHostPorts } from './plan-input.js';
 import { replanPod } from './replan.js';
 import { graceSecondsOfPod, stopWithGrace } from './stop.js';
 
@@ -20,7 +23,8 @@ export interface ReconcileDeps {
   events: EventSink;
   /** io.podrun.supervised value for containers this step creates. */
   supervised: string;
-  started?: (instance: InstanceFacts) => boolean | undefined;
+  /** The probe results cache of whoever runs this loop (probes/results.ts). */
+  results?: ProbeResults;
   /** Exited instances whose BackOff event was already emitted. */
   notified?: Set<string>;
   now?: () => number;
@@ -43,7 +47,7 @@ export async function reconcilePod(listed: PodRecord, deps: ReconcileDeps): Prom
   const decision = decide(facts, {
     now,
     backoff: deps.backoff ?? KUBELET_BACKOFF,
-    started: deps.started,
+    verdicts: (instance) => deps.results?.get(instance.id),
   });
   const emit = (type: 'Normal' | 'Warning', reason: string, object: string, message: string) =>
     deps.events(record.namespace, record.name, { type, reason, object, message });
@@ -73,6 +77,21 @@ export async function reconcilePod(listed: PodRecord, deps: ReconcileDeps): Prom
   };
 
   for (const action of decision.actions) {
+    if (action.kind === 'kill') {
+      const { instance } = action;
+      emit('Normal', 'Killing', objectOf(instance.role, instance.name), action.message);
+      await stopWithGrace(
+        {
+          id: instance.id,
+          spec: specOf(instance.name),
+          sandboxId: record.sandbox?.Id,
+          podIP: podIPOf(record),
+        },
+        grace,
+      );
+      deps.results?.forget(instance.id);
+      continue;
+    }
     if (action.kind === 'rebuild-sandbox') {
       emit('Normal', 'SandboxChanged', 'sandbox', action.reason);
       await rebuildSandbox(record, facts.instances, action.attempt, grace, deps);
@@ -126,7 +145,9 @@ export async function reconcilePod(listed: PodRecord, deps: ReconcileDeps): Prom
         sandboxId: record.sandbox.Id,
         podIP: podIPOf(record),
         supervised: deps.supervised,
+        hostPorts: sandboxHostPorts(record.sandbox),
         events: deps.events,
+        results: deps.results,
       },
       planned,
       { attempt: action.attempt, sandboxAttempt: action.sandboxAttempt, streak: action.streak },
@@ -165,6 +186,15 @@ async function rebuildSandbox(
   await Promise.all(running.filter((i) => i.role === 'app').map(stop));
   for (const i of running.filter((i) => i.role === 'init').reverse()) await stop(i);
   const plan = await replanPod(record, attempt);
+  // Stopping took a while: a delete may have run meanwhile (fence.ts).
+  if (
+    !(await stillLive(
+      record.namespace,
+      record.name,
+      record.all.map((info) => info.Id),
+    ))
+  )
+    return;
   const created = new CreatedObjects();
   try {
     await startSandbox(plan, { created, supervised: deps.supervised, reuseVolumes: true });

@@ -9,6 +9,7 @@ import type { PlannedContainer, PodPlan } from '../../plan/types.js';
 import { PODRUN_VERSION } from '../../version.js';
 import { loadStoredConfigMaps, loadStoredSecrets } from '../config-store.js';
 import type { PodRecord } from '../records.js';
+import { planInputLabels, recordedPlanInput } from './plan-input.js';
 
 let subpathSupport: Promise<boolean> | undefined;
 
@@ -34,7 +35,8 @@ export async function replanPod(
     loadStoredSecrets(record.namespace),
     engineSupportsVolumeSubpath(),
   ]);
-  const pauseImage = record.sandbox?.Image ?? (await ensurePauseImage());
+  const recorded = recordedPlanInput(record);
+  const pauseImage = recorded.pauseImage ?? (await ensurePauseImage());
   const plan = planPod({
     pod: record.pod,
     uid: record.uid,
@@ -43,7 +45,9 @@ export async function replanPod(
     pauseImage,
     podrunVersion: PODRUN_VERSION,
     engine: { volumeSubpath },
-    extraLabels: record.owner ? { [Labels.owner]: record.owner } : undefined,
+    extraLabels: planInputLabels({ ...recorded, pauseImage }),
+    publishAllPorts: recorded.publishAllPorts,
+    hostPorts: recorded.hostPorts,
     sandboxAttempt,
     podIP: podIP || undefined,
   });
