@@ -9,6 +9,7 @@ import { deletePodRecord } from '../src/pod/delete-pod.js';
 import { podEvents } from '../src/pod/events.js';
 import { findPodRecord } from '../src/pod/records.js';
 import { waitForPod } from '../src/pod/wait.js';
+import { supervisorProbes } from '../src/supervisor/client.js';
 import { EngineTracker, engineEvents } from './helpers/engine.js';
 import { cleanNamespace, sh, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
 import { buildTlsServerImage, buildUpstreamStylePause } from './helpers/probe-images.js';
@@ -50,7 +51,7 @@ spec:
         failureThreshold: 1
 `);
     expect((await status('web')).ready).toBe(0);
-    await waitForPod(ns, 'web', { timeoutMs: 15_000 });
+    await waitForPod(ns, 'web', { timeoutMs: 15_000, probes: supervisorProbes });
     // The header arrived, and the probe came from inside the pod (podrun's prober in
     // the pause container's network namespace), not from the host.
     const requests = (await sh(ns, 'web', 'web', 'cat /www/requests')).split('\n');
@@ -91,7 +92,7 @@ spec:
     );
     const record = (await findPodRecord(ns, 'upstream'))!;
     expect(record.sandbox?.Image).toBe(pauseImage);
-    await waitForPod(ns, 'upstream', { timeoutMs: 20_000 });
+    await waitForPod(ns, 'upstream', { timeoutMs: 20_000, probes: supervisorProbes });
     // Every request came from outside the pod (the host's address on the pod
     // network), none from 127.0.0.1: this pause could not have run the probe.
     const requests = (await sh(ns, 'upstream', 'web', 'cat /www/requests')).split('\n');
@@ -122,7 +123,7 @@ spec:
       image: ${TEST_IMAGE}
       command: [sleep, '600']
 `);
-    await waitForPod(ns, 'tls', { timeoutMs: 20_000 });
+    await waitForPod(ns, 'tls', { timeoutMs: 20_000, probes: supervisorProbes });
     expect((await status('tls')).ready).toBe(2);
   });
 });
@@ -143,7 +144,8 @@ spec:
 `);
     await waitFor('a restart', async () => (await status('deaf')).restarts >= 1, 20_000);
     const record = await findPodRecord(ns, 'deaf');
-    const events = await podEvents(record!);
+    const live = [supervised.supervisor.store.live(ns, 'deaf')];
+    const events = await podEvents(record!, { live });
     const messages = events.map((e) => `${e.reason}: ${e.message}`);
     expect(
       messages.some((m) => /Unhealthy: Liveness probe failed: connect 127.0.0.1:9999/.test(m)),
@@ -187,7 +189,7 @@ spec:
     expect(lines.slice(passed + 1).filter((line) => line.startsWith('startup'))).toEqual([]);
     expect(lines.indexOf('liveness')).toBeGreaterThan(passed);
     expect(lines.indexOf('readiness')).toBeGreaterThan(passed);
-    await waitForPod(ns, 'slow', { timeoutMs: 10_000 });
+    await waitForPod(ns, 'slow', { timeoutMs: 10_000, probes: supervisorProbes });
     expect((await status('slow')).containers[0]?.started).toBe(true);
     const events = await podEvents((await findPodRecord(ns, 'slow'))!);
     const said = events.map((e) => `${e.reason}: ${e.message}`).join('; ');
@@ -243,7 +245,9 @@ spec:
 `);
     await waitFor('a restart', async () => (await status('badhook')).restarts >= 1, 15_000);
     await waitFor('FailedPostStartHook', async () => {
-      const events = await podEvents((await findPodRecord(ns, 'badhook'))!);
+      // The supervisor's newest events, as describe gets them over its socket.
+      const live = [supervised.supervisor.store.live(ns, 'badhook')];
+      const events = await podEvents((await findPodRecord(ns, 'badhook'))!, { live });
       return events.some((e) => e.reason === 'FailedPostStartHook');
     });
   });

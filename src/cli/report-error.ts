@@ -1,5 +1,6 @@
 // Every failure reaches the user as one line per problem on stderr and a non-zero
 // exit code; stack traces only at debug level. Secret data never prints (scrubSecrets).
+import { exitCodeOf } from '../errors.js';
 import { scrubSecrets } from '../log.js';
 
 /** A socket error from talking to the engine, turned into what to do about it. */
@@ -16,7 +17,7 @@ function engineConnectionMessage(error: NodeJS.ErrnoException): string | undefin
 }
 
 export function reportError(error: unknown): number {
-  const err = error as Error & { exitCode?: number };
+  const err = error as Error;
   const text = scrubSecrets(
     engineConnectionMessage(err as NodeJS.ErrnoException) ?? String(err?.message ?? error),
   );
@@ -26,5 +27,5 @@ export function reportError(error: unknown): number {
   }
   if (process.env.PODRUN_LOG_LEVEL === 'debug' && err?.stack)
     process.stderr.write(`${scrubSecrets(err.stack)}\n`);
-  return typeof err?.exitCode === 'number' && err.exitCode > 0 ? err.exitCode : 1;
+  return exitCodeOf(error);
 }

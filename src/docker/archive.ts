@@ -1,11 +1,11 @@
 // Write files into a container's filesystem (used to fill configMap, secret and
-// downwardAPI volumes through the sandbox, which mounts them) with one tar upload, and
-// read one back (the engine's resolv.conf).
+// downwardAPI volumes through the sandbox, which mounts them, and a pod's event
+// store) with one tar upload, and read a file (the engine's resolv.conf) or a
+// directory's files back with one download.
 import { basename, dirname } from 'node:path';
 import { extract, pack } from 'tar-stream';
-import { timed } from '../log.js';
 import type { PlannedFile } from '../plan/types.js';
-import { getDocker } from './client.js';
+import { engine } from './engine.js';
 import { isNotFound } from './errors.js';
 
 export interface TarOptions {
@@ -70,36 +70,27 @@ export async function putFiles(
   const nothingToDo =
     files.length === 0 && options.rootMode === undefined && !options.directories?.length;
   if (nothingToDo) return;
-  const docker = await getDocker();
   // The engine does not apply a tar's "./" entry to an existing target directory,
   // so upload into the parent with the directory itself as the first entry: that is
   // how its mode (an emptyDir's 0777) gets set.
   const tar = await tarOf(files, { ...options, root: basename(directory) });
-  await timed(`put archive ${containerId.slice(0, 12)}:${directory}`, () =>
-    docker.getContainer(containerId).putArchive(tar, { path: dirname(directory) }),
-  );
+  await engine().putArchive(containerId, tar, { path: dirname(directory) });
 }
 
 /** Whether a path exists in a container's filesystem (its volumes included). */
 export async function pathExists(containerId: string, path: string): Promise<boolean> {
-  const docker = await getDocker();
-  return timed(`stat archive ${containerId.slice(0, 12)}:${path}`, async () => {
-    try {
-      await docker.getContainer(containerId).infoArchive({ path });
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
-    }
-  });
+  try {
+    await engine().statArchive(containerId, { path });
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
 }
 
 /** The content of one file of a container (GET /containers/{id}/archive), as text. */
 export async function readFile(containerId: string, path: string): Promise<string> {
-  const docker = await getDocker();
-  const stream = await timed(`get archive ${containerId.slice(0, 12)}:${path}`, () =>
-    docker.getContainer(containerId).getArchive({ path }),
-  );
+  const stream = await engine().getArchive(containerId, { path });
   return new Promise((resolve, reject) => {
     const archive = extract();
     const chunks: Buffer[] = [];
@@ -115,4 +106,43 @@ export async function readFile(containerId: string, path: string): Promise<strin
     stream.on('error', reject);
     stream.pipe(archive);
   });
+}
+
+/**
+ * The regular files under `directory` of a container (started or not), by path
+ * relative to it; empty when the container or the directory does not exist.
+ */
+export async function getFiles(
+  containerId: string,
+  directory: string,
+): Promise<Map<string, Buffer>> {
+  let archive: NodeJS.ReadableStream;
+  try {
+    archive = await engine().getArchive(containerId, { path: directory });
+  } catch (error) {
+    if (isNotFound(error)) return new Map();
+    throw error;
+  }
+  const files = new Map<string, Buffer>();
+  const top = `${basename(directory)}/`;
+  await new Promise<void>((resolve, reject) => {
+    const tar = extract();
+    tar.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+      stream.on('end', () => {
+        if (header.type === 'file') {
+          const name = header.name.startsWith(top) ? header.name.slice(top.length) : header.name;
+          files.set(name, Buffer.concat(chunks));
+        }
+        next();
+      });
+      stream.on('error', reject);
+    });
+    tar.on('finish', () => resolve());
+    tar.on('error', reject);
+    archive.on('error', reject);
+    archive.pipe(tar);
+  });
+  return files;
 }

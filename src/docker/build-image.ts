@@ -5,8 +5,8 @@
 // follow the stream to its end and turn that message into a thrown ImageBuildError.
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
-import { timed } from '../log.js';
-import { getDocker } from './client.js';
+import { PodrunError, type PodrunErrorOptions } from '../errors.js';
+import { engineFor, type ProgressMessage } from './engine.js';
 import { engineMessage } from './errors.js';
 
 export interface BuildFile {
@@ -34,23 +34,18 @@ export interface BuildImageOptions {
 }
 
 /** A build that the engine reported as failed; `output` holds the builder's log. */
-export class ImageBuildError extends Error {
+export class ImageBuildError extends PodrunError {
   override name = 'ImageBuildError';
   constructor(
     message: string,
     readonly output: string,
+    options: PodrunErrorOptions = {},
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
-interface BuildMessage {
-  stream?: string;
-  status?: string;
-  error?: string;
-  errorDetail?: { message?: string; code?: number };
-  aux?: { ID?: string };
-}
+type BuildMessage = ProgressMessage;
 
 // A fixed mtime keeps the context byte-identical for identical files, so the
 // builder's layer cache hits on rebuilds.
@@ -89,31 +84,12 @@ function withLabels(files: BuildFile[], dockerfile: string, labels: Record<strin
 
 /** Build an image and return its id ("sha256:..."); throws ImageBuildError on failure. */
 export async function buildImage(options: BuildImageOptions): Promise<string> {
-  const docker = options.docker ?? (await getDocker());
+  const client = engineFor(options.docker);
   const tags = Array.isArray(options.tags) ? options.tags : [options.tags];
   const dockerfile = options.dockerfile ?? 'Dockerfile';
   const files = withLabels(options.files, dockerfile, options.labels ?? {});
   const context = await buildContext(files);
   const describe = tags[0] ?? 'image';
-
-  let stream: NodeJS.ReadableStream;
-  try {
-    // `t` may repeat in the API (one image, several tags); the types allow one string.
-    const query = {
-      t: tags,
-      dockerfile,
-      buildargs: options.buildArgs ?? {},
-      rm: true,
-      forcerm: true,
-      abortSignal: options.signal,
-    };
-    const body = context as unknown as NodeJS.ReadableStream;
-    stream = await timed(`build image ${describe}`, () =>
-      docker.buildImage(body, query as unknown as Docker.ImageBuildOptions),
-    );
-  } catch (error) {
-    throw new ImageBuildError(`building ${describe} failed: ${engineMessage(error)}`, '');
-  }
 
   const log: string[] = [];
   let imageId: string | undefined;
@@ -130,11 +106,29 @@ export async function buildImage(options: BuildImageOptions): Promise<string> {
       log.push(failure);
     }
   };
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(stream, (error) => (error ? reject(error) : resolve()), onMessage);
-  }).catch((error: unknown) => {
+  // `t` may repeat in the API (one image, several tags); the types allow one string.
+  const query = {
+    t: tags,
+    dockerfile,
+    buildargs: options.buildArgs ?? {},
+    rm: true,
+    forcerm: true,
+    abortSignal: options.signal,
+  };
+  let streamed = false;
+  try {
+    await client.buildImage(context, query, (message) => {
+      streamed = true;
+      onMessage(message);
+    });
+  } catch (error) {
+    if (!streamed) {
+      throw new ImageBuildError(`building ${describe} failed: ${engineMessage(error)}`, '', {
+        cause: error,
+      });
+    }
     failure ??= engineMessage(error);
-  });
+  }
 
   const output = log.join('\n');
   if (failure) {
@@ -143,7 +137,6 @@ export async function buildImage(options: BuildImageOptions): Promise<string> {
     throw new ImageBuildError(`building ${describe} failed: ${failure.split('\n')[0]}`, output);
   }
   // Old engines print only "Successfully built <id>"; inspect the tag then.
-  imageId ??= (await timed(`inspect image ${describe}`, () => docker.getImage(describe).inspect()))
-    .Id;
+  imageId ??= (await client.inspectImage(describe)).Id;
   return imageId;
 }

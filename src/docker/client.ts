@@ -1,34 +1,14 @@
-// The one place that makes the dockerode client. Everything that talks to the engine
-// goes through src/docker; dockerode is loaded lazily so `podrun --version` and
-// `--help` stay fast.
+// Reaching the engine: the dockerode client (getDocker, for tests and scripts that
+// work below podrun), the reachability check and the engine's version. Everything in
+// podrun talks to the engine through src/docker's functions, which use engine().
 import type Docker from 'dockerode';
+import { PodrunError } from '../errors.js';
+import { engine, engineFor } from './engine.js';
 
-let shared: Promise<Docker> | undefined;
-let engineVersion: Promise<Docker.DockerVersion> | undefined;
-
-/**
- * The engine client for DOCKER_HOST (or the default socket), created once. Its
- * `version()` answer is remembered for the process: apply asks for it up to three
- * times (reachability, API level, architecture), each a round-trip of 5-10 ms.
- */
-export function getDocker(): Promise<Docker> {
-  shared ??= import('dockerode').then(({ default: DockerCtor }) => {
-    const docker = new DockerCtor();
-    const fetchVersion = docker.version.bind(docker) as () => Promise<Docker.DockerVersion>;
-    docker.version = (() => {
-      engineVersion ??= fetchVersion();
-      engineVersion.catch(() => {
-        engineVersion = undefined;
-      });
-      return engineVersion;
-    }) as Docker['version'];
-    return docker;
-  });
-  return shared;
-}
+export { getDocker } from './dockerode-engine.js';
 
 /** Thrown when no engine answers; its message is the one line users see. */
-export class EngineUnavailableError extends Error {
+export class EngineUnavailableError extends PodrunError {
   override name = 'EngineUnavailableError';
 }
 
@@ -43,18 +23,27 @@ function describeEndpoint(): string {
  * that went away.
  */
 export async function pingEngine(docker?: Docker): Promise<void> {
-  const client = docker ?? (await getDocker());
   try {
-    if (docker) await client.ping();
-    else {
-      engineVersion = undefined;
-      await client.version();
-    }
+    if (docker) await engineFor(docker).ping();
+    else await engine().version({ fresh: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code ?? (error as Error).message;
     throw new EngineUnavailableError(
       `cannot reach the Docker engine at ${describeEndpoint()} (${reason}); start it, e.g. with scripts/ensure-docker.sh`,
+      { cause: error },
     );
   }
+}
+
+/** The engine's version answer (remembered for the process). */
+export function engineVersion(): Promise<Docker.DockerVersion> {
+  return engine().version();
+}
+
+/** Whether the engine mounts a volume's subpath itself (API 1.45+). */
+export async function engineSupportsVolumeSubpath(): Promise<boolean> {
+  const version = await engineVersion();
+  const [major = 0, minor = 0] = String(version.ApiVersion).split('.').map(Number);
+  return major > 1 || (major === 1 && minor >= 45);
 }

@@ -1,8 +1,7 @@
 // Run a command inside a container, keeping stdout and stderr apart, and report its
-// exit code. Non-TTY exec output is multiplexed: the modem demultiplexes it.
+// exit code.
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import { timed } from '../log.js';
-import { getDocker } from './client.js';
+import { engine } from './engine.js';
 
 export interface ExecResult {
   exitCode: number;
@@ -23,40 +22,13 @@ export async function execStream(
   command: string[],
   streams: ExecStreams,
 ): Promise<number> {
-  const docker = await getDocker();
-  const tty = Boolean(streams.tty);
-  const exec = await timed(`exec create ${containerId.slice(0, 12)} ${command[0] ?? ''}`, () =>
-    docker.getContainer(containerId).exec({
-      Cmd: command,
-      AttachStdout: true,
-      AttachStderr: true,
-      AttachStdin: Boolean(streams.stdin),
-      Tty: tty,
-    }),
-  );
-  const stream = await timed(`exec start ${containerId.slice(0, 12)}`, () =>
-    exec.start({ hijack: true, stdin: Boolean(streams.stdin), Tty: tty }),
-  );
-  const finished = new Promise<void>((resolve, reject) => {
-    stream.on('end', resolve);
-    stream.on('close', resolve);
-    stream.on('error', reject);
+  return engine().exec(containerId, {
+    Cmd: command,
+    Tty: Boolean(streams.tty),
+    stdin: streams.stdin,
+    stdout: streams.stdout,
+    stderr: streams.stderr,
   });
-  if (tty) {
-    stream.pipe(streams.stdout, { end: false });
-  } else {
-    docker.modem.demuxStream(stream, streams.stdout, streams.stderr);
-  }
-  if (streams.stdin) {
-    streams.stdin.pipe(stream);
-    streams.stdin.on('end', () => {
-      // Half-close so the command sees EOF on its stdin.
-      (stream as unknown as { end?: () => void }).end?.();
-    });
-  }
-  await timed(`exec run ${containerId.slice(0, 12)} ${command[0] ?? ''}`, () => finished);
-  const info = await timed(`exec inspect ${containerId.slice(0, 12)}`, () => exec.inspect());
-  return info.ExitCode ?? -1;
 }
 
 /** Exec and collect the output (library, probes, tests). */

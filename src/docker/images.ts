@@ -4,8 +4,9 @@
 // present so 20 pods of one image inspect it once, and concurrent pulls of one image
 // share a single request.
 import type Docker from 'dockerode';
-import { timed } from '../log.js';
-import { getDocker } from './client.js';
+import { PodrunError } from '../errors.js';
+import { log } from '../log.js';
+import { type Engine, engineFor, type ProgressMessage } from './engine.js';
 import { engineMessage, isNotFound } from './errors.js';
 
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
@@ -36,7 +37,7 @@ export interface PullOptions {
 
 export type PullFailure = 'unreachable' | 'not-found' | 'unauthorized' | 'timeout' | 'other';
 
-export class ImagePullError extends Error {
+export class ImagePullError extends PodrunError {
   override name = 'ImagePullError';
   constructor(
     message: string,
@@ -48,15 +49,34 @@ export class ImagePullError extends Error {
 }
 
 /** imagePullPolicy Never and the image is missing (Kubernetes: ErrImageNeverPull). */
-export class ImageNotPresentError extends Error {
+export class ImageNotPresentError extends PodrunError {
   override name = 'ImageNotPresentError';
   constructor(readonly image: string) {
     super(`image "${image}" not present and imagePullPolicy is Never`);
   }
 }
 
-const present = new Set<string>();
-const pulling = new Map<string, Promise<void>>();
+// Per engine: a second engine (or a test's fake) has images of its own.
+const presentOn = new WeakMap<Engine, Set<string>>();
+const pullingOn = new WeakMap<Engine, Map<string, Promise<void>>>();
+
+function presentSet(client: Engine): Set<string> {
+  let set = presentOn.get(client);
+  if (!set) {
+    set = new Set();
+    presentOn.set(client, set);
+  }
+  return set;
+}
+
+function pullingMap(client: Engine): Map<string, Promise<void>> {
+  let map = pullingOn.get(client);
+  if (!map) {
+    map = new Map();
+    pullingOn.set(client, map);
+  }
+  return map;
+}
 
 /** "busybox" → "busybox:latest"; tags and digests are kept (a port is not a tag). */
 export function normalizeImageRef(ref: string): string {
@@ -66,28 +86,39 @@ export function normalizeImageRef(ref: string): string {
 }
 
 /** Forget what the cache knows about an image (e.g. after removing it). */
-export function forgetImage(ref: string): void {
-  present.delete(normalizeImageRef(ref));
+export function forgetImage(ref: string, docker?: Docker): void {
+  presentSet(engineFor(docker)).delete(normalizeImageRef(ref));
 }
 
-/** Whether the engine has the image; a positive answer is cached for the process. */
 /**
  * Remove images podrun built that a rebuild has untagged (dangling, role=image):
  * without this every new pause or fixture build leaves its predecessor behind.
  */
 export async function pruneReplacedPodrunImages(docker?: Docker): Promise<void> {
-  const client = docker ?? (await getDocker());
-  await client
-    .pruneImages({ filters: { dangling: ['true'], label: ['io.podrun.role=image'] } })
-    .catch(() => undefined); // another prune is running: it will do the same
+  try {
+    await engineFor(docker).pruneImages({
+      dangling: ['true'],
+      label: ['io.podrun.role=image'],
+    });
+  } catch (error) {
+    // Most often another prune is running: it will do the same.
+    log().debug(`prune of replaced podrun images: ${engineMessage(error)}`);
+  }
 }
 
+/** The engine's record of an image; rejects (404) when it is missing. */
+export function inspectImage(ref: string, docker?: Docker): Promise<Docker.ImageInspectInfo> {
+  return engineFor(docker).inspectImage(ref);
+}
+
+/** Whether the engine has the image; a positive answer is cached for the process. */
 export async function imageExists(ref: string, docker?: Docker): Promise<boolean> {
   const key = normalizeImageRef(ref);
+  const client = engineFor(docker);
+  const present = presentSet(client);
   if (present.has(key)) return true;
-  const client = docker ?? (await getDocker());
   try {
-    await timed(`inspect image ${key}`, () => client.getImage(key).inspect());
+    await client.inspectImage(key);
     present.add(key);
     return true;
   } catch (error) {
@@ -96,6 +127,9 @@ export async function imageExists(ref: string, docker?: Docker): Promise<boolean
   }
 }
 
+// The registry's words, relayed by the engine: a pull failure has no status code of its
+// own ("no such host" arrives as a 500 or inside the progress stream), so this one
+// reads the text.
 function classify(text: string): PullFailure {
   if (/no such host|connection refused|network is unreachable|i\/o timeout|TLS|EOF/i.test(text)) {
     return 'unreachable';
@@ -123,7 +157,7 @@ function pullError(ref: string, reason: PullFailure, detail: string): ImagePullE
 }
 
 async function pullOnce(ref: string, onProgress: PullProgressFn | undefined, options: PullOptions) {
-  const docker = options.docker ?? (await getDocker());
+  const client = engineFor(options.docker);
   const signals = [
     options.signal,
     options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : null,
@@ -132,25 +166,14 @@ async function pullOnce(ref: string, onProgress: PullProgressFn | undefined, opt
   const timedOut = () => signal.aborted && !options.signal?.aborted;
   let failure: string | undefined;
   try {
-    const stream: NodeJS.ReadableStream = await docker.pull(ref, {
-      abortSignal: signal,
-      ...(options.auth ? { authconfig: options.auth } : {}),
-    });
     // Errors found after the pull started (manifest unknown, denied) arrive in the
     // progress stream, not as a rejected request.
-    await new Promise<void>((resolve, reject) => {
-      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      docker.modem.followProgress(
-        stream,
-        (error: Error | null) => (error ? reject(error) : resolve()),
-        (event: PullProgress & { error?: string; errorDetail?: { message?: string } }) => {
-          if (event.error || event.errorDetail) {
-            failure = event.errorDetail?.message ?? event.error;
-          } else {
-            onProgress?.(event);
-          }
-        },
-      );
+    await client.pullImage(ref, { auth: options.auth, signal }, (event: ProgressMessage) => {
+      if (event.error || event.errorDetail) {
+        failure = event.errorDetail?.message ?? event.error;
+      } else {
+        onProgress?.(event);
+      }
     });
   } catch (error) {
     if (timedOut()) {
@@ -159,7 +182,7 @@ async function pullOnce(ref: string, onProgress: PullProgressFn | undefined, opt
     failure ??= engineMessage(error);
   }
   if (failure !== undefined) throw pullError(ref, classify(failure), failure);
-  present.add(normalizeImageRef(ref));
+  presentSet(client).add(normalizeImageRef(ref));
 }
 
 /**
@@ -172,11 +195,10 @@ export function pullImage(
   options: PullOptions = {},
 ): Promise<void> {
   const key = normalizeImageRef(ref);
+  const pulling = pullingMap(engineFor(options.docker));
   const running = pulling.get(key);
   if (running) return running;
-  const pull = timed(`pull image ${key}`, () => pullOnce(key, onProgress, options)).finally(() =>
-    pulling.delete(key),
-  );
+  const pull = pullOnce(key, onProgress, options).finally(() => pulling.delete(key));
   pulling.set(key, pull);
   return pull;
 }

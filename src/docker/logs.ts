@@ -2,8 +2,7 @@
 // the order the engine recorded them. Without a TTY the engine multiplexes both
 // streams into frames (log-frames.ts); with one there is a single raw stream.
 import type { Writable } from 'node:stream';
-import { timed } from '../log.js';
-import { getDocker } from './client.js';
+import { engine } from './engine.js';
 import { demuxBuffer, FrameDecoder } from './log-frames.js';
 
 export interface LogOptions {
@@ -31,8 +30,6 @@ export async function streamLogs(
   options: LogOptions,
   out: Writable,
 ): Promise<void> {
-  const docker = await getDocker();
-  const container = docker.getContainer(containerId);
   const common = {
     stdout: true,
     stderr: true,
@@ -42,9 +39,7 @@ export async function streamLogs(
     since: engineTime(options.since ?? 0),
   };
   if (options.follow) {
-    const stream = await timed(`logs ${containerId.slice(0, 12)} (follow)`, () =>
-      container.logs({ ...common, follow: true }),
-    );
+    const stream = await engine().followContainerLogs(containerId, common);
     const decoder = options.tty ? undefined : new FrameDecoder();
     await new Promise<void>((resolve, reject) => {
       stream.on('data', (chunk: Buffer) => {
@@ -57,9 +52,7 @@ export async function streamLogs(
     });
     return;
   }
-  const buffer = await timed(`logs ${containerId.slice(0, 12)}`, () =>
-    container.logs({ ...common, follow: false }),
-  );
+  const buffer = await engine().containerLogs(containerId, common);
   if (options.tty) {
     out.write(buffer);
     return;

@@ -10,10 +10,10 @@
 // found on the way (made by an older podrun) is repaired: the newer empty one goes.
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
-import { timed } from '../log.js';
+import { log } from '../log.js';
 import { Labels, labelFilter } from '../plan/labels.js';
-import { getDocker } from './client.js';
-import { isConflict, isNotFound } from './errors.js';
+import { engine } from './engine.js';
+import { engineMessage, isConflict, isInUse, isNotFound } from './errors.js';
 
 // Concurrent applies in one process (parallel library tests) ask one at a time.
 const creating = new Map<string, Promise<NetworkHandle>>();
@@ -65,28 +65,29 @@ export async function ensureNetworkId(
   }
 }
 
-async function networksNamed(docker: Docker, name: string): Promise<Docker.NetworkInspectInfo[]> {
-  const listed = await timed(`list networks ${name}`, () =>
-    docker.listNetworks({ filters: { name: [name] } }),
-  );
+async function networksNamed(name: string): Promise<Docker.NetworkInspectInfo[]> {
+  const listed = await engine().listNetworks({ name: [name] });
   return listed.filter((network) => network.Name === name);
 }
 
 /** The oldest network of the name; newer duplicates without endpoints are removed. */
-async function adopt(docker: Docker, same: Docker.NetworkInspectInfo[]): Promise<string> {
+async function adopt(same: Docker.NetworkInspectInfo[]): Promise<string> {
   const sorted = [...same].sort(
     (a, b) => String(a.Created).localeCompare(String(b.Created)) || a.Id.localeCompare(b.Id),
   );
   const keep = sorted[0]!;
   for (const extra of sorted.slice(1)) {
     try {
-      const info = await docker.getNetwork(extra.Id).inspect();
+      const info = await engine().inspectNetwork(extra.Id);
       if (Object.keys(info.Containers ?? {}).length > 0) continue;
-      await timed(`remove duplicate network ${extra.Id.slice(0, 12)}`, () =>
-        docker.getNetwork(extra.Id).remove(),
+      await engine().removeNetwork(extra.Id);
+    } catch (error) {
+      // Another process is already cleaning it (404), or a container joined it (in
+      // use): leave it. Anything else is worth a line, not a failed apply.
+      if (isNotFound(error) || isInUse(error)) continue;
+      log().debug(
+        `network ${extra.Name}: could not remove duplicate ${extra.Id.slice(0, 12)}: ${engineMessage(error)}`,
       );
-    } catch {
-      // Another process is already cleaning it, or a container joined it: leave it.
     }
   }
   return keep.Id;
@@ -101,9 +102,9 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function removeLock(docker: Docker, id: string): Promise<void> {
+async function removeLock(id: string): Promise<void> {
   try {
-    await docker.getContainer(id).remove({ force: true });
+    await engine().removeContainer(id, { force: true, v: false });
   } catch (error) {
     if (!isNotFound(error) && !isConflict(error)) throw error;
   }
@@ -113,44 +114,39 @@ async function ensureNetworkNow(
   options: Docker.NetworkCreateOptions,
   guard: NetworkGuard | undefined,
 ): Promise<NetworkHandle> {
-  const docker = await getDocker();
   const name = String(options.Name);
   const waitUntil = Date.now() + LOCK_WAIT_MS;
   for (;;) {
-    const existing = await networksNamed(docker, name);
-    if (existing.length > 0) return { id: await adopt(docker, existing), created: false };
-    if (!guard) return createUnguarded(docker, options);
+    const existing = await networksNamed(name);
+    if (existing.length > 0) return { id: await adopt(existing), created: false };
+    if (!guard) return createUnguarded(options);
     let lockId: string;
     try {
-      const lock = await timed(`create network lock ${name}`, () =>
-        docker.createContainer({
-          name: networkLockName(name),
-          Image: guard.image,
-          Entrypoint: ['podrun-network-lock'],
-          Labels: {
-            [Labels.managed]: 'true',
-            [Labels.role]: 'marker',
-            ...(options.Labels?.[Labels.namespace]
-              ? { [Labels.namespace]: options.Labels[Labels.namespace] }
-              : {}),
-            [LOCK_PID]: String(process.pid),
-            [LOCK_HOST]: hostname(),
-          },
-          HostConfig: { NetworkMode: 'none' },
-        }),
-      );
-      lockId = lock.id;
+      lockId = await engine().createContainer({
+        name: networkLockName(name),
+        Image: guard.image,
+        Entrypoint: ['podrun-network-lock'],
+        Labels: {
+          [Labels.managed]: 'true',
+          [Labels.role]: 'marker',
+          ...(options.Labels?.[Labels.namespace]
+            ? { [Labels.namespace]: options.Labels[Labels.namespace] }
+            : {}),
+          [LOCK_PID]: String(process.pid),
+          [LOCK_HOST]: hostname(),
+        },
+        HostConfig: { NetworkMode: 'none' },
+      });
     } catch (error) {
       if (!isConflict(error)) throw error;
       // Another process creates it: wait for its network, or take over a dead one's lock.
-      const holder = await docker
-        .getContainer(networkLockName(name))
-        .inspect()
+      const holder = await engine()
+        .inspectContainer(networkLockName(name))
         .catch(() => undefined);
       const labels = holder?.Config.Labels ?? {};
       const pid = Number(labels[LOCK_PID]);
       if (holder && labels[LOCK_HOST] === hostname() && pid && !processAlive(pid)) {
-        await removeLock(docker, holder.Id);
+        await removeLock(holder.Id);
         continue;
       }
       if (Date.now() > waitUntil) {
@@ -163,46 +159,37 @@ async function ensureNetworkNow(
     }
     try {
       // The network may have appeared between the list and the lock.
-      const again = await networksNamed(docker, name);
-      if (again.length > 0) return { id: await adopt(docker, again), created: false };
-      return await createUnguarded(docker, options);
+      const again = await networksNamed(name);
+      if (again.length > 0) return { id: await adopt(again), created: false };
+      return await createUnguarded(options);
     } finally {
-      await removeLock(docker, lockId);
+      await removeLock(lockId);
     }
   }
 }
 
-async function createUnguarded(
-  docker: Docker,
-  options: Docker.NetworkCreateOptions,
-): Promise<NetworkHandle> {
+async function createUnguarded(options: Docker.NetworkCreateOptions): Promise<NetworkHandle> {
   const name = String(options.Name);
   let mine: string | undefined;
   try {
-    const network = await timed(`create network ${name}`, () =>
-      docker.createNetwork({ ...options, CheckDuplicate: true }),
-    );
-    mine = network.id;
+    mine = await engine().createNetwork({ ...options, CheckDuplicate: true });
   } catch (error) {
     if (!isConflict(error)) throw error;
   }
   // Without the lock two creates can both succeed: keep the oldest.
-  const after = await networksNamed(docker, name);
+  const after = await networksNamed(name);
   if (after.length === 0) throw new Error(`network ${name} vanished right after creation`);
-  const id = await adopt(docker, after);
+  const id = await adopt(after);
   return { id, created: id === mine };
 }
 
 /** Remove the podrun network if no container uses it any more. */
 export async function removeNetworkIfUnused(name: string): Promise<void> {
-  const docker = await getDocker();
-  const networks = await timed(`list networks ${name}`, () =>
-    docker.listNetworks({ filters: { name: [name], label: labelFilter() } }),
-  );
+  const networks = await engine().listNetworks({ name: [name], label: labelFilter() });
   for (const network of networks.filter((candidate) => candidate.Name === name)) {
     let info: Docker.NetworkInspectInfo;
     try {
-      info = await timed(`inspect network ${name}`, () => docker.getNetwork(network.Id).inspect());
+      info = await engine().inspectNetwork(network.Id);
     } catch (error) {
       // Removed by a concurrent delete between the list and the inspect: done.
       if (isNotFound(error)) continue;
@@ -210,16 +197,10 @@ export async function removeNetworkIfUnused(name: string): Promise<void> {
     }
     if (Object.keys(info.Containers ?? {}).length > 0) continue;
     try {
-      await timed(`remove network ${name}`, () => docker.getNetwork(network.Id).remove());
+      await engine().removeNetwork(network.Id);
     } catch (error) {
       // In use again (a concurrent apply joined it) or already gone: both are fine.
-      if (
-        !isNotFound(error) &&
-        !isConflict(error) &&
-        !/in use|active endpoints/i.test(String(error))
-      ) {
-        throw error;
-      }
+      if (!isNotFound(error) && !isInUse(error)) throw error;
     }
   }
 }
@@ -227,8 +208,5 @@ export async function removeNetworkIfUnused(name: string): Promise<void> {
 export async function listPodrunNetworks(
   match: Record<string, string | undefined> = {},
 ): Promise<Docker.NetworkInspectInfo[]> {
-  const docker = await getDocker();
-  return timed('list networks', () =>
-    docker.listNetworks({ filters: { label: labelFilter(match) } }),
-  );
+  return engine().listNetworks({ label: labelFilter(match) });
 }

@@ -12,12 +12,13 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
-import { timed } from '../log.js';
+import { PodrunError } from '../errors.js';
+import { log } from '../log.js';
 import { imageLabels } from '../plan/labels.js';
 import { PODRUN_VERSION } from '../version.js';
 import { buildImage } from './build-image.js';
-import { getDocker } from './client.js';
-import { isNotFound } from './errors.js';
+import { type Engine, engineFor } from './engine.js';
+import { engineMessage, isNotFound } from './errors.js';
 import { imageExists, pruneReplacedPodrunImages, pullImage } from './images.js';
 
 export const DEFAULT_PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
@@ -39,39 +40,47 @@ export interface PauseImageOptions {
   docker?: Docker;
 }
 
-export class PauseImageError extends Error {
+export class PauseImageError extends PodrunError {
   override name = 'PauseImageError';
 }
 
-const resolved = new Map<string, Promise<string>>();
+// Per engine: a second engine (or a test's fake) resolves its own.
+let resolvedOn = new WeakMap<Engine, Map<string, Promise<string>>>();
 
 /** The pause image to use, ensured present. Safe to call concurrently. */
 export function ensurePauseImage(options: PauseImageOptions = {}): Promise<string> {
   const explicit = options.image ?? process.env.PODRUN_PAUSE_IMAGE;
   const key = JSON.stringify([explicit, options.localTag, options.registryImage]);
+  const client = engineFor(options.docker);
+  let resolved = resolvedOn.get(client);
+  if (!resolved) {
+    resolved = new Map();
+    resolvedOn.set(client, resolved);
+  }
   let result = resolved.get(key);
   if (!result) {
     result = resolve(explicit, options);
     resolved.set(key, result);
     // A failure is not cached: the next pod may find the engine or registry back.
-    result.catch(() => resolved.delete(key));
+    const cache = resolved;
+    result.catch(() => cache.delete(key));
   }
   return result;
 }
 
 /** Forget cached answers (tests, or after removing the image). */
 export function resetPauseImageCache(): void {
-  resolved.clear();
+  resolvedOn = new WeakMap();
 }
 
 async function resolve(explicit: string | undefined, options: PauseImageOptions) {
-  const docker = options.docker ?? (await getDocker());
+  const docker = options.docker;
   if (explicit) {
     if (await imageExists(explicit, docker)) return explicit;
     try {
       await pullImage(explicit, undefined, { docker, timeoutMs: options.pullTimeoutMs });
     } catch (error) {
-      throw new PauseImageError(`pause image: ${(error as Error).message}`);
+      throw new PauseImageError(`pause image: ${(error as Error).message}`, { cause: error });
     }
     return explicit;
   }
@@ -79,7 +88,7 @@ async function resolve(explicit: string | undefined, options: PauseImageOptions)
   if (await imageExists(registryImage, docker)) return registryImage;
 
   const localTag = options.localTag ?? LOCAL_PAUSE_IMAGE;
-  const arch = (await timed('version', () => docker.version())).Arch;
+  const arch = (await engineFor(docker).version()).Arch;
   const binary = await readFile(pauseBinaryPath(arch)).catch(() => undefined);
   // The labels and Dockerfile are part of the content: changing either rebuilds.
   const hash =
@@ -99,8 +108,9 @@ async function resolve(explicit: string | undefined, options: PauseImageOptions)
       timeoutMs: options.pullTimeoutMs ?? PULL_TIMEOUT_MS,
     });
     return registryImage;
-  } catch {
+  } catch (error) {
     // Offline or blocked: expected; build our own below.
+    log().debug(`pause image: ${engineMessage(error)}; building ${localTag}`);
   }
   if (!binary || !hash) {
     throw new PauseImageError(
@@ -139,9 +149,9 @@ export function pauseBinaryPath(arch: string): string {
 }
 
 /** A label of a local image; undefined when the image is missing. */
-async function localLabel(docker: Docker, ref: string, label: string) {
+async function localLabel(docker: Docker | undefined, ref: string, label: string) {
   try {
-    const info = await timed(`inspect image ${ref}`, () => docker.getImage(ref).inspect());
+    const info = await engineFor(docker).inspectImage(ref);
     return info.Config?.Labels?.[label] ?? '';
   } catch (error) {
     if (isNotFound(error)) return undefined;

@@ -14,6 +14,8 @@ import { findPodRecord, type PodRecord } from '../pod/records.js';
 import { restartPodContainer } from '../pod/restart-container.js';
 import { type PodStatusSummary, podStatus } from '../pod/status.js';
 import { waitForPod } from '../pod/wait.js';
+import { supervisorProbes } from '../supervisor/client.js';
+import { liveEvents } from './event-store.js';
 import { type HostPort, type PublishedPorts, portKey } from './published-ports.js';
 
 /** A ConfigMap, Secret or claim a start created; removed with the pod. */
@@ -169,7 +171,8 @@ export class PodHandle implements AsyncDisposable {
 
   /** The pod's events so far (Created, Started, Killing, Died...), oldest first. */
   async events(): Promise<PodEvent[]> {
-    return podEvents(await this.record());
+    const record = await this.record();
+    return podEvents(record, { live: await liveEvents(this.namespace, this.name) });
   }
 
   async status(): Promise<PodStatusSummary> {
@@ -178,7 +181,7 @@ export class PodHandle implements AsyncDisposable {
 
   /** Wait until every container is ready (or the pod Succeeded). */
   async waitReady(timeoutMs = this.timeoutMs): Promise<void> {
-    await waitForPod(this.namespace, this.name, { timeoutMs });
+    await waitForPod(this.namespace, this.name, { timeoutMs, probes: supervisorProbes });
   }
 
   /**

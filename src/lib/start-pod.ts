@@ -2,11 +2,15 @@
 // suffix, apply with the owner label (reaper) and random host ports, wait until the
 // pods are ready, and hand back handles that delete everything on dispose. A start
 // that fails halfway (not ready in time, a hopeless pod) removes what it created.
+
+import { log } from '../log.js';
 import type { ManifestSet, ValidationMode } from '../manifest/types.js';
 import { type ApplyOptions, type ApplyResult, applyManifests } from '../pod/apply.js';
 import { deletePodRecord } from '../pod/delete-pod.js';
 import { findPodRecord, withDetails } from '../pod/records.js';
 import { waitForPod } from '../pod/wait.js';
+import { supervisorProbes } from '../supervisor/client.js';
+import { libraryEvents } from './event-store.js';
 import { type CreatedConfigObject, PodHandle, removeConfigObjects } from './pod-handle.js';
 import { publishedPortsOf } from './published-ports.js';
 import { ensureReaper } from './reaper.js';
@@ -180,6 +184,7 @@ async function start(
     pauseImage: options.pauseImage,
     signal: options.signal,
     onProgress: options.onProgress,
+    events: libraryEvents().sink,
   });
   const configObjects = configObjectsOf(results);
   const podResults = results.filter((result) => result.kind === 'Pod');
@@ -194,7 +199,11 @@ async function start(
       const timeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
       await Promise.all(
         pods.map((pod) =>
-          waitForPod(pod.namespace, pod.name, { timeoutMs, signal: options.signal }),
+          waitForPod(pod.namespace, pod.name, {
+            timeoutMs,
+            signal: options.signal,
+            probes: supervisorProbes,
+          }),
         ),
       );
     }
@@ -219,8 +228,9 @@ async function cleanUpFailedStart(
       if (record) await deletePodRecord(record);
     }
     await removeConfigObjects(configObjects);
-  } catch {
+  } catch (error) {
     // The reaper removes whatever is left when this process ends.
+    log().warn(`cleanup after a failed start: ${(error as Error).message}`);
   }
 }
 

@@ -1,6 +1,8 @@
 // Every problem is reported as `file:line:col: path: message`, one per line, the way
 // compilers do, so editors and terminals can jump to it. All problems of a run are
 // collected first and thrown together: fixing a manifest one error per run is slow.
+
+import { PodrunError } from '../errors.js';
 import type { FieldPath, ManifestIssue, SourceLocation } from './types.js';
 
 // A segment that reads as a field name is joined with a dot; anything else (a map key
@@ -31,7 +33,7 @@ export function formatIssue(issue: ManifestIssue): string {
 }
 
 /** Thrown when manifests cannot be used; `.issues` holds every problem found. */
-export class ManifestError extends Error {
+export class ManifestError extends PodrunError {
   readonly issues: readonly ManifestIssue[];
 
   constructor(issues: readonly ManifestIssue[]) {

@@ -1,6 +1,7 @@
 // Plan errors and warnings. The plan stage never stops at the first problem: it
 // collects every issue of a pod and throws them together, each with a field path
 // relative to the pod object so the manifest layer can point at file:line:col.
+import { PodrunError } from '../errors.js';
 
 export type PlanPath = (string | number)[];
 
@@ -11,7 +12,7 @@ export interface PlanIssue {
 }
 
 /** A pod podrun cannot run as written. Holds every issue found, not just the first. */
-export class PlanError extends Error {
+export class PlanError extends PodrunError {
   override name = 'PlanError';
   readonly issues: PlanIssue[];
   /** Path of the first issue. */

@@ -2,6 +2,7 @@
 // exactly: the value is kept as a fraction of big integers, so "0.1" CPU is exactly
 // 100 millicores and "1.5Gi" exactly 1610612736 bytes, with no float drift. Rounding
 // follows apimachinery: Value() and MilliValue() round up.
+import { PodrunError } from '../errors.js';
 
 /** An exact rational value num/den (den > 0). */
 export interface Quantity {
@@ -9,7 +10,7 @@ export interface Quantity {
   den: bigint;
 }
 
-export class QuantityError extends Error {
+export class QuantityError extends PodrunError {
   override name = 'QuantityError';
 }
 

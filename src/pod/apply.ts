@@ -4,9 +4,10 @@
 // removes what this apply created.
 import { randomUUID } from 'node:crypto';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { getDocker, pingEngine } from '../docker/client.js';
+import { engineSupportsVolumeSubpath, pingEngine } from '../docker/client.js';
 import { ensureImage, type PullProgressFn } from '../docker/images.js';
 import { ensurePauseImage } from '../docker/pause-image.js';
+import { PodrunError } from '../errors.js';
 import { rememberSecretData } from '../log.js';
 import { ManifestError } from '../manifest/errors.js';
 import type { ManifestIssue, ManifestObject, ManifestSet } from '../manifest/types.js';
@@ -87,9 +88,12 @@ interface PodWork {
   plan: PodPlan;
 }
 
-/** Ctrl-C during apply: the message says, pod by pod, what became of it. */
-export class ApplyInterrupted extends Error {
+/** Ctrl-C during apply: the message says, pod by pod, what became of it; 130 = SIGINT. */
+export class ApplyInterrupted extends PodrunError {
   override name = 'ApplyInterrupted';
+  constructor(message: string) {
+    super(message, { exitCode: 130 });
+  }
 }
 
 const NOTHING = {
@@ -132,13 +136,6 @@ async function collectConfigData(
     secrets.get(namespace)?.set(object.metadata?.name ?? '', { data: object.data ?? {} });
   }
   return { configMaps, secrets };
-}
-
-async function engineSupportsVolumeSubpath(): Promise<boolean> {
-  const docker = await getDocker();
-  const version = await docker.version();
-  const [major = 0, minor = 0] = String(version.ApiVersion).split('.').map(Number);
-  return major > 1 || (major === 1 && minor >= 45);
 }
 
 /** Plan every pod; collect every error with its source location before creating anything. */
@@ -343,12 +340,14 @@ async function rollBackInterrupted(progress: ApplyProgress): Promise<ApplyInterr
     const created = progress.created.get(podKey(pod));
     return created ? [{ key: podKey(pod), created }] : [];
   });
-  const count = await CreatedObjects.merge(records.map((record) => record.created)).rollback();
+  const count =
+    (await CreatedObjects.merge(records.map((record) => record.created)).rollback())?.errors
+      .length ?? 0;
   // The engine does not say which pod a failed removal belonged to: name them all.
   if (count > 0) for (const { key } of records) leftOver.set(key, count);
   let sharedRolledBack: string[] = [];
   if (plan.rollBackShared) {
-    const sharedCount = await progress.shared.rollback();
+    const sharedCount = (await progress.shared.rollback())?.errors.length ?? 0;
     if (sharedCount > 0) leftOver.set('', sharedCount);
     sharedRolledBack = progress.sharedCreated;
   }

@@ -2,7 +2,7 @@
 // the volume's host path, and the runAsNonRoot check against the image's USER.
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { getDocker } from '../docker/client.js';
+import { inspectImage } from '../docker/images.js';
 import { inspectVolume } from '../docker/volumes.js';
 import type { PlannedContainer, PodPlan } from '../plan/types.js';
 import { PodStartError } from './errors.js';
@@ -39,8 +39,7 @@ export async function resolveSubPathMounts(
 
 export async function verifyNonRoot(container: PlannedContainer): Promise<void> {
   if (!container.verifyNonRoot) return;
-  const docker = await getDocker();
-  const image = await docker.getImage(container.image).inspect();
+  const image = await inspectImage(container.image);
   const user = image.Config?.User ?? '';
   const uid = user.split(':')[0] ?? '';
   if (uid === '' || uid === '0' || uid === 'root') {

@@ -1,12 +1,13 @@
 // Finding one container of a pod as kubectl does: the default container is named by
 // the kubectl.kubernetes.io/default-container annotation, else the first one.
 import type Docker from 'dockerode';
+import { PodrunError } from '../errors.js';
 import { Labels } from '../plan/labels.js';
 import type { PodRecord } from './records.js';
 
 export const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
 
-export class ContainerNotFoundError extends Error {
+export class ContainerNotFoundError extends PodrunError {
   override name = 'ContainerNotFoundError';
 }
 

@@ -3,6 +3,7 @@
 import { removeContainer } from '../docker/containers.js';
 import { removeNetworkIfUnused } from '../docker/networks.js';
 import { removeVolumeWhenFree } from '../docker/volumes.js';
+import { aggregate, type CleanupError } from '../errors.js';
 import { log } from '../log.js';
 
 export class CreatedObjects {
@@ -58,10 +59,10 @@ export class CreatedObjects {
   }
 
   /**
-   * Remove everything recorded, newest first; keeps going past individual failures.
-   * Resolves with how many objects could not be removed (0: nothing is left).
+   * Remove everything recorded, newest first; keeps going past individual failures
+   * and returns them as one CleanupError (also logged), undefined when all went.
    */
-  async rollback(): Promise<number> {
+  async rollback(): Promise<CleanupError | undefined> {
     const failures: unknown[] = [];
     const attempt = async (what: string, step: () => Promise<void>) => {
       try {
@@ -88,9 +89,10 @@ export class CreatedObjects {
     this.containers.length = 0;
     this.volumes.length = 0;
     this.networks.length = 0;
-    if (failures.length > 0) {
+    const failed = aggregate(failures, 'rollback');
+    if (failed) {
       log().warn(`rollback left ${failures.length} object(s) behind; run podrun delete to retry`);
     }
-    return failures.length;
+    return failed;
   }
 }

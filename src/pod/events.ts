@@ -1,17 +1,22 @@
-// A pod's events, read from the engine's event log (the engine keeps recent events
-// in memory), so no state file is needed: Created, Started, Killing, Died...
-import { getDocker } from '../docker/client.js';
+// A pod's events: those podrun records in the pod's event store (event-store.ts:
+// Created, Started, Pulled, FailedPostStartHook, Unhealthy, BackOff, Killing,
+// SandboxChanged ...), merged with the engine's own container events (its event
+// log is kept in memory and short, so it is a secondary source: Killing, Died,
+// OOMKilled, the sandbox's Created and Started).
+import { engineEventStream } from '../docker/events.js';
 import { Labels } from '../plan/labels.js';
+import { storedPodEvents } from './event-store.js';
+import type { PodEvent, WriterEvents } from './event-types.js';
 import type { PodRecord } from './records.js';
 
-export interface PodEvent {
-  time: Date;
-  type: 'Normal' | 'Warning';
-  reason: string;
-  object: string;
-  message: string;
-  /** How many times it happened (repeats are folded, as kubectl shows "(x3 over 1m)"). */
-  count?: number;
+export type { PodEvent } from './event-types.js';
+
+export interface PodEventsOptions {
+  /**
+   * Events of running processes that may not have reached the store yet (the
+   * supervisor's, this process's own): each replaces that writer's stored file.
+   */
+  live?: WriterEvents[];
 }
 
 interface DockerEvent {
@@ -31,30 +36,30 @@ const REASONS: Record<string, { reason: string; type: PodEvent['type'] }> = {
   destroy: { reason: 'Removed', type: 'Normal' },
 };
 
-/**
- * A pod's events: the engine's container events (Created, Started, Killing, Died)
- * merged with the lifecycle events of whoever supervises the pod (BackOff,
- * Unhealthy, SandboxChanged, FailedPostStartHook ...), oldest first.
- */
-export async function podEvents(record: PodRecord): Promise<PodEvent[]> {
-  const [engine, reports] = await Promise.all([
+/** A pod's events, oldest (by last occurrence) first. */
+export async function podEvents(
+  record: PodRecord,
+  options: PodEventsOptions = {},
+): Promise<PodEvent[]> {
+  const [engine, stored] = await Promise.all([
     engineEvents(record),
-    import('../supervisor/protocol.js').then((m) =>
-      m.supervisorPodReports(record.namespace, record.name),
-    ),
+    storedPodEvents(record, options.live),
   ]);
-  const lifecycle = (reports[`${record.namespace}/${record.name}`]?.events ?? []).map((event) => ({
-    ...event,
-    time: new Date(event.time),
-  }));
-  return [...engine, ...lifecycle].sort((a, b) => a.time.getTime() - b.time.getTime());
+  // The store records Created and Started of every init and app container podrun
+  // launches; the engine's copies of those would only repeat them.
+  const recorded = new Set(
+    stored.filter((e) => e.reason === 'Created' || e.reason === 'Started').map((e) => e.object),
+  );
+  const extra = engine.filter(
+    (e) => !((e.reason === 'Created' || e.reason === 'Started') && recorded.has(e.object)),
+  );
+  return [...extra, ...stored].sort((a, b) => a.time.getTime() - b.time.getTime());
 }
 
 async function engineEvents(record: PodRecord): Promise<PodEvent[]> {
-  const docker = await getDocker();
   const since = Math.floor(record.createdAt.getTime() / 1000) - 1;
   const until = Math.floor(Date.now() / 1000) + 1;
-  const stream = (await docker.getEvents({
+  const stream = await engineEventStream({
     since,
     until,
     filters: {
@@ -62,7 +67,7 @@ async function engineEvents(record: PodRecord): Promise<PodEvent[]> {
       event: ['create', 'start', 'kill', 'die', 'oom', 'destroy'],
       label: [`${Labels.namespace}=${record.namespace}`, `${Labels.pod}=${record.name}`],
     },
-  })) as NodeJS.ReadableStream;
+  });
   const text = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -77,8 +82,11 @@ async function engineEvents(record: PodRecord): Promise<PodEvent[]> {
     if (!known) continue;
     const attributes = event.Actor.Attributes;
     const container = attributes[Labels.container] ?? '?';
-    if (attributes[Labels.role] === 'marker') continue; // STARTING and TERMINATING markers
-    const object = container === 'POD' ? 'sandbox' : `spec.containers{${container}}`;
+    if (attributes[Labels.role] === 'marker') continue; // markers and the event store
+    const object =
+      container === 'POD'
+        ? 'sandbox'
+        : `spec.${attributes[Labels.role] === 'init' ? 'initContainers' : 'containers'}{${container}}`;
     let message = `${known.reason} container ${container}`;
     if (event.Action === 'create') message = `Created container ${container} (${attributes.image})`;
     if (event.Action === 'die')

@@ -4,8 +4,9 @@
 // a remote engine the check would look at the wrong disk.
 import { chmodSync, lstatSync, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { PodrunError } from '../errors.js';
 
-export class HostPathError extends Error {
+export class HostPathError extends PodrunError {
   override name = 'HostPathError';
 }
 

@@ -2,7 +2,7 @@
 // joiners included), their volumes, the claim and config volumes it created, and the
 // namespace networks it used once nothing else uses them. Objects of other owners and
 // objects without an owner label (the CLI's) are never touched.
-import { listPodrunContainers } from '../docker/containers.js';
+import { listPodrunContainers, removeContainer } from '../docker/containers.js';
 import { isConflict } from '../docker/errors.js';
 import { removeNetworkIfUnused } from '../docker/networks.js';
 import { listPodrunVolumes, removeVolume } from '../docker/volumes.js';
@@ -21,6 +21,9 @@ export async function reapOwner(owner: string): Promise<ReapSummary> {
   const records = groupPodRecords(containers);
   const namespaces = new Set(records.map((record) => record.namespace));
   await Promise.all(records.map((record) => deletePodRecord(record, 0)));
+  // What no pod record holds (an event store whose pod went while it was written).
+  const left = await listPodrunContainers({ [Labels.owner]: owner });
+  await Promise.all(left.map((info) => removeContainer(info.Id)));
 
   const volumes = await listPodrunVolumes({ [Labels.owner]: owner });
   let removed = 0;

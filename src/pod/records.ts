@@ -7,6 +7,7 @@ import { inspectContainer, listPodrunContainers } from '../docker/containers.js'
 import { Labels } from '../plan/labels.js';
 import { namespaceNetworkName } from '../plan/names.js';
 import {
+  EVENTS_STORE,
   LifecycleLabels,
   STARTING_MARKER,
   StartingLabels,
@@ -33,6 +34,8 @@ export interface PodRecord {
   terminating?: boolean;
   /** The process deleting it, from the TERMINATING marker (absent on an older marker). */
   terminatingBy?: { pid: number; host: string; markerId: string };
+  /** The pod's event store (a container that never runs), once an event was recorded. */
+  eventStore?: Docker.ContainerInfo;
   /** A process is starting this pod (apply's first run); supervisors wait for it. */
   startingBy?: { pid: number; host: string; markerId: string };
   /** Inspect results of the pod's containers, when asked for (withDetails). */
@@ -85,7 +88,13 @@ export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[]
   for (const everything of groups.values()) {
     const marker = everything.find((info) => info.Labels[Labels.container] === TERMINATING_MARKER);
     const starting = everything.find((info) => info.Labels[Labels.container] === STARTING_MARKER);
-    const group = everything.filter((info) => info !== marker && info !== starting);
+    const store = everything.find((info) => info.Labels[Labels.container] === EVENTS_STORE);
+    // An event store alone is no pod (its pod was deleted while an event was in
+    // flight): it must not make the pod reappear. Its writer removes it.
+    if (store && everything.length === 1) continue;
+    const group = everything.filter(
+      (info) => info !== marker && info !== starting && info !== store,
+    );
     group.sort((a, b) => attemptOf(b) - attemptOf(a) || b.Created - a.Created);
     const sandbox = group.find((info) => info.Labels[Labels.role] === 'sandbox');
     // A pod may be nothing but a marker (apply just began, or a deletion was cut
@@ -104,7 +113,13 @@ export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[]
       pod: manifest ? (JSON.parse(manifest) as Pod) : undefined,
       sandbox,
       containers: group.filter((info) => info.Labels[Labels.role] !== 'sandbox'),
-      all: [...group, ...(marker ? [marker] : []), ...(starting ? [starting] : [])],
+      all: [
+        ...group,
+        ...(store ? [store] : []),
+        ...(marker ? [marker] : []),
+        ...(starting ? [starting] : []),
+      ],
+      eventStore: store,
       terminating: marker !== undefined,
       terminatingBy: marker && {
         pid: Number(marker.Labels[TerminatingLabels.pid] ?? 0),

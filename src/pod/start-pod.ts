@@ -246,7 +246,9 @@ export async function startSandbox(
         networkId = await ensurePodNetwork(plan, options.created);
         continue;
       }
-      throw new PodStartError(`pod sandbox: create failed: ${engineMessage(error)}`);
+      throw new PodStartError(`pod sandbox: create failed: ${engineMessage(error)}`, {
+        cause: error,
+      });
     }
   }
   const id = sandboxId;
@@ -256,7 +258,9 @@ export async function startSandbox(
   try {
     await startContainer(id);
   } catch (error) {
-    throw new PodStartError(`pod sandbox: start failed: ${engineMessage(error)}`);
+    throw new PodStartError(`pod sandbox: start failed: ${engineMessage(error)}`, {
+      cause: error,
+    });
   }
   await writeResolvConf(plan, id);
   const sandboxInfo = await inspectContainer(id);

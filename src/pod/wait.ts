@@ -1,14 +1,15 @@
 // Wait until pods are Ready (every app container ready: running, started, readiness
-// probe passing as the supervisor reports it) or, for run-to-completion pods,
+// probe passing as the caller's probe reader says: the supervisor's, passed in) or, for run-to-completion pods,
 // Succeeded; fail fast with the reason when a pod cannot get there:
 // CrashLoopBackOff of an app or init container (with its last log lines), a Failed
 // pod (a failed init container under restartPolicy Never included), or the timeout.
 import { streamLogs } from '../docker/logs.js';
+import { PodrunError } from '../errors.js';
 import type { ProbeReport } from './probes/report.js';
 import { findPodRecord, withDetails } from './records.js';
 import { type PodStatusSummary, podStatus } from './status.js';
 
-export class PodWaitError extends Error {
+export class PodWaitError extends PodrunError {
   override name = 'PodWaitError';
 }
 
@@ -16,17 +17,14 @@ export interface WaitOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   pollMs?: number;
-  /** Probe states (readiness); default: ask the supervisor of this scope. */
-  probes?: (namespace: string, name: string) => Promise<ProbeReport>;
+  /**
+   * Probe states (readiness), e.g. the supervisor's (supervisor/client.ts
+   * supervisorProbes). Unsupervised pods need none: running counts as ready.
+   */
+  probes: (namespace: string, name: string) => Promise<ProbeReport>;
 }
 
 export type WaitOutcome = 'Ready' | 'Succeeded';
-
-async function supervisorProbes(namespace: string, name: string): Promise<ProbeReport> {
-  const { supervisorPodReports } = await import('../supervisor/protocol.js');
-  const reports = await supervisorPodReports(namespace, name);
-  return reports[`${namespace}/${name}`]?.probes ?? {};
-}
 
 async function lastLogLines(containerId: string, lines = 5): Promise<string> {
   const chunks: Buffer[] = [];
@@ -74,7 +72,7 @@ export async function waitForPod(
   options: WaitOptions,
 ): Promise<WaitOutcome> {
   const deadline = Date.now() + options.timeoutMs;
-  const probes = options.probes ?? supervisorProbes;
+  const { probes } = options;
   let last: PodStatusSummary | undefined;
   for (;;) {
     if (options.signal?.aborted) throw new PodWaitError(`waiting for pod/${name} was interrupted`);

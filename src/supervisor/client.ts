@@ -1,13 +1,34 @@
-// What CLI verbs need from the supervisor: probe reports for status, and bringing a
-// missing supervisor back when supervised pods exist (after a reboot or a kill).
+// What CLI verbs and the library need from the supervisor: probe reports for
+// status and readiness, its latest events, and bringing a missing supervisor back
+// when supervised pods exist (after a reboot or a kill). src/pod never asks the
+// supervisor itself: these are passed in.
 
+import type { WriterEvents } from '../pod/event-types.js';
 import { LifecycleLabels } from '../pod/lifecycle/labels.js';
+import type { ProbeReport } from '../pod/probes/report.js';
 import type { PodRecord } from '../pod/records.js';
 import { supervisionScope } from './paths.js';
 import { type PodReport, supervisorPodReports } from './protocol.js';
 
 export async function reportsFor(namespace?: string): Promise<Record<string, PodReport>> {
   return supervisorPodReports(namespace);
+}
+
+/** The supervisor's probe states of one pod (readiness for waitForPod). */
+export async function supervisorProbes(namespace: string, name: string): Promise<ProbeReport> {
+  const reports = await supervisorPodReports(namespace, name);
+  return reports[`${namespace}/${name}`]?.probes ?? {};
+}
+
+/** A report's events as a live writer list for podEvents (none without a supervisor). */
+export function liveEventsOf(report: PodReport | undefined): WriterEvents[] {
+  return report?.writer ? [{ writer: report.writer, events: report.events }] : [];
+}
+
+/** The supervisor's latest events of one pod. */
+export async function supervisorEvents(namespace: string, name: string): Promise<WriterEvents[]> {
+  const reports = await supervisorPodReports(namespace, name);
+  return liveEventsOf(reports[`${namespace}/${name}`]);
 }
 
 /**

@@ -6,10 +6,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { PodrunError } from '../errors.js';
 import { ensureRuntimeDir, supervisorPaths } from './paths.js';
 import { askSupervisor, type SupervisorStatus } from './protocol.js';
 
-export class SupervisorStartError extends Error {
+export class SupervisorStartError extends PodrunError {
   override name = 'SupervisorStartError';
 }
 

@@ -1,6 +1,6 @@
 // The supervisor's socket protocol: one JSON request line, one JSON response line.
 import { connect } from 'node:net';
-import type { PodEvent } from '../pod/events.js';
+import type { StoredEvent } from '../pod/event-types.js';
 import type { ProbeReport } from '../pod/probes/report.js';
 import { supervisorPaths } from './paths.js';
 
@@ -22,7 +22,10 @@ export interface SupervisorStatus {
 
 export interface PodReport {
   probes: ProbeReport;
-  events: (Omit<PodEvent, 'time'> & { time: string })[];
+  /** The supervisor as an event writer: its file in the pod's event store. */
+  writer?: string;
+  /** Its events of the pod, newer than that file by up to a moment. */
+  events: StoredEvent[];
 }
 
 export interface PodsResponse {

@@ -3,12 +3,13 @@
 // other podrun processes read readiness and lifecycle events.
 import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { PodrunError } from '../errors.js';
 import { listPodRecords } from '../pod/records.js';
 import { PODRUN_VERSION } from '../version.js';
 import { askSupervisor, type SupervisorRequest, type SupervisorStatus } from './protocol.js';
 import type { Supervisor } from './supervisor.js';
 
-export class SupervisorRunningError extends Error {
+export class SupervisorRunningError extends PodrunError {
   override name = 'SupervisorRunningError';
 }
 

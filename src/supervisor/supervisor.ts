@@ -3,14 +3,16 @@
 // io.podrun.supervised=<scope> and runs one reconcile step on each (decide.ts says
 // what, from Docker's own facts: states, exit codes, FinishedAt, attempt and
 // crash-streak labels), so killing it and starting another loses nothing but probe
-// results (re-learned within a period) and its in-memory lifecycle events.
+// results (re-learned within a period). Its lifecycle events go to each pod's event
+// store in the engine (pod/event-store.ts), so they outlive it too.
 // Docker events wake it early; back-off deadlines wake it on time; when the engine
 // is gone it keeps retrying, and after an engine restart (every container exited)
 // it rebuilds each pod: new sandbox, init containers, apps.
 import type { Container } from 'kubernetes-types/core/v1.js';
-import { getDocker } from '../docker/client.js';
+import { engineEventStream } from '../docker/events.js';
 import { log } from '../log.js';
 import { Labels } from '../plan/labels.js';
+import { PodEventStore } from '../pod/event-store.js';
 import { type BackoffSettings, backoffFromEnv } from '../pod/lifecycle/backoff.js';
 import { EventLog } from '../pod/lifecycle/event-log.js';
 import { currentInstance, podFacts } from '../pod/lifecycle/facts.js';
@@ -37,6 +39,8 @@ export interface SupervisorOptions {
 
 export class Supervisor {
   readonly events = new EventLog();
+  /** Writes `events` to the pods' event stores, a moment after each event. */
+  readonly store = new PodEventStore(this.events);
   readonly backoff: BackoffSettings;
   readonly startedAt = new Date();
   engineReachable = false;
@@ -74,6 +78,7 @@ export class Supervisor {
     for (const prober of this.probers.values()) prober.stop();
     this.probers.clear();
     await this.ticking;
+    await this.store.flush();
   }
 
   /** Reconcile now (coalesced with a tick in flight). */
@@ -139,7 +144,7 @@ export class Supervisor {
     try {
       const decision = await reconcilePod(record, {
         backoff: this.backoff,
-        events: this.events.sink,
+        events: this.store.sink,
         supervised: this.options.scope,
         notified: this.notified,
         results: this.results,
@@ -183,7 +188,7 @@ export class Supervisor {
           (info?.Created ?? Date.now() / 1000) * 1000,
           {
             event: (type, reason, message) =>
-              this.events.sink(record.namespace, record.name, { type, reason, object, message }),
+              this.store.sink(record.namespace, record.name, { type, reason, object, message }),
           },
           this.results,
         );
@@ -214,7 +219,10 @@ export class Supervisor {
     return report;
   }
 
-  /** What `get`, `describe` and `--wait` ask for: probe states and lifecycle events. */
+  /**
+   * What `get`, `describe` and `--wait` ask for: probe states, and lifecycle events
+   * as this writer's store file will hold them (the file may lag a moment).
+   */
   podReports(
     records: { namespace: string; name: string; ids: string[] }[],
   ): Record<string, PodReport> {
@@ -223,12 +231,8 @@ export class Supervisor {
     for (const { namespace, name, ids } of records) {
       const probes: ProbeReport = {};
       for (const id of ids) if (report[id]) probes[id] = report[id];
-      out[`${namespace}/${name}`] = {
-        probes,
-        events: this.events
-          .events(namespace, name)
-          .map((event) => ({ ...event, time: event.time.toISOString() })),
-      };
+      const live = this.store.live(namespace, name);
+      out[`${namespace}/${name}`] = { probes, writer: live.writer, events: live.events };
     }
     return out;
   }
@@ -237,14 +241,13 @@ export class Supervisor {
   private async watchEvents(): Promise<void> {
     while (this.running) {
       try {
-        const docker = await getDocker();
-        const stream = (await docker.getEvents({
+        const stream = await engineEventStream({
           filters: {
             type: ['container'],
             event: ['die', 'destroy', 'start', 'oom'],
             label: [`${LifecycleLabels.supervised}=${this.options.scope}`],
           },
-        })) as NodeJS.ReadableStream;
+        });
         this.eventStream = stream;
         this.engineReachable = true;
         this.poke(); // the engine may have just come back

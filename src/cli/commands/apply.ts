@@ -1,13 +1,16 @@
 // podrun apply -f FILE|DIR|- : validate and plan everything first, then create.
 import { stringify } from 'yaml';
+import { PodrunError } from '../../errors.js';
 import { loadManifests } from '../../manifest/load.js';
 import { manifestObjectCount } from '../../manifest/set-checks.js';
 import type { ValidationMode } from '../../manifest/types.js';
 import { redactCreateOptions } from '../../plan/redact.js';
 import type { PodPlan } from '../../plan/types.js';
 import { ApplyInterrupted, type ApplyResult, applyManifests } from '../../pod/apply.js';
+import { PodEventStore } from '../../pod/event-store.js';
 import { interruptLines, planInterrupt, podKey } from '../../pod/interrupt-outcome.js';
 import { waitForPod } from '../../pod/wait.js';
+import { supervisorProbes } from '../../supervisor/client.js';
 import { ensureSupervisor } from '../../supervisor/launch.js';
 import { supervisionScope } from '../../supervisor/paths.js';
 import { abortOnSignals } from '../interrupt.js';
@@ -70,6 +73,9 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
   const interrupt = abortOnSignals(() =>
     reported ? 'stopping; the pods stay' : 'stopping and removing what this apply created',
   );
+  // The first run's events (Created, Started, FailedPostStartHook ...), stored in the
+  // pods' event stores; written while this command goes on, flushed before it ends.
+  const events = new PodEventStore();
   try {
     const set = await loadManifests(flags.filename, {
       defaultNamespace: flags.namespace,
@@ -93,7 +99,9 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
         printResults(done, flags.dryRun ?? false);
         reported = done;
       },
+      events: events.sink,
     });
+    const stored = events.flush();
     if (!flags.dryRun && results.some((result) => result.kind === 'Pod')) {
       await ensureSupervisor().catch((error: Error) =>
         process.stderr.write(`Warning: ${error.message}; pods will not be restarted\n`),
@@ -102,6 +110,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     if (interrupt.signal.aborted) throw interrupt.signal.reason;
     if (timeout !== undefined && !flags.dryRun)
       await waitForAll(results, timeout, interrupt.signal);
+    await stored;
   } catch (error) {
     if (error instanceof ApplyInterrupted) {
       // applyManifests rolled back what was not reported; its message says what. 130 = SIGINT.
@@ -114,12 +123,13 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
         pods.map((pod) => ({ namespace: pod.namespace, name: pod.name, stage: pod.action })),
         new Set(pods.map(podKey)),
       );
-      throw Object.assign(new Error(interruptLines({ plan }).join('\n')), {
+      throw new PodrunError(interruptLines({ plan }).join('\n'), {
         exitCode: interrupt.exitCode(),
       });
     }
     throw error;
   } finally {
+    await events.flush();
     interrupt.dispose();
   }
 }
@@ -152,7 +162,11 @@ async function waitForAll(
   const pods = results.filter((result) => result.kind === 'Pod');
   const outcomes = await Promise.allSettled(
     pods.map((pod) =>
-      waitForPod(pod.namespace, pod.name, { timeoutMs: timeoutSeconds * 1000, signal }),
+      waitForPod(pod.namespace, pod.name, {
+        timeoutMs: timeoutSeconds * 1000,
+        signal,
+        probes: supervisorProbes,
+      }),
     ),
   );
   const failures: string[] = [];

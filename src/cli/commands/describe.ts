@@ -4,7 +4,7 @@ import { podEvents } from '../../pod/events.js';
 import { probeSettings } from '../../pod/probes/spec.js';
 import { findPodRecord, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
-import { reportsFor } from '../../supervisor/client.js';
+import { liveEventsOf, reportsFor } from '../../supervisor/client.js';
 import { formatAge, formatTable } from '../output.js';
 
 export async function runDescribe(
@@ -16,7 +16,8 @@ export async function runDescribe(
   const found = await findPodRecord(flags.namespace, name.replace(/^pods?\//, ''));
   if (!found) throw new PodNotFoundError(flags.namespace, name);
   const [record, reports] = await Promise.all([withDetails(found), reportsFor(flags.namespace)]);
-  const status = podStatus(record, reports[`${record.namespace}/${record.name}`]?.probes);
+  const report = reports[`${record.namespace}/${record.name}`];
+  const status = podStatus(record, report?.probes);
   const pod = record.pod;
   const out: string[] = [];
   const field = (label: string, value: string, indent = 0) =>
@@ -131,7 +132,7 @@ export async function runDescribe(
     out.push(`  ${volume.name}: ${kind}`);
   }
   out.push('Events:');
-  const events = await podEvents(record);
+  const events = await podEvents(record, { live: liveEventsOf(report) });
   if (events.length === 0) {
     out.push('  <none>');
   } else {
@@ -141,8 +142,9 @@ export async function runDescribe(
       ...events.map((event) => [
         event.type,
         event.reason,
+        // kubectl: the last time, and with repeats "(x3 over 5m)" since the first.
         event.count && event.count > 1
-          ? `${formatAge(event.time)} (x${event.count})`
+          ? `${formatAge(event.time)} (x${event.count} over ${formatAge(event.firstTime ?? event.time)})`
           : formatAge(event.time),
         'podrun',
         event.message,

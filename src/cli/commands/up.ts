@@ -13,6 +13,7 @@ import { Labels } from '../../plan/labels.js';
 import { applyManifests } from '../../pod/apply.js';
 import { instanceLogs } from '../../pod/container-io.js';
 import { deletePodRecord } from '../../pod/delete-pod.js';
+import { PodEventStore } from '../../pod/event-store.js';
 import { findPodRecord, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
 import { reportsFor } from '../../supervisor/client.js';
@@ -51,12 +52,15 @@ export async function runUp(flags: UpFlags): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // The first run's events go to the pods' event stores, as with apply.
+  const events = new PodEventStore();
   const results = await applyManifests(set, {
     pauseImage: flags.pauseImage,
     signal: controller.signal,
     supervise: supervisionScope(),
     onProgress: (line) => process.stderr.write(`${line}\n`),
-  });
+    events: events.sink,
+  }).finally(() => events.flush());
   const pods = results.filter((result) => result.kind === 'Pod');
   for (const result of results) {
     process.stderr.write(`${result.kind.toLowerCase()}/${result.name} ${result.action}\n`);

@@ -1,13 +1,13 @@
-// Lifecycle events podrun itself emits (BackOff, Unhealthy, SandboxChanged, Killing,
-// FailedPostStartHook ...), kept in memory by whoever drives the pod (the
-// supervisor, `podrun up`) and served to `describe` and the library over the
-// supervisor's socket. Docker's own event log supplies Created/Started/Died.
+// Lifecycle events podrun itself emits (Created, Started, BackOff, Unhealthy,
+// SandboxChanged, Killing, FailedPostStartHook ...), kept in memory by whoever drives
+// the pod (the supervisor, `podrun up`, apply) and written through to the pod's event
+// store (../event-store.ts), which outlives the process.
 // A message (a probe's output, an engine error) can quote anything: it is stored
 // with every Secret value this process has read redacted.
 import { scrubSecrets } from '../../log.js';
-import type { PodEvent } from '../events.js';
+import type { EventSink, PodEvent } from '../event-types.js';
 
-export type EventSink = (namespace: string, pod: string, event: Omit<PodEvent, 'time'>) => void;
+export type { EventSink };
 
 const PER_POD = 200;
 

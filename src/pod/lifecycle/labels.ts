@@ -33,6 +33,14 @@ export const TERMINATING_MARKER = 'TERMINATING';
  */
 export const STARTING_MARKER = 'STARTING';
 
+/**
+ * Container name part of a pod's event store: created (never started) by the first
+ * process that records an event for the pod, it holds one file of events per
+ * writing process under /events, and it is removed with the pod. Labelled
+ * role=marker like the other two, so nothing counts it as a pod's container.
+ */
+export const EVENTS_STORE = 'EVENTS';
+
 /** On the STARTING marker: the process that holds it. */
 export const StartingLabels = {
   pid: 'io.podrun.starting-pid',

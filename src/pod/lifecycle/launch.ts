@@ -21,11 +21,11 @@ import type { PlannedContainer, PodPlan } from '../../plan/types.js';
 import { resolveSubPathMounts, verifyNonRoot } from '../container-options.js';
 import type { CreatedObjects } from '../created-objects.js';
 import { PodStartError } from '../errors.js';
+import type { EventSink } from '../event-types.js';
 import { initialProbeState, recordProbe } from '../probes/probe-state.js';
 import type { ProbeResults } from '../probes/results.js';
 import { type ProbeTarget, runHandler } from '../probes/run-probe.js';
 import { probeSettings } from '../probes/spec.js';
-import type { EventSink } from './event-log.js';
 import { fenceCreated } from './fence.js';
 import { runHook } from './hooks.js';
 import { LifecycleLabels } from './labels.js';
@@ -127,6 +127,8 @@ export async function launchContainer(
         : {}),
     }),
   });
+  // As the kubelet, for every instance, first run and restarts alike.
+  emit('Normal', 'Pulled', `Container image "${planned.image}" already present on machine`);
   let id: string;
   try {
     id = await createContainer(options);
@@ -145,12 +147,14 @@ export async function launchContainer(
   // The delete fence (fence.ts): a deletion begun meanwhile undoes this create.
   const made = id;
   await fenceCreated(plan.namespace, plan.name, () => removeContainer(made));
+  emit('Normal', 'Created', `Created container ${planned.name}`);
   try {
     await startContainer(id);
   } catch (error) {
     emit('Warning', 'Failed', `Error: ${engineSays(error)}`);
     throw new PodStartError(`container ${planned.name}: start failed: ${engineSays(error)}`);
   }
+  emit('Normal', 'Started', `Started container ${planned.name}`);
   const spec = planned.spec as Container;
   const target: ProbeTarget = {
     containerId: id,

@@ -1,15 +1,17 @@
 // One reconcile step for one pod: read its containers (with details), decide (pure,
 // decide.ts), act. Shared by the background supervisor and `podrun up`; `apply`
-// makes the first run itself (start-pod.ts) and leaves the rest to this.
+// makes the first run itself (start-pod.ts) and leaves the rest to this. Events go
+// to deps.events (the caller's event store).
 import { removeContainer, startContainer } from '../../docker/containers.js';
+import { isConflict } from '../../docker/errors.js';
 import { CreatedObjects } from '../created-objects.js';
+import type { EventSink } from '../event-types.js';
 import type { ProbeResults } from '../probes/results.js';
 import type { PodRecord } from '../records.js';
 import { findPodRecord, podIPOf, withDetails } from '../records.js';
 import { startSandbox } from '../start-pod.js';
 import { type BackoffSettings, KUBELET_BACKOFF } from './backoff.js';
 import { type Decision, decide } from './decide.js';
-import type { EventSink } from './event-log.js';
 import { type InstanceFacts, podFacts } from './facts.js';
 import { stillLive } from './fence.js';
 import { launchContainer, pruneOlderInstances } from './launch.js';
@@ -133,13 +135,8 @@ export async function reconcilePod(listed: PodRecord, deps: ReconcileDeps): Prom
     // Keep the newest earlier instance for `logs --previous`; remove the rest.
     const keepFrom = older[0]?.attempt ?? 0;
     await pruneOlderInstances(older, keepFrom);
-    emit(
-      'Normal',
-      'Pulled',
-      objectOf(action.role, action.container.name),
-      `Container image "${planned.image}" already present on machine`,
-    );
-    const launched = await launchContainer(
+    // launchContainer records Pulled, Created and Started (or why it failed).
+    await launchContainer(
       {
         plan: current,
         sandboxId: record.sandbox.Id,
@@ -152,14 +149,6 @@ export async function reconcilePod(listed: PodRecord, deps: ReconcileDeps): Prom
       planned,
       { attempt: action.attempt, sandboxAttempt: action.sandboxAttempt, streak: action.streak },
     );
-    if (!launched.adopted && action.replaces) {
-      emit(
-        'Normal',
-        'Started',
-        objectOf(action.role, action.container.name),
-        `Restarted container ${action.container.name} (restart ${action.attempt})`,
-      );
-    }
   }
   return decision;
 }
@@ -200,7 +189,7 @@ async function rebuildSandbox(
     await startSandbox(plan, { created, supervised: deps.supervised, reuseVolumes: true });
   } catch (error) {
     // 409: another process is rebuilding this very generation; it carries on.
-    if (/already in use|Conflict/i.test((error as Error).message)) return;
+    if (isConflict(error)) return;
     // Otherwise (e.g. the engine is shutting down) remove the half-made sandbox, so
     // the next attempt starts clean instead of leaving a Created POD_n behind.
     await created.rollback();

@@ -1,7 +1,7 @@
 // Plan a pod again from what Docker holds (the manifest label, uid, stored
 // configMaps/secrets), for a given sandbox generation: what a supervisor needs to
 // create a container or a whole new sandbox without any state of its own.
-import { getDocker } from '../../docker/client.js';
+import { engineSupportsVolumeSubpath } from '../../docker/client.js';
 import { ensurePauseImage } from '../../docker/pause-image.js';
 import { Labels } from '../../plan/labels.js';
 import { planPod } from '../../plan/plan-pod.js';
@@ -10,18 +10,6 @@ import { PODRUN_VERSION } from '../../version.js';
 import { loadStoredConfigMaps, loadStoredSecrets } from '../config-store.js';
 import type { PodRecord } from '../records.js';
 import { planInputLabels, recordedPlanInput } from './plan-input.js';
-
-let subpathSupport: Promise<boolean> | undefined;
-
-function engineSupportsVolumeSubpath(): Promise<boolean> {
-  subpathSupport ??= getDocker()
-    .then((docker) => docker.version())
-    .then((version) => {
-      const [major = 0, minor = 0] = String(version.ApiVersion).split('.').map(Number);
-      return major > 1 || (major === 1 && minor >= 45);
-    });
-  return subpathSupport;
-}
 
 export async function replanPod(
   record: PodRecord,

@@ -2,6 +2,7 @@
 // timeout 1 s, successThreshold 1, failureThreshold 3, initialDelay 0) and named
 // ports resolved against the container's ports. Pure.
 import type { Container, Probe } from 'kubernetes-types/core/v1.js';
+import { PodrunError } from '../../errors.js';
 
 export type ProbeKind = 'startup' | 'readiness' | 'liveness';
 
@@ -27,7 +28,7 @@ export interface ProbeSettings {
   handler: ProbeHandler;
 }
 
-export class ProbeSpecError extends Error {
+export class ProbeSpecError extends PodrunError {
   override name = 'ProbeSpecError';
 }
 
