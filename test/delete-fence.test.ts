@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getDocker } from '../src/docker/client.js';
 import { killContainer, listPodrunContainers, waitContainer } from '../src/docker/containers.js';
+import { networkLockName } from '../src/docker/networks.js';
 import { Labels } from '../src/plan/labels.js';
 import { namespaceNetworkName } from '../src/plan/names.js';
 import { PodDeletedError } from '../src/pod/lifecycle/fence.js';
@@ -146,9 +147,12 @@ describe('the namespace network', () => {
       const info = await docker.getNetwork(networks[0]!.Id).inspect();
       return Object.keys(info.Containers ?? {}).length === 5;
     });
-    expect(
-      await listPodrunContainers({ [Labels.role]: 'marker', [Labels.namespace]: netNs }),
-    ).toEqual([]);
+    // The network lock is gone once the network exists.
+    const locks = await docker.listContainers({
+      all: true,
+      filters: { name: [networkLockName(namespaceNetworkName(netNs))] },
+    });
+    expect(locks).toEqual([]);
     await podrun(['delete', 'pods', '--all', '-n', netNs], undefined, {
       PODRUN_SUPERVISOR_SCOPE: netNs,
     });
