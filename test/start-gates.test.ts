@@ -48,7 +48,9 @@ ${failingStartup}`);
     const app = status.containers.find((c) => c.name === 'app')!;
     // SIGKILL (grace 0) by the prober, not an exit of its own: sleep 3600 never ends.
     expect(app.lastState?.exitCode).toBe(137);
-    const events = await podEvents((await findPodRecord(ns, 'never-starts'))!);
+    // The supervisor's events not yet written to the store count too, as describe reads them.
+    const live = [supervised.supervisor.store.live(ns, 'never-starts')];
+    const events = await podEvents((await findPodRecord(ns, 'never-starts'))!, { live });
     expect(events.map((e) => e.message)).toContain(
       'Container app failed startup probe, will be restarted',
     );

@@ -35,7 +35,6 @@ import {
   podKey,
 } from './interrupt-outcome.js';
 import type { EventSink } from './lifecycle/event-log.js';
-import { planInputLabels } from './lifecycle/plan-input.js';
 import { findPodRecord, type PodRecord } from './records.js';
 import { type StartedPod, startPod } from './start-pod.js';
 
@@ -182,11 +181,7 @@ async function planAll(
       podrunVersion: PODRUN_VERSION,
       engine: { volumeSubpath },
       claims,
-      extraLabels: planInputLabels({
-        owner: options.owner,
-        publishAllPorts: options.publishAllPorts,
-        pauseImage,
-      }),
+      extraLabels: ownerLabels(options),
       publishAllPorts: options.publishAllPorts,
     };
     try {

@@ -29,6 +29,7 @@ import { probeSettings } from '../probes/spec.js';
 import { fenceCreated } from './fence.js';
 import { runHook } from './hooks.js';
 import { LifecycleLabels } from './labels.js';
+import { planInputLabels } from './plan-input.js';
 
 export interface InstanceInfo {
   attempt: number;
@@ -41,7 +42,10 @@ export function podLevelLabels(
   plan: PodPlan,
   supervised: string | undefined,
 ): Record<string, string> {
-  const labels: Record<string, string> = { [Labels.podManifest]: JSON.stringify(plan.pod) };
+  const labels: Record<string, string> = {
+    [Labels.podManifest]: JSON.stringify(plan.pod),
+    ...planInputLabels(plan),
+  };
   if (supervised) labels[LifecycleLabels.supervised] = supervised;
   return labels;
 }

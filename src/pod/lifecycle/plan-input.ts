@@ -1,6 +1,6 @@
 // One plan input for the life of a pod. Everything that shapes a pod's plan besides
 // its manifest and config data is recorded on the pod as labels when it is applied
-// (planInputLabels), and every later plan (a sandbox rebuild, a restart, a replan
+// (planInputLabels, through podLevelLabels), and every later plan (a sandbox rebuild, a restart, a replan
 // with the pod IP) reads them back (recordedPlanInput) through replanPod: the
 // publishAllPorts option, the pause image, the owner (library reaper), and the host
 // ports the engine assigned to random bindings (so a rebuilt sandbox keeps them).
@@ -17,16 +17,18 @@ export interface RecordedPlanInput {
   hostPorts?: Record<string, string>;
 }
 
-/** Labels on every object of the pod: what a later plan must plan the same way. */
-export function planInputLabels(input: {
-  owner?: string;
+/**
+ * Labels on every container of the pod (sandbox included; not on volumes, which a
+ * claim may share between pods): what a later plan must plan the same way. The
+ * owner label is already on every object (the plan's extraLabels).
+ */
+export function planInputLabels(plan: {
   publishAllPorts?: boolean;
-  pauseImage: string;
+  sandbox: { image: string };
 }): Record<string, string> {
   return {
-    ...(input.owner ? { [Labels.owner]: input.owner } : {}),
-    ...(input.publishAllPorts ? { [LifecycleLabels.publishAll]: 'true' } : {}),
-    [LifecycleLabels.pauseImage]: input.pauseImage,
+    ...(plan.publishAllPorts ? { [LifecycleLabels.publishAll]: 'true' } : {}),
+    [LifecycleLabels.pauseImage]: plan.sandbox.image,
   };
 }
 

@@ -9,7 +9,7 @@ import type { PlannedContainer, PodPlan } from '../../plan/types.js';
 import { PODRUN_VERSION } from '../../version.js';
 import { loadStoredConfigMaps, loadStoredSecrets } from '../config-store.js';
 import type { PodRecord } from '../records.js';
-import { planInputLabels, recordedPlanInput } from './plan-input.js';
+import { recordedPlanInput } from './plan-input.js';
 
 export async function replanPod(
   record: PodRecord,
@@ -33,7 +33,7 @@ export async function replanPod(
     pauseImage,
     podrunVersion: PODRUN_VERSION,
     engine: { volumeSubpath },
-    extraLabels: planInputLabels({ ...recorded, pauseImage }),
+    extraLabels: recorded.owner ? { [Labels.owner]: recorded.owner } : undefined,
     publishAllPorts: recorded.publishAllPorts,
     hostPorts: recorded.hostPorts,
     sandboxAttempt,
