@@ -48,11 +48,18 @@ ${failingStartup}`);
     const app = status.containers.find((c) => c.name === 'app')!;
     // SIGKILL (grace 0) by the prober, not an exit of its own: sleep 3600 never ends.
     expect(app.lastState?.exitCode).toBe(137);
-    // The supervisor's events not yet written to the store count too, as describe reads them.
-    const live = [supervised.supervisor.store.live(ns, 'never-starts')];
-    const events = await podEvents((await findPodRecord(ns, 'never-starts'))!, { live });
-    expect(events.map((e) => e.message)).toContain(
-      'Container app failed startup probe, will be restarted',
+    // The supervisor writes its events to the pod's store a moment after they happen
+    // (at most every 5 s): wait for the write, not for luck.
+    const events = await waitFor(
+      'the Killing event in the store',
+      async () => {
+        const list = await podEvents((await findPodRecord(ns, 'never-starts'))!);
+        return (
+          list.some((e) => e.message === 'Container app failed startup probe, will be restarted') &&
+          list
+        );
+      },
+      15_000,
     );
     expect(
       events.some((e) => e.reason === 'Unhealthy' && /Startup probe failed/.test(e.message)),

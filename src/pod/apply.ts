@@ -27,6 +27,7 @@ import {
 } from './config-store.js';
 import { CreatedObjects } from './created-objects.js';
 import { deletePodRecord, deletionInProgress } from './delete-pod.js';
+import { removeStoreOfGonePod } from './event-store.js';
 import {
   interruptLines,
   type PodProgress,
@@ -274,6 +275,9 @@ export async function applyManifests(
   } catch (error) {
     if (options.signal?.aborted) throw await rollBackInterrupted(progress);
     await CreatedObjects.merge([progress.shared, ...progress.created.values()]).rollback();
+    await Promise.all(
+      [...progress.pods.values()].map((pod) => removeStoreOfGonePod(pod.namespace, pod.name)),
+    );
     throw error;
   }
   // The last step may have finished after the signal: nothing was reported yet, so
@@ -338,6 +342,8 @@ async function rollBackInterrupted(progress: ApplyProgress): Promise<ApplyInterr
   const count =
     (await CreatedObjects.merge(records.map((record) => record.created)).rollback())?.errors
       .length ?? 0;
+  // An event store a writer made while the pod was being removed goes too.
+  await Promise.all(plan.rollBack.map((pod) => removeStoreOfGonePod(pod.namespace, pod.name)));
   // The engine does not say which pod a failed removal belonged to: name them all.
   if (count > 0) for (const { key } of records) leftOver.set(key, count);
   let sharedRolledBack: string[] = [];

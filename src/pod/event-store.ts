@@ -225,6 +225,16 @@ async function createStore(
   return id;
 }
 
+/**
+ * After a pod's containers were removed without a deletion marker (a rolled-back
+ * first run): remove a store a writer made meanwhile. A writer that creates one after
+ * this finds no member in its check after the create and removes it itself.
+ */
+export async function removeStoreOfGonePod(namespace: string, pod: string): Promise<void> {
+  const state = stateOf(await podContainers(namespace, pod));
+  if (!state.member && state.store) await removeContainer(state.store.Id);
+}
+
 /** The writers' files of a pod's store (none when it has no store yet). */
 export async function readEventStore(record: PodRecord): Promise<WriterEvents[]> {
   if (!record.eventStore) return [];

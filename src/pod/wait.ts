@@ -66,6 +66,36 @@ async function hopeless(status: PodStatusSummary): Promise<string | undefined> {
   return undefined;
 }
 
+/** A container that started this recently is looked at once more before it counts. */
+const FRESH_MS = 1000;
+const CONFIRM_MS = 50;
+
+/**
+ * A container that exits at once (`sh -c 'exit 2'`) is `running` for a few ms, and
+ * a read that lands then would call the pod Ready. The kubelet never reports such a
+ * container Ready (its relist sees it exited); here a pod whose containers all
+ * started over a second ago counts at once, and a fresh one is read again after a
+ * moment: Ready only if the same instances are still running and ready.
+ */
+async function stillReady(
+  namespace: string,
+  name: string,
+  seen: PodStatusSummary,
+  probes: WaitOptions['probes'],
+): Promise<boolean> {
+  const now = Date.now();
+  const fresh = seen.containers.some(
+    (c) => c.startedAt !== undefined && now - Date.parse(c.startedAt) < FRESH_MS,
+  );
+  if (!fresh) return true;
+  await new Promise((resolve) => setTimeout(resolve, CONFIRM_MS));
+  const record = await findPodRecord(namespace, name);
+  if (!record || record.terminating) return false;
+  const again = podStatus(await withDetails(record), await probes(namespace, name));
+  const ids = (status: PodStatusSummary) => status.containers.map((c) => c.containerId).join();
+  return again.phase === 'Running' && again.ready === again.total && ids(again) === ids(seen);
+}
+
 export async function waitForPod(
   namespace: string,
   name: string,
@@ -80,8 +110,10 @@ export async function waitForPod(
     if (!record) throw new PodWaitError(`pod/${name} does not exist`);
     last = podStatus(await withDetails(record), await probes(namespace, name));
     if (last.phase === 'Succeeded') return 'Succeeded';
-    if (last.phase === 'Running' && last.ready === last.total && !record.terminating)
+    if (last.phase === 'Running' && last.ready === last.total && !record.terminating) {
+      if (!(await stillReady(namespace, name, last, probes))) continue;
       return 'Ready';
+    }
     const reason = await hopeless(last);
     if (reason) throw new PodWaitError(`pod/${name} will not become ready: ${reason}`);
     if (Date.now() >= deadline) {
