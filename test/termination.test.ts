@@ -106,7 +106,10 @@ spec:
     const record = (await findPodRecord(ns, 'stubborn'))!;
     const since = Date.now() - 1000;
     await deletePodRecord(record);
-    const events = (await namespaceEvents(ns, since)).filter((e) => e.container === 'app');
+    // Only this pod's app: the event window (whole seconds) can reach the previous test's.
+    const events = (await namespaceEvents(ns, since)).filter(
+      (e) => e.container === 'app' && e.name.includes('_stubborn_'),
+    );
     const term = events.find((e) => e.action === 'kill' && e.attributes.signal === '15');
     const kill = events.find((e) => e.action === 'kill' && e.attributes.signal === '9');
     const die = events.find((e) => e.action === 'die');
