@@ -15,8 +15,9 @@ import { TERMINATING_MARKER } from '../src/pod/lifecycle/labels.js';
 import { launchContainer } from '../src/pod/lifecycle/launch.js';
 import { createMarker } from '../src/pod/lifecycle/markers.js';
 import { replanPod } from '../src/pod/lifecycle/replan.js';
+import { ProbeResults } from '../src/pod/probes/results.js';
 import { findPodRecord, podIPOf, withDetails } from '../src/pod/records.js';
-import { startSandbox } from '../src/pod/start-pod.js';
+import { startSandbox } from '../src/pod/start-sandbox.js';
 import {
   cleanNamespace,
   objectsIn,
@@ -67,11 +68,20 @@ describe('the delete fence', () => {
       ).length;
       const planned = plan.containers[0]!;
       await expect(
-        launchContainer({ plan, sandboxId: record.sandbox!.Id, podIP: podIPOf(record) }, planned, {
-          attempt: 5,
-          sandboxAttempt: 0,
-          streak: 0,
-        }),
+        launchContainer(
+          {
+            plan,
+            sandboxId: record.sandbox!.Id,
+            podIP: podIPOf(record),
+            results: new ProbeResults(),
+          },
+          planned,
+          {
+            attempt: 5,
+            sandboxAttempt: 0,
+            streak: 0,
+          },
+        ),
       ).rejects.toBeInstanceOf(PodDeletedError);
       const rebuilt = await replanPod(record, 3);
       await expect(startSandbox(rebuilt, { reuseVolumes: true })).rejects.toBeInstanceOf(

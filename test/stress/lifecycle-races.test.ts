@@ -218,15 +218,16 @@ async function verifyNothingComesBack(
   }
 }
 
-/** Running, one sandbox, one app container, no STARTING marker: what a kept pod looks like. */
+/** Running, one sandbox, one app container, no marker: what a kept pod looks like. */
 async function podShape(ns: string): Promise<string | undefined> {
   const record = await findPodRecord(ns, POD);
   if (!record) return 'the pod is gone';
   const sandboxes = record.all.filter((c) => c.Labels[Labels.role] === 'sandbox').length;
   const apps = record.containers.filter((c) => c.Labels[Labels.role] === 'app').length;
   const status = podStatus(record).status;
-  if (status !== 'Running' || sandboxes !== 1 || apps !== 1 || record.startingBy) {
-    return `pod is ${status}, ${sandboxes} sandbox(es), ${apps} app container(s)${record.startingBy ? ', STARTING marker held' : ''}`;
+  const markers = record.all.filter((c) => c.Labels[Labels.container] === 'TERMINATING').length;
+  if (status !== 'Running' || sandboxes !== 1 || apps !== 1 || markers > 0) {
+    return `pod is ${status}, ${sandboxes} sandbox(es), ${apps} app container(s), ${markers} deletion marker(s)`;
   }
   return undefined;
 }

@@ -4,7 +4,7 @@
 // background supervisor can all run it on the same pod; the deterministic container
 // names (…_<container>_<attempt>) make Docker refuse a second create of the same
 // step (409), which is the only lock needed.
-import type { Container } from 'kubernetes-types/core/v1.js';
+import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
 import type { Verdict } from '../probes/results.js';
 import { type BackoffSettings, KUBELET_BACKOFF, restartTiming } from './backoff.js';
 import { currentInstance, type InstanceFacts, nextAttempt, type PodFacts } from './facts.js';
@@ -65,10 +65,35 @@ function isSidecar(container: Container): boolean {
   return container.restartPolicy === 'Always';
 }
 
-function hasStarted(instance: InstanceFacts, spec: Container, options: DecideOptions): boolean {
+/**
+ * How long a postStart hook may run. The kubelet does not tie postStart to
+ * terminationGracePeriodSeconds (that bounds stopping); podrun bounds a hung hook by
+ * the grace period, but never below the 30 s default, so a pod with grace 0 (common
+ * in tests) still runs its postStart sleep and httpGet handlers.
+ */
+export function postStartTimeoutMs(spec: PodSpec): number {
+  return Math.max(spec.terminationGracePeriodSeconds ?? 30, 30) * 1000;
+}
+
+/**
+ * A running sidecar has started once its startupProbe passed (as the results cache
+ * knows it) and its postStart hook is over. Only the process that launched the
+ * instance knows the hook's outcome (postStartDone); any other one counts the hook
+ * over once it would have timed out, so a launcher that died mid-hook stalls nothing.
+ */
+function hasStarted(
+  instance: InstanceFacts,
+  spec: Container,
+  podSpec: PodSpec,
+  options: DecideOptions,
+): boolean {
   if (instance.state !== 'running') return false;
   const verdict = options.verdicts?.(instance);
   if (verdict?.kill) return false;
+  if (spec.lifecycle?.postStart && !verdict?.postStartDone) {
+    const since = instance.startedAt ?? instance.createdAt;
+    if (options.now - since < postStartTimeoutMs(podSpec)) return false;
+  }
   const known = verdict?.started;
   if (known !== undefined) return known;
   return !spec.startupProbe;
@@ -186,7 +211,7 @@ export function decide(facts: PodFacts, options: DecideOptions): Decision {
     }
     if (isSidecar(spec)) {
       if (instance.state === 'running') {
-        if (hasStarted(instance, spec, options) || later) continue;
+        if (hasStarted(instance, spec, facts.spec, options) || later) continue;
         return decision; // the next one waits for this sidecar's startup probe
       }
       restartOrWait(spec, 'init', instance);

@@ -26,26 +26,12 @@ export const LifecycleLabels = {
 export const TERMINATING_MARKER = 'TERMINATING';
 
 /**
- * Container name part of the marker a process holds while it starts a pod (apply's
- * first run): supervisors leave the pod alone while that process lives, so they do
- * not race it through init containers, hooks or a Ctrl-C rollback. If the process
- * dies, the marker is stale and the supervisor removes it and takes over.
- */
-export const STARTING_MARKER = 'STARTING';
-
-/**
  * Container name part of a pod's event store: created (never started) by the first
  * process that records an event for the pod, it holds one file of events per
  * writing process under /events, and it is removed with the pod. Labelled
- * role=marker like the other two, so nothing counts it as a pod's container.
+ * role=marker like the deletion marker, so nothing counts it as a pod's container.
  */
 export const EVENTS_STORE = 'EVENTS';
-
-/** On the STARTING marker: the process that holds it. */
-export const StartingLabels = {
-  pid: 'io.podrun.starting-pid',
-  host: 'io.podrun.starting-host',
-} as const;
 
 /** On the TERMINATING marker: the process deleting the pod (a re-apply finishes a dead one's delete). */
 export const TerminatingLabels = {

@@ -6,7 +6,6 @@
 // ports the engine assigned to random bindings (so a rebuilt sandbox keeps them).
 // The supervise scope is the io.podrun.supervised label itself.
 import type Docker from 'dockerode';
-import { Labels } from '../../plan/labels.js';
 import type { PodRecord } from '../records.js';
 import { LifecycleLabels } from './labels.js';
 

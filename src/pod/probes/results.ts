@@ -9,6 +9,11 @@ export interface Verdict {
   /** The startup probe passed (undefined: not known to this cache). */
   started?: boolean;
   ready?: boolean;
+  /**
+   * This process ran the instance's postStart hook and it succeeded: the instance
+   * counts as started (the hook holds back the next container, decide.ts).
+   */
+  postStartDone?: boolean;
   /** A kill is due: why, as the Killing event says it. */
   kill?: { reason: 'Unhealthy' | 'FailedPostStartHook'; message: string };
 }
