@@ -77,7 +77,10 @@ spec:
     const runs = (line: string) => Number(line.slice('attempt-'.length));
     expect(runs(current)).toBeGreaterThanOrEqual(3);
     expect(runs(current)).toBeGreaterThan(runs(previous));
-    const events = await podEvents(record!);
+    // The supervisor's events not yet written to the store count too, as describe reads them.
+    const events = await podEvents(record!, {
+      live: [supervised.supervisor.store.live(ns, record!.name)],
+    });
     expect(events.map((e) => e.reason)).toContain('BackOff');
   });
 });

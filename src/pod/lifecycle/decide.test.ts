@@ -228,4 +228,40 @@ describe('decide', () => {
       expect(actions).toEqual(expected);
     });
   });
+
+  describe('a sidecar with a postStart hook has started only once the hook is over', () => {
+    const spec = {
+      initContainers: [
+        {
+          name: 'side',
+          restartPolicy: 'Always',
+          lifecycle: { postStart: { exec: { command: ['true'] } } },
+        },
+        { name: 'next' },
+      ],
+      containers: [{ name: 'a' }],
+      terminationGracePeriodSeconds: 0,
+    };
+    const running = pod(spec, [{ id: 'side0', name: 'side', role: 'init', startedAt: 50_000 }]);
+    const next = (now: number, verdict?: Verdict) =>
+      decide(running, {
+        now,
+        verdicts: (i) => (i.id === 'side0' ? verdict : undefined),
+      }).actions.map((a) => (a.kind === 'start' ? a.container.name : a.kind));
+    it('waits while the launcher has not said the hook is done', () => {
+      expect(next(51_000)).toEqual([]);
+    });
+    it('moves on as soon as the launcher says it is done', () => {
+      expect(next(51_000, { postStartDone: true })).toEqual(['next']);
+    });
+    it('moves on once the hook would have timed out (its launcher died mid-hook)', () => {
+      // 30 s is the floor of the hook's timeout, whatever the grace period.
+      expect(next(50_000 + 29_999)).toEqual([]);
+      expect(next(50_000 + 30_000)).toEqual(['next']);
+    });
+    it('a failed hook is a kill, and nothing after the sidecar starts', () => {
+      const kill = { reason: 'FailedPostStartHook' as const, message: 'm' };
+      expect(next(51_000, { kill })).toEqual(['kill']);
+    });
+  });
 });
