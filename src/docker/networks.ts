@@ -210,3 +210,14 @@ export async function listPodrunNetworks(
 ): Promise<Docker.NetworkInspectInfo[]> {
   return engine().listNetworks({ label: labelFilter(match) });
 }
+
+/** True when no network has this ID any more (a 404 on create asks this, not the message). */
+export async function networkGone(id: string): Promise<boolean> {
+  try {
+    await engine().inspectNetwork(id);
+    return false;
+  } catch (error) {
+    if (isNotFound(error)) return true;
+    throw error;
+  }
+}

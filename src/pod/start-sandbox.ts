@@ -13,7 +13,7 @@ import {
   startContainer,
 } from '../docker/containers.js';
 import { engineMessage, isConflict, isNotFound } from '../docker/errors.js';
-import { ensureNetworkId } from '../docker/networks.js';
+import { ensureNetworkId, networkGone } from '../docker/networks.js';
 import { createVolume, inspectVolume, removeVolume } from '../docker/volumes.js';
 import { podResolvConf, RESOLV_CONF_PATH } from '../plan/dns.js';
 import type { PodPlan } from '../plan/types.js';
@@ -201,7 +201,7 @@ export async function startSandbox(
       sandboxId = await createContainer(sandboxCreateOptions(plan, networkId, options.supervised));
     } catch (error) {
       // The last pod of the namespace was deleted since (its network with it): again.
-      if (isNotFound(error) && /network/i.test(engineMessage(error)) && tries < 3) {
+      if (isNotFound(error) && tries < 3 && (await networkGone(networkId))) {
         networkId = await ensurePodNetwork(plan, options.created);
         continue;
       }
