@@ -174,7 +174,9 @@ describe('PODRUN_APPLY_CONCURRENCY', () => {
     for (const e of events) {
       const pod = e.attributes['io.podrun.pod'] ?? '';
       if (!pod.startsWith(prefix) || !['create', 'start'].includes(e.action)) continue;
-      if (e.container === 'TERMINATING' || e.container === 'STARTING') continue;
+      // Markers and the event store (written a moment after the pod's first events,
+      // off the start path) are not the pod's containers.
+      if (e.attributes['io.podrun.role'] === 'marker') continue;
       byPod.set(pod, [...(byPod.get(pod) ?? []), e.at]);
     }
     return [...byPod.values()]
