@@ -15,6 +15,7 @@ import { launchContainer } from '../src/pod/lifecycle/launch.js';
 import { createMarker } from '../src/pod/lifecycle/markers.js';
 import { reconcilePod, reconcilePodByName } from '../src/pod/lifecycle/reconcile.js';
 import { replanPod } from '../src/pod/lifecycle/replan.js';
+import { ProbeResults } from '../src/pod/probes/results.js';
 import { findPodRecord, type PodRecord, podIPOf, withDetails } from '../src/pod/records.js';
 import { podStatus } from '../src/pod/status.js';
 import { Supervisor } from '../src/supervisor/supervisor.js';
@@ -62,7 +63,7 @@ describe('two processes on one pod', () => {
     await killApp(record);
     const stale = await findPodRecord(ns, 'raced'); // both read the same facts
     const log = new EventLog();
-    const deps = { events: log.sink, supervised: scope };
+    const deps = { events: log.sink, supervised: scope, results: new ProbeResults() };
     const decisions = await Promise.all([reconcilePod(stale!, deps), reconcilePod(stale!, deps)]);
     // Both decided to make the same restart...
     for (const decision of decisions) {
@@ -88,7 +89,12 @@ describe('two processes on one pod', () => {
     const record = await withDetails((await findPodRecord(ns, 'raced'))!);
     const plan = await replanPod(record, 0, podIPOf(record));
     const planned = plan.containers.find((c) => c.name === 'app')!;
-    const context = { plan, sandboxId: record.sandbox!.Id, podIP: podIPOf(record) };
+    const context = {
+      plan,
+      sandboxId: record.sandbox!.Id,
+      podIP: podIPOf(record),
+      results: new ProbeResults(),
+    };
     const instance = { attempt: 7, sandboxAttempt: 0, streak: 0 };
     const [a, b] = await Promise.all([
       launchContainer(context, planned, instance),
@@ -135,7 +141,7 @@ describe('the TERMINATING marker', () => {
     expect(record.terminating).toBe(true);
     expect(podStatus(await withDetails(record)).status).toBe('Terminating');
     // A step on its own decides nothing while the marker exists...
-    const deps = { events: new EventLog().sink, supervised: scope };
+    const deps = { events: new EventLog().sink, supervised: scope, results: new ProbeResults() };
     expect((await reconcilePodByName(ns, 'doomed', deps))?.actions).toEqual([]);
     // ...and without it restarts the container: the marker was what held it back.
     await removeContainer(marker!);

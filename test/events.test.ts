@@ -176,6 +176,8 @@ spec:
   it('an event for a pod being deleted, or gone, creates no store', async () => {
     await applyYaml(sleeperPod('going'), ns);
     const record = (await findPodRecord(ns, 'going'))!;
+    // The apply recorded its first run's events (Created, Started): start store-less.
+    await removeContainer(containerDockerName(ns, 'going', EVENTS_STORE));
     const marker = await createMarker({
       namespace: ns,
       pod: 'going',

@@ -41,8 +41,9 @@ const apply = (name: string, supervise?: string) =>
     supervise ? { supervise } : {},
   );
 
+/** The supervise label of the pod's sandbox and containers (not its event store's). */
 const supervisedLabels = (record: PodRecord) =>
-  record.all.map((c) => c.Labels[LifecycleLabels.supervised]);
+  [record.sandbox!, ...record.containers].map((c) => c.Labels[LifecycleLabels.supervised]);
 
 async function killApp(name: string): Promise<void> {
   const record = (await findPodRecord(ns, name))!;

@@ -77,7 +77,10 @@ spec:
     const runs = (line: string) => Number(line.slice('attempt-'.length));
     expect(runs(current)).toBeGreaterThanOrEqual(3);
     expect(runs(current)).toBeGreaterThan(runs(previous));
-    const events = await podEvents(record!);
+    // The supervisor's events not yet written to the store count too, as describe reads them.
+    const events = await podEvents(record!, {
+      live: [supervised.supervisor.store.live(ns, record!.name)],
+    });
     expect(events.map((e) => e.reason)).toContain('BackOff');
   });
 });
@@ -186,7 +189,10 @@ spec:
     console.log(`sandbox rebuild: ${rebuildMs} ms`);
     expect(back.record.sandbox!.Labels['io.podrun.attempt']).toBe('1');
     expect(await sh(ns, 'phoenix', 'app', 'cat /data/log')).toBe('init\ninit');
-    const events = await podEvents(back.record);
+    // The supervisor's events not yet written to the store count too, as describe reads them.
+    const events = await podEvents(back.record, {
+      live: [supervised.supervisor.store.live(ns, back.record.name)],
+    });
     expect(events.map((e) => e.reason)).toContain('SandboxChanged');
   });
 
@@ -219,7 +225,9 @@ spec:
     const inspected = await inspectContainer(app.Id);
     expect(inspected?.HostConfig.NetworkMode).toBe(`container:${record.sandbox!.Id}`);
     expect(inspected?.State.Running).toBe(true);
-    const events = await podEvents(record);
+    const events = await podEvents(record, {
+      live: [supervised.supervisor.store.live(ns, record.name)],
+    });
     expect(events.map((e) => e.reason)).toContain('SandboxChanged');
   });
 });

@@ -17,6 +17,8 @@ export interface EngineVolume {
   Labels: Record<string, string> | null;
   Mountpoint: string;
   Options?: Record<string, string> | null;
+  /** When the engine made it (RFC 3339). */
+  CreatedAt?: string;
 }
 
 /** One progress message of a pull or build stream, as the engine sends it. */

@@ -1016,6 +1016,7 @@ export class FakeEngine implements Engine {
       Labels: volume.labels,
       Mountpoint: `/var/lib/docker/volumes/${volume.name}/_data`,
       Options: volume.options,
+      CreatedAt: new Date(volume.created).toISOString(),
     };
   }
 

@@ -4,8 +4,8 @@
 // that fails halfway (not ready in time, a hopeless pod) removes what it created.
 
 import { log } from '../log.js';
-import type { ManifestSet, ValidationMode } from '../manifest/types.js';
-import { type ApplyOptions, type ApplyResult, applyManifests } from '../pod/apply.js';
+import type { ValidationMode } from '../manifest/types.js';
+import { type ApplyResult, applyManifests } from '../pod/apply.js';
 import { deletePodRecord } from '../pod/delete-pod.js';
 import { findPodRecord, withDetails } from '../pod/records.js';
 import { waitForPod } from '../pod/wait.js';
@@ -127,25 +127,6 @@ async function handleFor(
   });
 }
 
-// Another pod of the namespace being deleted can remove the namespace network between
-// this apply creating it and the sandbox joining it (another process can also create a
-// duplicate). The apply has rolled back by then, so it is safe to try again.
-const NETWORK_RACE = /network [^ ]+ (not found|is ambiguous)|No such network/i;
-
-async function applyRetryingNetworkRaces(
-  set: ManifestSet,
-  options: ApplyOptions,
-): Promise<ApplyResult[]> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await applyManifests(set, options);
-    } catch (error) {
-      if (attempt >= 3 || !NETWORK_RACE.test(String(error))) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-    }
-  }
-}
-
 async function start(
   source: PodSource,
   options: StartPodOptions,
@@ -178,7 +159,7 @@ async function start(
 
   const owner = options.reaper === false ? undefined : ownerSession();
   if (owner) await ensureReaper(owner);
-  const results = await applyRetryingNetworkRaces(set, {
+  const results = await applyManifests(set, {
     owner,
     publishAllPorts: publishPorts,
     pauseImage: options.pauseImage,

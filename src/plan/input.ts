@@ -62,6 +62,11 @@ export interface PlanInput {
   extraLabels?: Record<string, string>;
   /** Library option: every containerPort without hostPort gets a random host port. */
   publishAllPorts?: boolean;
+  /**
+   * Host ports the engine assigned to those random bindings for an earlier sandbox of
+   * the pod, by `${containerPort}/${protocol}`: a rebuilt sandbox asks for the same.
+   */
+  hostPorts?: Record<string, string>;
   /** Node allocatable for resourceFieldRef of unset limits; see DEFAULT_NODE_ALLOCATABLE. */
   nodeAllocatable?: NodeAllocatable;
   /** Attempt of the sandbox (pause) container, 0 for the first; joiners follow it. */

@@ -56,6 +56,7 @@ export function planPod(input: PlanInput): PodPlan {
     containers,
     ...(dns ? { dns } : {}),
     needsPodIP: ctx.needsPodIP,
+    ...(input.publishAllPorts ? { publishAllPorts: true } : {}),
     pod: input.pod,
     warnings: ctx.issues.warnings,
   };

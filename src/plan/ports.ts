@@ -67,7 +67,10 @@ export function planPorts(ctx: PlanContext): PlannedPorts {
   for (const [key, hostIP] of random) {
     if (key in bindings) continue;
     exposed[key] = {};
-    bindings[key] = [hostIP !== '' ? { HostIp: hostIP, HostPort: '' } : { HostPort: '' }];
+    const hostPort = ctx.input.hostPorts?.[key] ?? '';
+    bindings[key] = [
+      hostIP !== '' ? { HostIp: hostIP, HostPort: hostPort } : { HostPort: hostPort },
+    ];
   }
   return { ExposedPorts: exposed, PortBindings: bindings };
 }

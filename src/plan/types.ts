@@ -115,6 +115,8 @@ export interface PodPlan {
   dns?: PlannedDns;
   /** True when some env var uses status.podIP: src/pod plans again once the IP is known. */
   needsPodIP: boolean;
+  /** The publishAllPorts option it was planned with (recorded on the pod: src/pod/lifecycle/plan-input.ts). */
+  publishAllPorts?: boolean;
   /** The pod as applied (namespace and defaults filled in). */
   pod: Pod;
   /** Valid fields podrun does not implement, as "spec.x.y: message". */

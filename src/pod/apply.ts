@@ -26,8 +26,8 @@ import {
   storeConfigObject,
 } from './config-store.js';
 import { CreatedObjects } from './created-objects.js';
-import { deletePodRecord } from './delete-pod.js';
-import { removeStoreOfGonePod } from './event-store.js';
+import { deletePodRecord, deletionInProgress } from './delete-pod.js';
+import { PodEventStore, removeStoreOfGonePod } from './event-store.js';
 import {
   interruptLines,
   type PodProgress,
@@ -36,8 +36,9 @@ import {
   podKey,
 } from './interrupt-outcome.js';
 import type { EventSink } from './lifecycle/event-log.js';
-import { findPodRecord } from './records.js';
-import { type StartedPod, startPod } from './start-pod.js';
+import { PodDeletedError } from './lifecycle/fence.js';
+import { findPodRecord, type PodRecord } from './records.js';
+import { PodBeingCreatedError, type StartedPod, startedPod, startPod } from './start-pod.js';
 
 export interface ApplyOptions {
   pauseImage?: string;
@@ -56,7 +57,10 @@ export interface ApplyOptions {
    * the pods run once, unsupervised (the library's default).
    */
   supervise?: string;
-  /** Lifecycle events of the first run (e.g. a failed postStart hook). */
+  /**
+   * Where the first run's lifecycle events go (e.g. a failed postStart hook); by
+   * default a store of this apply's own, written before it returns.
+   */
   events?: EventSink;
   /**
    * Called once, synchronously, when every object is in place and the apply was not
@@ -252,6 +256,19 @@ export async function applyManifests(
   }
 
   await pingEngine();
+  const own = options.events ? undefined : new PodEventStore();
+  try {
+    return await applyObjects(set, { ...options, events: options.events ?? own?.sink }, results);
+  } finally {
+    await own?.flush();
+  }
+}
+
+async function applyObjects(
+  set: ManifestSet,
+  options: ApplyOptions & { events?: EventSink },
+  results: ApplyResult[],
+): Promise<ApplyResult[]> {
   const pauseImage = await ensurePauseImage({ image: options.pauseImage });
   const work = await planAll(set, options, pauseImage);
   await ensureImages(work, options);
@@ -290,12 +307,34 @@ export async function applyManifests(
   return results;
 }
 
+/** How often a losing concurrent apply reads the pod again (100 ms apart) before giving up. */
+const ADOPT_TRIES = 300;
+
+/**
+ * The pod as it stands, unless a deletion of it is under way. Deletion wins: a live
+ * deleter's pod is not re-created (the apply fails with one line; apply again once
+ * the delete is done). A dead deleter's deletion is finished here first.
+ */
+async function settledRecord(
+  namespace: string,
+  name: string,
+  signal: AbortSignal | undefined,
+): Promise<PodRecord | undefined> {
+  for (;;) {
+    if (signal?.aborted) throw new ApplyInterrupted('interrupted');
+    const record = await findPodRecord(namespace, name);
+    if (!record?.terminating) return record;
+    if (deletionInProgress(record)) throw new PodDeletedError(namespace, name);
+    await deletePodRecord(record);
+  }
+}
+
 interface ApplyProgress {
   /** ConfigMaps, Secrets and claims this apply created. */
   shared: CreatedObjects;
   sharedCreated: string[];
   pods: Map<string, PodProgress>;
-  /** What each pod's start created so far (its STARTING marker included). */
+  /** What each pod's start created so far (the pod itself once its sandbox exists). */
   created: Map<string, CreatedObjects>;
 }
 
@@ -334,6 +373,7 @@ async function createObjects(
   results: ApplyResult[],
 ): Promise<void> {
   const { shared } = progress;
+  const events = options.events ?? (() => undefined);
   for (const { object } of set.persistentVolumeClaims) {
     const namespace = object.metadata?.namespace ?? 'default';
     const name = object.metadata?.name ?? '';
@@ -385,43 +425,49 @@ async function createObjects(
   const podResults: ApplyResult[] = new Array(work.length);
   const queue = work.map((entry, index) => ({ entry, index }));
   const startOne = async ({ entry, index }: { entry: PodWork; index: number }) => {
-    const { input, plan } = entry;
+    const { plan } = entry;
     if (options.signal?.aborted) throw new ApplyInterrupted('interrupted');
     const key = podKey(plan);
     const stage = (value: PodStage) => {
       const pod = progress.pods.get(key);
       if (pod) pod.stage = value;
     };
-    const existing = await findPodRecord(plan.namespace, plan.name);
     const base = {
       kind: 'Pod' as const,
       namespace: plan.namespace,
       name: plan.name,
       warnings: [...plan.warnings, ...(claimWarnings.get(entry) ?? [])],
     };
-    if (existing && existing.specHash === plan.specHash) {
-      stage('unchanged');
-      podResults[index] = { ...base, action: 'unchanged', plan };
-      return;
+    const run = { signal: options.signal, supervised: options.supervise, events };
+    for (let tries = 0; ; tries++) {
+      const existing = await settledRecord(plan.namespace, plan.name, options.signal);
+      if (existing && existing.specHash === plan.specHash) {
+        // As kubectl: unchanged. If its first run is still going (another apply is a
+        // step ahead), this one runs the same sync loop with it until it is over.
+        stage('unchanged');
+        const started = await startedPod(plan.namespace, plan.name, run);
+        podResults[index] = { ...base, action: 'unchanged', plan, started };
+        return;
+      }
+      stage(existing ? 'replacing' : 'creating');
+      if (existing) await deletePodRecord(existing);
+      const created = new CreatedObjects();
+      progress.created.set(key, created);
+      try {
+        const started = await startPod(plan, { ...run, created });
+        stage(existing ? 'configured' : 'created');
+        podResults[index] = { ...base, action: existing ? 'configured' : 'created', plan, started };
+        return;
+      } catch (error) {
+        if (!(error instanceof PodBeingCreatedError) || tries >= ADOPT_TRIES) throw error;
+        // Another apply of this pod got there first. What this one made so far (a pod
+        // volume, the namespace network) is shared with it, not this apply's to
+        // remove: forget it, and read the pod again (it is about to appear).
+        await created.release();
+        progress.created.delete(key);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     }
-    stage(existing ? 'replacing' : 'creating');
-    if (existing) await deletePodRecord(existing);
-    const created = new CreatedObjects();
-    progress.created.set(key, created);
-    const started = await startPod(plan, {
-      created,
-      signal: options.signal,
-      replanWithPodIP: (podIP) => planPod({ ...input, podIP }),
-      supervised: options.supervise,
-      events: options.events,
-    });
-    stage(existing ? 'configured' : 'created');
-    podResults[index] = {
-      ...base,
-      action: existing ? 'configured' : 'created',
-      plan: started.plan,
-      started,
-    };
   };
   const failures: unknown[] = [];
   const worker = async () => {

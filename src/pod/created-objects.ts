@@ -5,12 +5,24 @@ import { removeNetworkIfUnused } from '../docker/networks.js';
 import { removeVolumeWhenFree } from '../docker/volumes.js';
 import { aggregate, type CleanupError } from '../errors.js';
 import { log } from '../log.js';
+import { deletePodRecord } from './delete-pod.js';
+import { findPodRecord } from './records.js';
 
 export class CreatedObjects {
+  /** Pods this record made, by namespace/name: a rollback deletes each through the fence. */
+  private readonly pods: { namespace: string; name: string }[] = [];
   private readonly containers: string[] = [];
   private readonly volumes: string[] = [];
   private readonly networks: string[] = [];
   private readonly markers: string[] = [];
+
+  /**
+   * A pod whose sandbox this record made: a rollback deletes the whole pod (delete-pod.ts),
+   * including what another process (a supervisor, a second apply) created for it meanwhile.
+   */
+  pod(namespace: string, name: string): void {
+    this.pods.push({ namespace, name });
+  }
 
   container(id: string): void {
     this.containers.push(id);
@@ -33,6 +45,7 @@ export class CreatedObjects {
   static merge(records: Iterable<CreatedObjects>): CreatedObjects {
     const merged = new CreatedObjects();
     for (const record of records) {
+      merged.pods.push(...record.pods);
       merged.containers.push(...record.containers);
       merged.volumes.push(...record.volumes);
       merged.networks.push(...record.networks);
@@ -52,6 +65,7 @@ export class CreatedObjects {
         log().warn({ err: error }, `could not remove marker ${id}`),
       );
     }
+    this.pods.length = 0;
     this.markers.length = 0;
     this.containers.length = 0;
     this.volumes.length = 0;
@@ -72,6 +86,16 @@ export class CreatedObjects {
         log().warn({ err: error }, `rollback: could not remove ${what}`);
       }
     };
+    // Pods first, through the delete fence: nothing comes back for them once this runs.
+    await Promise.all(
+      this.pods.map(({ namespace, name }) =>
+        attempt(`pod ${namespace}/${name}`, async () => {
+          const record = await findPodRecord(namespace, name);
+          if (record) await deletePodRecord(record, 0);
+        }),
+      ),
+    );
+    this.pods.length = 0;
     await Promise.all(
       [...this.containers]
         .reverse()

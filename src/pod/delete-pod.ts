@@ -6,16 +6,25 @@
 //
 // First of all a TERMINATING marker container (created, never started) joins the
 // pod: every supervisor and `podrun up` sees it and stops restarting anything, and
-// `get pods` shows Terminating. It is removed last.
+// `get pods` shows Terminating. It is also the delete fence (lifecycle/fence.ts):
+// every creator of a pod object looks for it right after its create and undoes the
+// create if it is there. So once the marker stands, the deleter removes the pod's
+// objects until a listing comes back empty (however many a creator made meanwhile),
+// waits a short settle, lists once more, and only then removes the marker. Engine
+// errors on the way (404 already gone, 409 volume still in use by a container the
+// next round removes) are handled by status code, never shown raw.
+
+import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import type { Container } from 'kubernetes-types/core/v1.js';
 import { listPodrunContainers, removeContainer } from '../docker/containers.js';
+import { engineMessage, isConflict, isNotFound } from '../docker/errors.js';
 import { removeNetworkIfUnused } from '../docker/networks.js';
-import { listPodrunVolumes, removeVolumeWhenFree } from '../docker/volumes.js';
+import { listPodrunVolumes, removeVolume } from '../docker/volumes.js';
 import { Labels } from '../plan/labels.js';
-import { namespaceNetworkName } from '../plan/names.js';
-import { LifecycleLabels, TERMINATING_MARKER } from './lifecycle/labels.js';
-import { createMarker } from './lifecycle/markers.js';
+import { containerDockerName, namespaceNetworkName } from '../plan/names.js';
+import { LifecycleLabels, TERMINATING_MARKER, TerminatingLabels } from './lifecycle/labels.js';
+import { createMarker, holderAlive } from './lifecycle/markers.js';
 import { graceSecondsOfPod, stopWithGrace } from './lifecycle/stop.js';
 import { type PodRecord, podIPOf } from './records.js';
 
@@ -29,31 +38,110 @@ function isRunning(info: Docker.ContainerInfo): boolean {
   return info.State === 'running' || info.State === 'restarting' || info.State === 'paused';
 }
 
-/** Create the TERMINATING marker; its id, or undefined if one exists already. */
-async function markTerminating(record: PodRecord): Promise<string | undefined> {
+/** A creator's post-check finishes within ms of its create: this covers it. */
+const SETTLE_MS = 150;
+/** Give up (with one clear line) if objects keep appearing for this long. */
+const DELETE_LIMIT_MS = 120_000;
+
+interface DeletionMark {
+  id: string;
+  /** This deleter made the marker (or took over a dead deleter's): it removes it. */
+  mine: boolean;
+}
+
+/** Create the TERMINATING marker, or find the one a deleter made before. */
+async function markTerminating(record: PodRecord): Promise<DeletionMark | undefined> {
   const image = record.sandbox?.Image ?? record.all[0]?.Image;
-  if (!image || record.terminating) return undefined;
+  const existing = record.terminatingBy;
+  if (existing) return { id: existing.markerId, mine: !holderAlive(existing) };
+  if (!image) return undefined;
   const supervised = record.all.find((i) => i.Labels[LifecycleLabels.supervised])?.Labels[
     LifecycleLabels.supervised
   ];
   try {
-    return await createMarker({
+    const id = await createMarker({
       namespace: record.namespace,
       pod: record.name,
       marker: TERMINATING_MARKER,
       image,
       supervised,
-      // The library's reaper finds what its process left by this label, markers too.
-      labels: record.owner ? { [Labels.owner]: record.owner } : undefined,
+      labels: {
+        [TerminatingLabels.pid]: String(process.pid),
+        [TerminatingLabels.host]: hostname(),
+        // The library's reaper finds what its process left by this label, markers too.
+        ...(record.owner ? { [Labels.owner]: record.owner } : {}),
+      },
     });
-  } catch {
-    // One exists already (409), or it cannot be made: deletion goes on without it.
-    return undefined;
+    return { id, mine: true };
+  } catch (error) {
+    if (!isConflict(error))
+      throw new Error(`pod ${record.name}: cannot mark it for deletion: ${engineMessage(error)}`);
+    // Another deleter got there first (since the listing): delete alongside it.
+    return {
+      id: containerDockerName(record.namespace, record.name, TERMINATING_MARKER),
+      mine: false,
+    };
+  }
+}
+
+/** Remove a pod volume; false if a container still holds it (the next round removes that). */
+async function removePodVolume(name: string): Promise<boolean> {
+  try {
+    await removeVolume(name);
+    return true;
+  } catch (error) {
+    if (isConflict(error) || isNotFound(error)) return isNotFound(error);
+    throw error;
+  }
+}
+
+/**
+ * Remove every container (the marker aside) and pod volume of the pod until a
+ * listing is empty twice, a settle apart. A co-deleter (the marker is not its own)
+ * stops as soon as the marker's owner has finished and removed it.
+ */
+async function removeEverything(record: PodRecord, mark: DeletionMark | undefined): Promise<void> {
+  const { namespace, name } = record;
+  const began = Date.now();
+  let settled = false;
+  for (let round = 0; ; round++) {
+    const [containers, volumes] = await Promise.all([
+      listPodrunContainers({ [Labels.namespace]: namespace, [Labels.pod]: name }),
+      listPodrunVolumes({
+        [Labels.namespace]: namespace,
+        [Labels.pod]: name,
+        [Labels.role]: 'volume',
+      }),
+    ]);
+    const left = containers.filter((info) => info.Labels[Labels.container] !== TERMINATING_MARKER);
+    if (
+      mark &&
+      !mark.mine &&
+      !containers.some((info) => info.Labels[Labels.container] === TERMINATING_MARKER)
+    )
+      return; // its deleter finished
+    if (left.length === 0 && volumes.length === 0) {
+      if (settled) return;
+      settled = true;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      continue;
+    }
+    settled = false;
+    if (Date.now() - began > DELETE_LIMIT_MS) {
+      throw new Error(
+        `pod ${name}: objects kept appearing for ${DELETE_LIMIT_MS / 1000}s while deleting it; run podrun delete again`,
+      );
+    }
+    await Promise.all(left.map((info) => removeContainer(info.Id)));
+    const freed = await Promise.all(volumes.map((volume) => removePodVolume(volume.Name)));
+    // A volume still in use: its holder is gone by the next listing; do not spin.
+    if (freed.includes(false))
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50 * (round + 1), 250)));
   }
 }
 
 export async function deletePodRecord(record: PodRecord, graceOverride?: number): Promise<void> {
-  const marker = await markTerminating(record);
+  const mark = await markTerminating(record);
   const grace = graceSecondsOf(record, graceOverride);
   const specs = new Map<string, Container>(
     [...(record.pod?.spec?.initContainers ?? []), ...(record.pod?.spec?.containers ?? [])].map(
@@ -82,26 +170,13 @@ export async function deletePodRecord(record: PodRecord, graceOverride?: number)
   if (record.sandbox && isRunning(record.sandbox)) {
     await stopWithGrace({ id: record.sandbox.Id }, 0);
   }
-  await Promise.all(record.all.map((info) => removeContainer(info.Id)));
-  // Anything a supervisor created while we were stopping (it read the pod before
-  // the marker appeared) goes too; the marker goes last.
-  for (let round = 0; round < 5; round++) {
-    const left = (
-      await listPodrunContainers({
-        [Labels.namespace]: record.namespace,
-        [Labels.pod]: record.name,
-      })
-    ).filter((info) => info.Id !== marker && info.Labels[Labels.container] !== TERMINATING_MARKER);
-    if (left.length === 0) break;
-    await Promise.all(left.map((info) => removeContainer(info.Id)));
-  }
-  if (marker) await removeContainer(marker);
-
-  const volumes = await listPodrunVolumes({
-    [Labels.namespace]: record.namespace,
-    [Labels.pod]: record.name,
-    [Labels.role]: 'volume',
-  });
-  await Promise.all(volumes.map((volume) => removeVolumeWhenFree(volume.Name)));
+  // Anything a creator made while we were stopping goes too (fence.ts); the marker last.
+  await removeEverything(record, mark);
+  if (mark?.mine) await removeContainer(mark.id);
   await removeNetworkIfUnused(namespaceNetworkName(record.namespace));
+}
+
+/** Whether a deletion of this pod is under way by a live process (a re-apply waits for it). */
+export function deletionInProgress(record: PodRecord): boolean {
+  return record.terminatingBy !== undefined && holderAlive(record.terminatingBy);
 }

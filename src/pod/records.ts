@@ -9,9 +9,8 @@ import { namespaceNetworkName } from '../plan/names.js';
 import {
   EVENTS_STORE,
   LifecycleLabels,
-  STARTING_MARKER,
-  StartingLabels,
   TERMINATING_MARKER,
+  TerminatingLabels,
 } from './lifecycle/labels.js';
 
 export interface PodRecord {
@@ -31,10 +30,10 @@ export interface PodRecord {
   createdAt: Date;
   /** A deletion is under way (the TERMINATING marker exists): nobody restarts anything. */
   terminating?: boolean;
+  /** The process deleting it, from the TERMINATING marker (absent on an older marker). */
+  terminatingBy?: { pid: number; host: string; markerId: string };
   /** The pod's event store (a container that never runs), once an event was recorded. */
   eventStore?: Docker.ContainerInfo;
-  /** A process is starting this pod (apply's first run); supervisors wait for it. */
-  startingBy?: { pid: number; host: string; markerId: string };
   /** Inspect results of the pod's containers, when asked for (withDetails). */
   inspected?: Map<string, Docker.ContainerInspectInfo>;
 }
@@ -84,19 +83,18 @@ export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[]
   const records: PodRecord[] = [];
   for (const everything of groups.values()) {
     const marker = everything.find((info) => info.Labels[Labels.container] === TERMINATING_MARKER);
-    const starting = everything.find((info) => info.Labels[Labels.container] === STARTING_MARKER);
     const store = everything.find((info) => info.Labels[Labels.container] === EVENTS_STORE);
     // An event store alone is no pod (its pod was deleted while an event was in
     // flight): it must not make the pod reappear. Its writer removes it.
     if (store && everything.length === 1) continue;
-    const group = everything.filter(
-      (info) => info !== marker && info !== starting && info !== store,
-    );
+    // Markers and the event store are no instances of the pod's containers (nor is
+    // an older podrun's STARTING marker).
+    const group = everything.filter((info) => info.Labels[Labels.role] !== 'marker');
     group.sort((a, b) => attemptOf(b) - attemptOf(a) || b.Created - a.Created);
     const sandbox = group.find((info) => info.Labels[Labels.role] === 'sandbox');
-    // A pod may be nothing but a marker (apply just began, or a deletion was cut
-    // short): it is still listed, so get shows it and delete can finish it.
-    const first = sandbox ?? group[0] ?? marker ?? starting!;
+    // A pod may be nothing but a marker (a deletion was cut short): it is still
+    // listed, so get shows it and delete can finish it.
+    const first = sandbox ?? group[0] ?? marker ?? everything[0]!;
     // Every container carries the manifest, so a pod whose sandbox was removed can be rebuilt.
     const manifest =
       sandbox?.Labels[Labels.podManifest] ??
@@ -110,18 +108,13 @@ export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[]
       pod: manifest ? (JSON.parse(manifest) as Pod) : undefined,
       sandbox,
       containers: group.filter((info) => info.Labels[Labels.role] !== 'sandbox'),
-      all: [
-        ...group,
-        ...(store ? [store] : []),
-        ...(marker ? [marker] : []),
-        ...(starting ? [starting] : []),
-      ],
+      all: [...group, ...everything.filter((info) => !group.includes(info))],
       eventStore: store,
       terminating: marker !== undefined,
-      startingBy: starting && {
-        pid: Number(starting.Labels[StartingLabels.pid]),
-        host: starting.Labels[StartingLabels.host] ?? '',
-        markerId: starting.Id,
+      terminatingBy: marker && {
+        pid: Number(marker.Labels[TerminatingLabels.pid] ?? 0),
+        host: marker.Labels[TerminatingLabels.host] ?? '',
+        markerId: marker.Id,
       },
       createdAt: createdAtOf(manifest, group.length > 0 ? group : everything),
     });

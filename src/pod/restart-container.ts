@@ -12,6 +12,7 @@ import { LifecycleLabels, numberLabel } from './lifecycle/labels.js';
 import { launchContainer, pruneOlderInstances } from './lifecycle/launch.js';
 import { replanPod } from './lifecycle/replan.js';
 import { stopWithGrace } from './lifecycle/stop.js';
+import { ProbeResults } from './probes/results.js';
 import { findPodRecord, type PodRecord, podIPOf } from './records.js';
 
 export async function restartPodContainer(
@@ -49,16 +50,27 @@ export async function restartPodContainer(
     (c) => c.name === containerName,
   );
   if (!planned) throw new Error(`container ${containerName} vanished from pod ${record.name}`);
+  // This call drives the one instance it makes: a failed postStart hook's kill
+  // verdict is carried out here, as a sync step would (the restart policy, in a
+  // supervised pod, decides what follows).
+  const results = new ProbeResults();
   const launched = await launchContainer(
     {
       plan,
       sandboxId: sandbox.Id,
       podIP,
       supervised: labels[LifecycleLabels.supervised],
+      results,
     },
     planned,
     { attempt: attempt + 1, sandboxAttempt, streak: 0 },
   );
+  if (results.get(launched.id)?.kill) {
+    await stopWithGrace(
+      { id: launched.id, spec, sandboxId: sandbox.Id, podIP },
+      graceSecondsOf(record),
+    );
+  }
   return launched.id;
 }
 

@@ -1,70 +1,46 @@
-// Turn one PodPlan into running containers, in the kubelet's order: network and
-// volumes, the sandbox (which owns the network and IPC namespaces), volume contents,
-// init containers one at a time, then the app containers concurrently.
+// A pod's first run, in the foreground, read top to bottom:
+//   1. refuse container names held by anything podrun did not create;
+//   2. make the sandbox: namespace network, pod volumes, pause container, volume
+//      contents, resolv.conf (start-sandbox.ts, the same code a rebuild runs);
+//   3. run the pod's sync loop until the first run is over: init containers in
+//      order (a native sidecar only until it has started), then the app containers
+//      (lifecycle/sync-loop.ts: the supervisor's own read → decide → execute steps).
+// Then the supervisor (if the pod is supervised) carries on with the same steps.
+// Another process applying the same pod at the same moment makes the engine refuse
+// one of the two sandboxes: the loser gets PodBeingCreatedError and adopts the pod.
 
-import { readFileSync } from 'node:fs';
-import type Docker from 'dockerode';
-import { pathExists, putFiles, readFile } from '../docker/archive.js';
-import {
-  createContainer,
-  inspectContainer,
-  startContainer,
-  waitContainer,
-} from '../docker/containers.js';
-import { engineMessage, isConflict } from '../docker/errors.js';
-import { ensureNetwork } from '../docker/networks.js';
-import { createVolume, inspectVolume } from '../docker/volumes.js';
-import { podResolvConf, RESOLV_CONF_PATH } from '../plan/dns.js';
+import { inspectContainer } from '../docker/containers.js';
 import { Labels } from '../plan/labels.js';
 import type { PlannedContainer, PodPlan } from '../plan/types.js';
 import type { CreatedObjects } from './created-objects.js';
 import { PodStartError } from './errors.js';
-import { makeSubPathDir, prepareHostPath } from './host-paths.js';
-import type { EventSink } from './lifecycle/event-log.js';
-import { type LaunchContext, launchContainer, podLevelLabels } from './lifecycle/launch.js';
-import { createStartingMarker } from './lifecycle/markers.js';
+import type { EventSink } from './event-types.js';
+import { syncUntilStarted } from './lifecycle/sync-loop.js';
+import { PodBeingCreatedError, startSandbox } from './start-sandbox.js';
 
-export { PodStartError };
-
-/** The host's resolver config, the base of dnsPolicy Default (the engine runs on this host). */
-const HOST_RESOLV_CONF = '/etc/resolv.conf';
+export { PodBeingCreatedError, PodStartError };
 
 export interface StartContext {
+  /** What this start made, for a rollback (the pod itself once its sandbox exists). */
   created: CreatedObjects;
   signal?: AbortSignal;
-  /** Re-plan with the pod IP once the sandbox runs (env from status.podIP). */
-  replanWithPodIP(podIP: string): PodPlan;
   /** io.podrun.supervised value: a supervisor keeps this pod alive. */
   supervised?: string;
-  events?: EventSink;
+  events: EventSink;
 }
 
 export interface StartedPod {
-  plan: PodPlan;
   podIP: string;
   sandboxId: string;
-  containerIds: Map<string, string>;
-  /** Set when an init container failed: app containers were not started (kubelet: Init:Error). */
+  /** An init container failed, so the app containers were not started (Init:Error). */
   initFailure?: { container: string; exitCode: number };
 }
 
-function checkAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new PodStartError('interrupted');
-}
-
-/** A long wait (an init container running) that Ctrl-C can cut short. */
-function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return work;
-  checkAborted(signal);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new PodStartError('interrupted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/** Refuse to touch a name held by a container podrun did not create. */
-async function assertNameFree(container: PlannedContainer): Promise<void> {
+/**
+ * A name held by a container podrun did not create is refused; one held by this
+ * pod's own container means another process is creating the pod right now.
+ */
+async function checkName(container: PlannedContainer): Promise<void> {
   const existing = await inspectContainer(container.dockerName);
   if (!existing) return;
   const labels = existing.Config.Labels ?? {};
@@ -77,239 +53,31 @@ async function assertNameFree(container: PlannedContainer): Promise<void> {
       `container name ${container.dockerName} is in use by a container podrun did not create; remove or rename it`,
     );
   }
-  throw new PodStartError(
-    `container ${container.dockerName} already exists; run podrun delete pod first`,
-  );
+  throw new PodBeingCreatedError(`pod ${labels[Labels.pod]} is being created`);
 }
 
-/** The subPaths the pod's containers mount in one volume. */
-function subPathsOf(plan: PodPlan, volumeName: string): string[] {
-  const all = [...plan.initContainers, ...plan.containers].flatMap((c) => c.volumeSubpaths ?? []);
-  return [...new Set(all.filter((e) => e.volumeName === volumeName).map((e) => e.subPath))];
+export async function startPod(plan: PodPlan, context: StartContext): Promise<StartedPod> {
+  await Promise.all([plan.sandbox, ...plan.initContainers, ...plan.containers].map(checkName));
+  if (context.signal?.aborted) throw new PodStartError('interrupted');
+  await startSandbox(plan, { created: context.created, supervised: context.supervised });
+  // From here on the pod exists; a rollback deletes it through the delete fence, so
+  // whatever any process creates for it meanwhile goes too.
+  context.created.pod(plan.namespace, plan.name);
+  return startedPod(plan.namespace, plan.name, context);
 }
 
-async function createVolumes(
-  plan: PodPlan,
-  created: CreatedObjects | undefined,
-  reuse: boolean,
-): Promise<void> {
-  for (const volume of plan.volumes) {
-    if (volume.kind === 'hostPath') {
-      prepareHostPath(volume.hostPath, volume.type);
-      for (const subPath of subPathsOf(plan, volume.name)) makeSubPathDir(volume.hostPath, subPath);
-    } else if (volume.kind === 'persistentVolumeClaim') {
-      if (!(await inspectVolume(volume.dockerName))) {
-        throw new PodStartError(
-          `persistentvolumeclaim "${volume.claimName}" not found in namespace ${plan.namespace}`,
-        );
-      }
-    } else {
-      if (await inspectVolume(volume.dockerName)) {
-        if (reuse) continue;
-        throw new PodStartError(
-          `volume ${volume.dockerName} already exists; run podrun delete pod first`,
-        );
-      }
-      await createVolume(volume.create);
-      created?.volume(volume.dockerName);
-    }
-  }
-}
-
-/**
- * Fill the volumes the sandbox mounts before any app container starts: configMap,
- * secret and downwardAPI files, the emptyDir root mode (world-writable, as the
- * kubelet makes it) and the subPath directories the containers mount, with the
- * root's mode as the kubelet gives them (an existing file or directory stays as is:
- * the engine does not change an existing directory's mode from a tar entry).
- */
-async function populateVolumes(plan: PodPlan, sandboxId: string, reused: boolean): Promise<void> {
-  await Promise.all(
-    plan.volumes.map(async (volume) => {
-      if (!('files' in volume) || !volume.populatePath) return;
-      const populatePath = volume.populatePath;
-      let directories = subPathsOf(plan, volume.name).filter(
-        (subPath) => !volume.files.some((file) => file.path === subPath),
-      );
-      // A kept volume (sandbox rebuild) may hold them already, perhaps chowned by an
-      // init container: the upload would reset an existing one's owner and mode.
-      if (reused && directories.length > 0) {
-        const exists = await Promise.all(
-          directories.map((subPath) => pathExists(sandboxId, `${populatePath}/${subPath}`)),
-        );
-        directories = directories.filter((_, index) => !exists[index]);
-      }
-      await putFiles(sandboxId, populatePath, volume.files, {
-        rootMode: volume.rootMode,
-        directories,
-      });
-    }),
-  );
-}
-
-/**
- * Write the pod's resolv.conf (plan.dns) into its volume once the sandbox runs, before
- * any init or app container (which bind-mount it) starts. The merge base is the
- * engine's file of the pause container (ClusterFirst) or the host's (Default).
- */
-async function writeResolvConf(plan: PodPlan, sandboxId: string): Promise<void> {
-  const dns = plan.dns;
-  if (!dns) return;
-  const volume = plan.volumes.find((candidate) => candidate.name === dns.volumeName);
-  if (!volume || !('populatePath' in volume) || !volume.populatePath) {
-    throw new PodStartError(`pod sandbox: the ${dns.volumeName} volume is not planned`);
-  }
-  let baseText = '';
-  try {
-    if (dns.base === 'engine') baseText = await readFile(sandboxId, RESOLV_CONF_PATH);
-    if (dns.base === 'host') baseText = readFileSync(HOST_RESOLV_CONF, 'utf8');
-  } catch (error) {
-    throw new PodStartError(
-      `pod sandbox: cannot read the base resolv.conf: ${engineMessage(error)}`,
-    );
-  }
-  const content = podResolvConf(dns, baseText);
-  const file = {
-    path: dns.file,
-    contentBase64: Buffer.from(content).toString('base64'),
-    mode: 0o644,
-  };
-  await putFiles(sandboxId, volume.populatePath, [file]);
-}
-
-function podIPOf(info: Docker.ContainerInspectInfo, networkName: string): string {
-  const networks = info.NetworkSettings?.Networks ?? {};
-  return networks[networkName]?.IPAddress ?? '';
-}
-
-/**
- * Network, volumes and a started sandbox. `reuseVolumes` (a sandbox rebuild):
- * pod volumes that exist are kept, as the kubelet keeps emptyDirs for the pod's life.
- */
-export async function startSandbox(
-  plan: PodPlan,
-  options: { created?: CreatedObjects; supervised?: string; reuseVolumes?: boolean },
-): Promise<{ sandboxId: string; podIP: string }> {
-  // Only a network this call made is this record's to remove on rollback.
-  if (await ensureNetwork(plan.network.create)) options.created?.network(plan.network.name);
-  await createVolumes(plan, options.created, options.reuseVolumes ?? false);
-  const create = {
-    ...plan.sandbox.create,
-    Labels: { ...plan.sandbox.create.Labels, ...podLevelLabels(plan, options.supervised) },
-  };
-  let sandboxId: string;
-  try {
-    sandboxId = await createContainer(create);
-  } catch (error) {
-    throw new PodStartError(`pod sandbox: create failed: ${engineMessage(error)}`, {
-      cause: error,
-    });
-  }
-  options.created?.container(sandboxId);
-  await populateVolumes(plan, sandboxId, options.reuseVolumes ?? false);
-  try {
-    await startContainer(sandboxId);
-  } catch (error) {
-    throw new PodStartError(`pod sandbox: start failed: ${engineMessage(error)}`, {
-      cause: error,
-    });
-  }
-  await writeResolvConf(plan, sandboxId);
-  const sandboxInfo = await inspectContainer(sandboxId);
-  const podIP = sandboxInfo ? podIPOf(sandboxInfo, plan.network.name) : '';
-  return { sandboxId, podIP };
-}
-
-/**
- * The first run of a pod, in the foreground: sandbox, init containers in order (a
- * sidecar only until it has started), then the app containers together. An init
- * failure ends it early (Init:Error); if the restart policy retries, the supervisor
- * (or `podrun up`) takes over from there with back-off, as it does for every later
- * restart.
- */
-export async function startPod(initialPlan: PodPlan, context: StartContext): Promise<StartedPod> {
-  const everyContainer = [
-    initialPlan.sandbox,
-    ...initialPlan.initContainers,
-    ...initialPlan.containers,
-  ];
-  await Promise.all(everyContainer.map(assertNameFree));
-  checkAborted(context.signal);
-  // Hold the STARTING marker while this process drives the pod through its first
-  // start, so a supervisor does not race it. It stays in `context.created` after this
-  // returns: the caller releases it once the pod is reported (so a Ctrl-C before that
-  // rolls the pod back with no supervisor acting on it), and a rollback removes it last.
-  // The network does not depend on the marker: make both at once (it is the slowest
-  // call before the sandbox; startSandbox then finds it in place).
-  const [markerResult, networkResult] = await Promise.allSettled([
-    createStartingMarker(initialPlan, context.supervised),
-    ensureNetwork(initialPlan.network.create),
-  ]);
-  if (markerResult.status === 'fulfilled') context.created.marker(markerResult.value);
-  if (networkResult.status === 'fulfilled' && networkResult.value)
-    context.created.network(initialPlan.network.name);
-  if (markerResult.status === 'rejected') {
-    if (!isConflict(markerResult.reason)) throw markerResult.reason;
-    throw new PodStartError(`pod ${initialPlan.name} is being started by another podrun process`);
-  }
-  if (networkResult.status === 'rejected') throw networkResult.reason;
-  return startPodSteps(initialPlan, context);
-}
-
-async function startPodSteps(initialPlan: PodPlan, context: StartContext): Promise<StartedPod> {
-  const { created, signal } = context;
-  let plan = initialPlan;
-
-  const { sandboxId, podIP } = await startSandbox(plan, {
-    created,
-    supervised: context.supervised,
-  });
-  if (plan.needsPodIP) plan = context.replanWithPodIP(podIP);
-  checkAborted(signal);
-
-  const launch: LaunchContext = {
-    plan,
-    sandboxId,
-    podIP,
-    supervised: context.supervised,
-    created,
+/** Run (or join) the pod's sync loop until its first run is over. */
+export async function startedPod(
+  namespace: string,
+  name: string,
+  context: Omit<StartContext, 'created'>,
+): Promise<StartedPod> {
+  const run = await syncUntilStarted({
+    namespace,
+    name,
     events: context.events,
-    signal,
-  };
-  const first = { attempt: 0, sandboxAttempt: plan.sandbox.attempt ?? 0, streak: 0 };
-  const containerIds = new Map<string, string>();
-  for (const init of plan.initContainers) {
-    checkAborted(signal);
-    const launched = await launchContainer(launch, init, first);
-    containerIds.set(init.name, launched.id);
-    if (launched.failed) {
-      return {
-        plan,
-        podIP,
-        sandboxId,
-        containerIds,
-        initFailure: { container: init.name, exitCode: -1 },
-      };
-    }
-    if (init.spec?.restartPolicy === 'Always') continue; // a native sidecar keeps running
-    const exitCode = await untilAborted(waitContainer(launched.id), signal);
-    if (exitCode !== 0) {
-      // Not an apply failure: the pod exists and reports Init:Error, as on a cluster.
-      return {
-        plan,
-        podIP,
-        sandboxId,
-        containerIds,
-        initFailure: { container: init.name, exitCode },
-      };
-    }
-  }
-  checkAborted(signal);
-
-  const launched = await Promise.all(
-    plan.containers.map((app) => launchContainer(launch, app, first)),
-  );
-  for (const [index, app] of plan.containers.entries())
-    containerIds.set(app.name, launched[index]!.id);
-  return { plan, podIP, sandboxId, containerIds };
+    supervised: context.supervised,
+    signal: context.signal,
+  });
+  return { podIP: run.podIP, sandboxId: run.sandboxId, initFailure: run.initFailure };
 }

@@ -8,20 +8,19 @@
 // Docker events wake it early; back-off deadlines wake it on time; when the engine
 // is gone it keeps retrying, and after an engine restart (every container exited)
 // it rebuilds each pod: new sandbox, init containers, apps.
-import type { Container } from 'kubernetes-types/core/v1.js';
 import { engineEventStream } from '../docker/events.js';
 import { log } from '../log.js';
 import { Labels } from '../plan/labels.js';
 import { PodEventStore } from '../pod/event-store.js';
 import { type BackoffSettings, backoffFromEnv } from '../pod/lifecycle/backoff.js';
 import { EventLog } from '../pod/lifecycle/event-log.js';
-import { currentInstance, podFacts } from '../pod/lifecycle/facts.js';
+import { PodDeletedError } from '../pod/lifecycle/fence.js';
 import { LifecycleLabels } from '../pod/lifecycle/labels.js';
 import { reconcilePod } from '../pod/lifecycle/reconcile.js';
-import { graceSecondsOfPod, stopWithGrace } from '../pod/lifecycle/stop.js';
-import { ContainerProber, hasProbes } from '../pod/probes/prober.js';
+import { ProberSet } from '../pod/probes/prober-set.js';
 import type { ProbeReport } from '../pod/probes/report.js';
-import { listSupervisedRecords, type PodRecord, podIPOf } from '../pod/records.js';
+import { ProbeResults } from '../pod/probes/results.js';
+import { listSupervisedRecords, type PodRecord } from '../pod/records.js';
 import type { PodReport } from './protocol.js';
 
 export interface SupervisorOptions {
@@ -44,7 +43,9 @@ export class Supervisor {
   readonly startedAt = new Date();
   engineReachable = false;
   podCount = 0;
-  private readonly probers = new Map<string, ContainerProber>();
+  /** Probers write verdicts here; every reconcile step reads them (decide.ts) and kills. */
+  private readonly results = new ProbeResults(() => this.poke());
+  private readonly probers = new ProberSet({ results: this.results, events: this.store.sink });
   private readonly busy = new Set<string>();
   private readonly notified = new Set<string>();
   private running = false;
@@ -72,8 +73,7 @@ export class Supervisor {
     if (this.timer) clearTimeout(this.timer);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     (this.eventStream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
-    for (const prober of this.probers.values()) prober.stop();
-    this.probers.clear();
+    this.probers.stop();
     await this.ticking;
     await this.store.flush();
   }
@@ -131,7 +131,7 @@ export class Supervisor {
       this.options.onIdle?.();
     }
     await Promise.all(records.map((record) => this.reconcile(record)));
-    this.syncProbers(records);
+    this.probers.sync(records);
   }
 
   private async reconcile(record: PodRecord): Promise<void> {
@@ -144,79 +144,22 @@ export class Supervisor {
         events: this.store.sink,
         supervised: this.options.scope,
         notified: this.notified,
-        started: (instance) => this.probers.get(instance.id)?.started,
+        results: this.results,
       });
       if (decision.wakeAt !== undefined) this.wakeAt(decision.wakeAt);
       if (decision.actions.length > 0) this.again = true;
     } catch (error) {
+      // A create found the pod being deleted and undid itself (fence.ts): nothing to say.
+      if (error instanceof PodDeletedError) return;
       log().warn({ err: error }, `supervisor: pod ${key}: ${(error as Error).message}`);
     } finally {
       this.busy.delete(key);
     }
   }
 
-  /** One prober per running container that has probes; stop those of gone containers. */
-  private syncProbers(records: PodRecord[]): void {
-    const alive = new Set<string>();
-    for (const record of records) {
-      if (record.terminating || !record.sandbox || record.sandbox.State !== 'running') continue;
-      const facts = podFacts(record);
-      const specs: [Container, 'init' | 'app'][] = [
-        ...(record.pod?.spec?.initContainers ?? []).map((c) => [c, 'init'] as [Container, 'init']),
-        ...(record.pod?.spec?.containers ?? []).map((c) => [c, 'app'] as [Container, 'app']),
-      ];
-      const podIP = podIPOf(record);
-      for (const [spec, role] of specs) {
-        if (!hasProbes(spec)) continue;
-        if (role === 'init' && spec.restartPolicy !== 'Always') continue;
-        const instance = currentInstance(facts, spec.name, role);
-        if (instance?.state !== 'running') continue;
-        alive.add(instance.id);
-        if (this.probers.has(instance.id)) continue;
-        const sandboxId = record.sandbox.Id;
-        const object = `spec.${role === 'init' ? 'initContainers' : 'containers'}{${spec.name}}`;
-        const info = record.containers.find((c) => c.Id === instance.id);
-        const prober = new ContainerProber(
-          spec,
-          { containerId: instance.id, sandboxId, podIP },
-          // `docker ps` has only Created; the container starts within moments of it.
-          (info?.Created ?? Date.now() / 1000) * 1000,
-          {
-            event: (type, reason, message) =>
-              this.store.sink(record.namespace, record.name, { type, reason, object, message }),
-            changed: () => this.poke(),
-            kill: async (message) => {
-              this.store.sink(record.namespace, record.name, {
-                type: 'Normal',
-                reason: 'Killing',
-                object,
-                message,
-              });
-              await stopWithGrace(
-                { id: instance.id, spec, sandboxId, podIP },
-                graceSecondsOfPod(record.pod),
-              ).catch(() => undefined);
-              this.poke();
-            },
-          },
-        );
-        this.probers.set(instance.id, prober);
-        prober.start();
-      }
-    }
-    for (const [id, prober] of this.probers) {
-      if (!alive.has(id)) {
-        prober.stop();
-        this.probers.delete(id);
-      }
-    }
-  }
-
   /** Probe states of running containers, for readiness in other processes. */
   probeReport(): ProbeReport {
-    const report: ProbeReport = {};
-    for (const [id, prober] of this.probers) report[id] = prober.state;
-    return report;
+    return this.probers.report();
   }
 
   /**

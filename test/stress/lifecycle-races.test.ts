@@ -20,11 +20,11 @@
 //   - Ctrl-C: exit 130; if the apply never printed `pod/x created`, nothing is left and
 //     nothing comes back; if it did, the pod stays Running and stderr says it was left
 //     running and how to remove it (`podrun delete ...`);
-//   - SIGKILL'd apply (src/pod/lifecycle/markers.ts: a stale STARTING marker is removed
-//     and the supervisor takes the pod over; test/supervisor.test.ts "takes over a pod
-//     whose apply was killed halfway"): either the supervisor takes the pod over
-//     (Running, one sandbox, no STARTING marker) and `podrun delete` exits 0 and leaves
-//     nothing, or the apply died before the pod existed and nothing of it is left;
+//   - SIGKILL'd apply (the supervisor runs the same sync steps on; test/supervisor.test.ts
+//     "carries on the first run of a pod whose apply was killed halfway"): either the
+//     supervisor takes the pod over (Running, one sandbox, no marker) and `podrun delete`
+//     exits 0 and leaves nothing, or the apply died before the pod existed and nothing
+//     of it is left;
 //   - concurrent applies: every one exits 0 (`created` or `unchanged`), one pod with one
 //     sandbox and one app container, one namespace network;
 //   - apply + delete: delete exits 0; apply exits 0 or fails with one line saying the
@@ -218,15 +218,16 @@ async function verifyNothingComesBack(
   }
 }
 
-/** Running, one sandbox, one app container, no STARTING marker: what a kept pod looks like. */
+/** Running, one sandbox, one app container, no marker: what a kept pod looks like. */
 async function podShape(ns: string): Promise<string | undefined> {
   const record = await findPodRecord(ns, POD);
   if (!record) return 'the pod is gone';
   const sandboxes = record.all.filter((c) => c.Labels[Labels.role] === 'sandbox').length;
   const apps = record.containers.filter((c) => c.Labels[Labels.role] === 'app').length;
   const status = podStatus(record).status;
-  if (status !== 'Running' || sandboxes !== 1 || apps !== 1 || record.startingBy) {
-    return `pod is ${status}, ${sandboxes} sandbox(es), ${apps} app container(s)${record.startingBy ? ', STARTING marker held' : ''}`;
+  const markers = record.all.filter((c) => c.Labels[Labels.container] === 'TERMINATING').length;
+  if (status !== 'Running' || sandboxes !== 1 || apps !== 1 || markers > 0) {
+    return `pod is ${status}, ${sandboxes} sandbox(es), ${apps} app container(s), ${markers} deletion marker(s)`;
   }
   return undefined;
 }
@@ -482,7 +483,7 @@ describe('lifecycle races on the real engine', () => {
         const exit = await run.done;
         problems.push(...rawErrors(exit));
         if (!killed && exit.code !== 0) problems.push(`not killed, ${describeExit(exit)}`);
-        // Long enough for a supervisor tick to find a stale STARTING marker (1 s).
+        // Long enough for a supervisor tick (1 s) to find the pod the apply left halfway.
         await sleep(TAKEOVER_MS);
         // Taken over (Running), or gone (the stale marker was all there was).
         let outcome: 'taken' | 'gone' | undefined;

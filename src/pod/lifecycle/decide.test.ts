@@ -1,5 +1,6 @@
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
 import { describe, expect, it } from 'vitest';
+import type { Verdict } from '../probes/results.js';
 import { decide, finishedPhase } from './decide.js';
 import type { InstanceFacts, PodFacts } from './facts.js';
 
@@ -120,9 +121,9 @@ describe('decide', () => {
     const running = { name: 'side', role: 'init' as const, state: 'running' as const };
     expect(kinds(pod(spec, [running]))).toEqual([]);
     const facts = pod(spec, [running]);
-    expect(decide(facts, { now: 0, started: () => true }).actions.map((a) => a.kind)).toEqual([
-      'start',
-    ]);
+    expect(
+      decide(facts, { now: 0, verdicts: () => ({ started: true }) }).actions.map((a) => a.kind),
+    ).toEqual(['start']);
     const done = pod(spec, [
       running,
       { name: 'i2', role: 'init', state: 'exited', exitCode: 0 },
@@ -133,5 +134,134 @@ describe('decide', () => {
 
   it('does nothing for a terminating pod', () => {
     expect(kinds({ ...pod({}, [], 'none'), terminating: true })).toEqual([]);
+  });
+
+  describe('verdicts from the results cache', () => {
+    const liveness = {
+      reason: 'Unhealthy' as const,
+      message: 'Container app failed liveness probe',
+    };
+    const hook = { reason: 'FailedPostStartHook' as const, message: 'PostStartHook failed' };
+    const side = { name: 'side', restartPolicy: 'Always', startupProbe: {} };
+    const sidecarSpec = { initContainers: [side, { name: 'i2' }] };
+    const sideRunning = {
+      id: 'c0',
+      name: 'side',
+      role: 'init' as const,
+      state: 'running' as const,
+    };
+    const cases: {
+      title: string;
+      facts: PodFacts;
+      verdicts: Record<string, Verdict>;
+      expected: string[];
+    }[] = [
+      {
+        title: 'liveness failed: kill the running app, nothing else',
+        facts: pod({}, [{ state: 'running' }]),
+        verdicts: { c0: { kill: liveness } },
+        expected: ['kill c0 Unhealthy'],
+      },
+      {
+        title: 'startup failed on one app: kill it; the other app still starts',
+        facts: pod(
+          {
+            containers: [
+              { name: 'app', image: 'x' },
+              { name: 'b', image: 'x' },
+            ],
+          },
+          [{ state: 'running' }],
+        ),
+        verdicts: { c0: { kill: { reason: 'Unhealthy', message: 'startup' } } },
+        expected: ['kill c0 Unhealthy', 'start b#0 streak 0'],
+      },
+      {
+        title: 'postStart failed on a sidecar: kill it, and the next init container waits',
+        facts: pod(sidecarSpec, [sideRunning]),
+        verdicts: { c0: { started: true, kill: hook } },
+        expected: ['kill c0 FailedPostStartHook'],
+      },
+      {
+        title: 'sidecar started: the next init container starts',
+        facts: pod(sidecarSpec, [sideRunning]),
+        verdicts: { c0: { started: true } },
+        expected: ['start i2#0 streak 0'],
+      },
+      {
+        title: 'sidecar not started yet: wait',
+        facts: pod(sidecarSpec, [sideRunning]),
+        verdicts: { c0: { started: false } },
+        expected: [],
+      },
+      {
+        title: 'a verdict on an exited instance is stale: no kill, the policy restarts it',
+        facts: pod({}, [{ state: 'exited', exitCode: 1, finishedAt: 0, startedAt: 0 }]),
+        verdicts: { c0: { kill: liveness } },
+        expected: ['start app#1 streak 1'],
+      },
+      {
+        title: 'a verdict on an older instance is stale: no kill',
+        facts: pod({}, [
+          { id: 'new', attempt: 1, state: 'running' },
+          { id: 'old', attempt: 0, state: 'running' },
+        ]),
+        verdicts: { old: { kill: liveness } },
+        expected: [],
+      },
+      {
+        title: 'the sandbox died: rebuild (which kills all), no separate kills',
+        facts: pod({}, [{ state: 'running' }], 'exited'),
+        verdicts: { c0: { kill: liveness } },
+        expected: ['rebuild-sandbox'],
+      },
+    ];
+    it.each(cases)('$title', ({ facts, verdicts, expected }) => {
+      const actions = decide(facts, {
+        now: 100_000,
+        verdicts: (instance) => verdicts[instance.id],
+      }).actions.map((a) => {
+        if (a.kind === 'kill') return `kill ${a.instance.id} ${a.reason}`;
+        if (a.kind === 'start') return `start ${a.container.name}#${a.attempt} streak ${a.streak}`;
+        return a.kind;
+      });
+      expect(actions).toEqual(expected);
+    });
+  });
+
+  describe('a sidecar with a postStart hook has started only once the hook is over', () => {
+    const spec = {
+      initContainers: [
+        {
+          name: 'side',
+          restartPolicy: 'Always',
+          lifecycle: { postStart: { exec: { command: ['true'] } } },
+        },
+        { name: 'next' },
+      ],
+      containers: [{ name: 'a' }],
+      terminationGracePeriodSeconds: 0,
+    };
+    const running = pod(spec, [{ id: 'side0', name: 'side', role: 'init', startedAt: 50_000 }]);
+    const next = (now: number, verdict?: Verdict) =>
+      decide(running, {
+        now,
+        verdicts: (i) => (i.id === 'side0' ? verdict : undefined),
+      }).actions.map((a) => (a.kind === 'start' ? a.container.name : a.kind));
+    it('waits while the launcher has not said the hook is done', () => {
+      expect(next(51_000)).toEqual([]);
+    });
+    it('moves on as soon as the launcher says it is done', () => {
+      expect(next(51_000, { postStartDone: true })).toEqual(['next']);
+    });
+    it('moves on once the hook would have timed out (its launcher died mid-hook)', () => {
+      // 30 s is the floor of the hook's timeout, whatever the grace period.
+      expect(next(50_000 + 29_999)).toEqual([]);
+      expect(next(50_000 + 30_000)).toEqual(['next']);
+    });
+    it('a failed hook is a kill, and nothing after the sidecar starts', () => {
+      const kill = { reason: 'FailedPostStartHook' as const, message: 'm' };
+      expect(next(51_000, { kill })).toEqual(['kill']);
+    });
   });
 });

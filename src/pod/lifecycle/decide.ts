@@ -4,7 +4,8 @@
 // background supervisor can all run it on the same pod; the deterministic container
 // names (…_<container>_<attempt>) make Docker refuse a second create of the same
 // step (409), which is the only lock needed.
-import type { Container } from 'kubernetes-types/core/v1.js';
+import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
+import type { Verdict } from '../probes/results.js';
 import { type BackoffSettings, KUBELET_BACKOFF, restartTiming } from './backoff.js';
 import { currentInstance, type InstanceFacts, nextAttempt, type PodFacts } from './facts.js';
 import { policyOf, shouldRestartApp, shouldRestartInit } from './restart-decision.js';
@@ -13,6 +14,13 @@ import { policyOf, shouldRestartApp, shouldRestartInit } from './restart-decisio
 export const STALE_CREATED_MS = 30_000;
 
 export type LifecycleAction =
+  /** Kill a running instance (liveness/startup probe or postStart failed); the policy decides next. */
+  | {
+      kind: 'kill';
+      instance: InstanceFacts;
+      reason: 'Unhealthy' | 'FailedPostStartHook';
+      message: string;
+    }
   | { kind: 'rebuild-sandbox'; attempt: number; reason: string }
   | {
       kind: 'start';
@@ -46,19 +54,47 @@ export interface DecideOptions {
   now: number;
   backoff?: BackoffSettings;
   /**
-   * Whether a running instance has started (startupProbe passed). Undefined =
-   * unknown: then a running container without a startupProbe counts as started.
+   * The results cache's verdict on a running instance (probes/results.ts): whether
+   * it has started (startupProbe passed; unknown = a container without a
+   * startupProbe counts as started) and whether a kill is due.
    */
-  started?: (instance: InstanceFacts) => boolean | undefined;
+  verdicts?: (instance: InstanceFacts) => Verdict | undefined;
 }
 
 function isSidecar(container: Container): boolean {
   return container.restartPolicy === 'Always';
 }
 
-function hasStarted(instance: InstanceFacts, spec: Container, options: DecideOptions): boolean {
+/**
+ * How long a postStart hook may run. The kubelet does not tie postStart to
+ * terminationGracePeriodSeconds (that bounds stopping); podrun bounds a hung hook by
+ * the grace period, but never below the 30 s default, so a pod with grace 0 (common
+ * in tests) still runs its postStart sleep and httpGet handlers.
+ */
+export function postStartTimeoutMs(spec: PodSpec): number {
+  return Math.max(spec.terminationGracePeriodSeconds ?? 30, 30) * 1000;
+}
+
+/**
+ * A running sidecar has started once its startupProbe passed (as the results cache
+ * knows it) and its postStart hook is over. Only the process that launched the
+ * instance knows the hook's outcome (postStartDone); any other one counts the hook
+ * over once it would have timed out, so a launcher that died mid-hook stalls nothing.
+ */
+function hasStarted(
+  instance: InstanceFacts,
+  spec: Container,
+  podSpec: PodSpec,
+  options: DecideOptions,
+): boolean {
   if (instance.state !== 'running') return false;
-  const known = options.started?.(instance);
+  const verdict = options.verdicts?.(instance);
+  if (verdict?.kill) return false;
+  if (spec.lifecycle?.postStart && !verdict?.postStartDone) {
+    const since = instance.startedAt ?? instance.createdAt;
+    if (options.now - since < postStartTimeoutMs(podSpec)) return false;
+  }
+  const known = verdict?.started;
   if (known !== undefined) return known;
   return !spec.startupProbe;
 }
@@ -99,6 +135,16 @@ export function decide(facts: PodFacts, options: DecideOptions): Decision {
         : 'Pod sandbox is gone, it will be re-created.',
     });
     return decision;
+  }
+
+  // Kills first, as the kubelet's ContainersToKill: a failed liveness or startup
+  // probe or postStart hook (the results cache's verdicts). The exit is seen by the
+  // next decision, and the restart policy decides what comes of it.
+  for (const instance of facts.instances) {
+    if (instance.state !== 'running' || instance.sandboxAttempt !== generation) continue;
+    if (currentInstance(facts, instance.name, instance.role, generation) !== instance) continue;
+    const kill = options.verdicts?.(instance)?.kill;
+    if (kill) decision.actions.push({ kind: 'kill', instance, ...kill });
   }
 
   /** Decide for one exited instance that may restart; false = it will not restart. */
@@ -165,7 +211,7 @@ export function decide(facts: PodFacts, options: DecideOptions): Decision {
     }
     if (isSidecar(spec)) {
       if (instance.state === 'running') {
-        if (hasStarted(instance, spec, options) || later) continue;
+        if (hasStarted(instance, spec, facts.spec, options) || later) continue;
         return decision; // the next one waits for this sidecar's startup probe
       }
       restartOrWait(spec, 'init', instance);

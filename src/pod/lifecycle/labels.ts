@@ -13,31 +13,30 @@ export const LifecycleLabels = {
   marker: 'io.podrun.marker',
   /** Library option publishAllPorts, kept so a rebuilt sandbox publishes the same way. */
   publishAll: 'io.podrun.publish-all',
+  /** The pause image the pod was applied with (--pause-image), for every rebuild. */
+  pauseImage: 'io.podrun.pause-image',
+  /**
+   * On init/app containers (made after the sandbox started): the host ports the
+   * engine assigned to the sandbox's random bindings, JSON by "port/proto".
+   */
+  hostPorts: 'io.podrun.host-ports',
 } as const;
 
 /** Container name part of the deletion marker (upper case: no Kubernetes container can clash). */
 export const TERMINATING_MARKER = 'TERMINATING';
 
 /**
- * Container name part of the marker a process holds while it starts a pod (apply's
- * first run): supervisors leave the pod alone while that process lives, so they do
- * not race it through init containers, hooks or a Ctrl-C rollback. If the process
- * dies, the marker is stale and the supervisor removes it and takes over.
- */
-export const STARTING_MARKER = 'STARTING';
-
-/**
  * Container name part of a pod's event store: created (never started) by the first
  * process that records an event for the pod, it holds one file of events per
  * writing process under /events, and it is removed with the pod. Labelled
- * role=marker like the other two, so nothing counts it as a pod's container.
+ * role=marker like the deletion marker, so nothing counts it as a pod's container.
  */
 export const EVENTS_STORE = 'EVENTS';
 
-/** On the STARTING marker: the process that holds it. */
-export const StartingLabels = {
-  pid: 'io.podrun.starting-pid',
-  host: 'io.podrun.starting-host',
+/** On the TERMINATING marker: the process deleting the pod (a re-apply finishes a dead one's delete). */
+export const TerminatingLabels = {
+  pid: 'io.podrun.deleter-pid',
+  host: 'io.podrun.deleter-host',
 } as const;
 
 export function numberLabel(labels: Record<string, string> | undefined, key: string): number {

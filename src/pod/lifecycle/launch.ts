@@ -1,7 +1,9 @@
-// Create and start one container instance the kubelet way, shared by `apply`, `up`
-// and the supervisor: fresh container (new root filesystem, same volumes) named by
-// its attempt, lifecycle labels added, postStart run before anyone moves on, and
-// for a native sidecar with a startupProbe, that probe passed before returning.
+// Create and start one container instance the kubelet way (its startContainer),
+// for every driver of the sync (reconcile.ts): fresh container (new root
+// filesystem, same volumes) named by its attempt, lifecycle labels added, postStart
+// run before anyone moves on. A failed hook becomes a kill verdict in the driver's
+// results cache: the next decision kills the container (nothing here kills). A
+// native sidecar's startupProbe is the driver's probers' business, not this one's.
 // A create that hits 409 (another podrun process made the same step) adopts the
 // existing container instead of failing: deterministic names are the lock.
 import type Docker from 'dockerode';
@@ -11,7 +13,6 @@ import {
   inspectContainer,
   removeContainer,
   startContainer,
-  stopContainer,
 } from '../../docker/containers.js';
 import { engineMessage, isConflict } from '../../docker/errors.js';
 import { Labels } from '../../plan/labels.js';
@@ -22,11 +23,13 @@ import { resolveSubPathMounts, verifyNonRoot } from '../container-options.js';
 import type { CreatedObjects } from '../created-objects.js';
 import { PodStartError } from '../errors.js';
 import type { EventSink } from '../event-types.js';
-import { initialProbeState, recordProbe } from '../probes/probe-state.js';
-import { type ProbeTarget, runHandler } from '../probes/run-probe.js';
-import { probeSettings } from '../probes/spec.js';
+import type { ProbeResults } from '../probes/results.js';
+import type { ProbeTarget } from '../probes/run-probe.js';
+import { postStartTimeoutMs } from './decide.js';
+import { fenceCreated } from './fence.js';
 import { runHook } from './hooks.js';
 import { LifecycleLabels } from './labels.js';
+import { planInputLabels } from './plan-input.js';
 
 export interface InstanceInfo {
   attempt: number;
@@ -39,7 +42,10 @@ export function podLevelLabels(
   plan: PodPlan,
   supervised: string | undefined,
 ): Record<string, string> {
-  const labels: Record<string, string> = { [Labels.podManifest]: JSON.stringify(plan.pod) };
+  const labels: Record<string, string> = {
+    [Labels.podManifest]: JSON.stringify(plan.pod),
+    ...planInputLabels(plan),
+  };
   if (supervised) labels[LifecycleLabels.supervised] = supervised;
   return labels;
 }
@@ -70,27 +76,24 @@ export interface LaunchContext {
   podIP: string;
   /** io.podrun.supervised value, when a supervisor should keep this pod alive. */
   supervised?: string;
+  /** Host ports the engine assigned to the sandbox (recorded on the container: plan-input.ts). */
+  hostPorts?: Record<string, string>;
   created?: CreatedObjects;
   events?: EventSink;
-  signal?: AbortSignal;
+  /**
+   * The results cache of whoever runs the sync: a failed postStart goes there as a
+   * kill verdict, and the next decision kills the container (decide.ts); a passed
+   * one as postStartDone (a sidecar has started only once its hook is over).
+   */
+  results: ProbeResults;
 }
 
 export interface Launched {
   id: string;
   /** Someone else created this instance (409); they start it. */
   adopted: boolean;
-  /** postStart or the sidecar's startup probe failed: the container was killed. */
+  /** The postStart hook failed: a kill verdict is in the results cache. */
   failed?: string;
-}
-
-/**
- * How long a postStart hook may run. The kubelet does not tie postStart to
- * terminationGracePeriodSeconds (that bounds stopping); podrun bounds a hung hook by
- * the grace period, but never below the 30 s default, so a pod with grace 0 (common
- * in tests) still runs its postStart sleep and httpGet handlers.
- */
-function postStartTimeoutMs(plan: PodPlan): number {
-  return Math.max(plan.pod.spec?.terminationGracePeriodSeconds ?? 30, 30) * 1000;
 }
 
 export async function launchContainer(
@@ -111,10 +114,13 @@ export async function launchContainer(
   await verifyNonRoot(planned);
   const options = await resolveSubPathMounts(plan, {
     ...planned,
-    create: instanceOptions(plan, planned, instance, podLevelLabels(plan, context.supervised)),
+    create: instanceOptions(plan, planned, instance, {
+      ...podLevelLabels(plan, context.supervised),
+      ...(context.hostPorts
+        ? { [LifecycleLabels.hostPorts]: JSON.stringify(context.hostPorts) }
+        : {}),
+    }),
   });
-  // As the kubelet, for every instance, first run and restarts alike.
-  emit('Normal', 'Pulled', `Container image "${planned.image}" already present on machine`);
   let id: string;
   try {
     id = await createContainer(options);
@@ -130,6 +136,12 @@ export async function launchContainer(
     throw new PodStartError(`container ${planned.name}: create failed: ${engineSays(error)}`);
   }
   context.created?.container(id);
+  // The delete fence (fence.ts): a deletion begun meanwhile undoes this create.
+  const made = id;
+  await fenceCreated(plan.namespace, plan.name, () => removeContainer(made));
+  // As the kubelet, for every instance, first run and restarts alike (only the
+  // creator says it: a process that adopted the instance says nothing).
+  emit('Normal', 'Pulled', `Container image "${planned.image}" already present on machine`);
   emit('Normal', 'Created', `Created container ${planned.name}`);
   try {
     await startContainer(id);
@@ -148,50 +160,23 @@ export async function launchContainer(
     spec,
     spec.lifecycle?.postStart,
     target,
-    postStartTimeoutMs(plan),
+    postStartTimeoutMs(plan.pod.spec ?? { containers: [] }),
   );
   if (postStart && !postStart.ok) {
     // As the kubelet: the hook's output can hold anything (a secret it echoed), so
     // the event says only that the hook failed.
     const message = 'PostStartHook failed';
     emit('Warning', 'FailedPostStartHook', message);
-    await stopContainer(id, plan.pod.spec?.terminationGracePeriodSeconds ?? 30);
+    context.results.set(id, {
+      kill: {
+        reason: 'FailedPostStartHook',
+        message: `Container ${planned.name} failed its postStart hook, will be restarted`,
+      },
+    });
     return { id, adopted: false, failed: message };
   }
-  if (planned.role === 'init' && spec.restartPolicy === 'Always' && spec.startupProbe) {
-    const failure = await awaitStartup(spec, target, context.signal);
-    if (failure) {
-      emit('Warning', 'Unhealthy', failure);
-      await stopContainer(id, plan.pod.spec?.terminationGracePeriodSeconds ?? 30);
-      return { id, adopted: false, failed: failure };
-    }
-  }
+  if (postStart) context.results.set(id, { postStartDone: true });
   return { id, adopted: false };
-}
-
-/** Run a startup probe to its verdict; undefined = passed, else why it failed. */
-async function awaitStartup(
-  spec: Container,
-  target: ProbeTarget,
-  signal?: AbortSignal,
-): Promise<string | undefined> {
-  const settings = probeSettings(spec, 'startup');
-  if (!settings) return undefined;
-  await new Promise((resolve) => setTimeout(resolve, settings.initialDelayMs));
-  let state = initialProbeState('startup');
-  for (;;) {
-    if (signal?.aborted) throw new PodStartError('interrupted');
-    const began = Date.now();
-    const outcome = await runHandler(settings.handler, target, settings.timeoutMs);
-    state = recordProbe(state, outcome.ok, settings).state;
-    if (state.result) return undefined;
-    if (state.failures >= settings.failureThreshold) {
-      return `Startup probe failed: ${outcome.output}`;
-    }
-    await new Promise((resolve) =>
-      setTimeout(resolve, Math.max(0, began + settings.periodMs - Date.now())),
-    );
-  }
 }
 
 /** Remove instances older than the one being replaced (kept for `logs --previous`). */

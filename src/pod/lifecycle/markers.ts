@@ -1,23 +1,15 @@
 // Marker containers (see labels.ts): created, never started, they only need to
-// exist. STARTING is held by the process that starts a pod for the first time, and
-// supervisors wait while it lives; TERMINATING says the pod is being deleted.
+// exist. TERMINATING says the pod is being deleted (the delete fence, fence.ts).
 import { hostname } from 'node:os';
-import { createContainer, removeContainer } from '../../docker/containers.js';
+import { createContainer } from '../../docker/containers.js';
 import { Labels } from '../../plan/labels.js';
 import { containerDockerName } from '../../plan/names.js';
-import type { PodPlan } from '../../plan/types.js';
-import type { PodRecord } from '../records.js';
-import {
-  LifecycleLabels,
-  STARTING_MARKER,
-  StartingLabels,
-  type TERMINATING_MARKER,
-} from './labels.js';
+import { LifecycleLabels, type TERMINATING_MARKER } from './labels.js';
 
 export interface MarkerOptions {
   namespace: string;
   pod: string;
-  marker: typeof STARTING_MARKER | typeof TERMINATING_MARKER;
+  marker: typeof TERMINATING_MARKER;
   /** Any image present on the engine: the marker never runs. */
   image: string;
   /** The pod's supervised scope: supervisors list only their scope's containers. */
@@ -43,23 +35,7 @@ export function createMarker(options: MarkerOptions): Promise<string> {
   });
 }
 
-export function createStartingMarker(plan: PodPlan, supervised?: string): Promise<string> {
-  const owner = plan.sandbox.create.Labels?.[Labels.owner];
-  return createMarker({
-    namespace: plan.namespace,
-    pod: plan.name,
-    marker: STARTING_MARKER,
-    image: plan.sandbox.image,
-    supervised,
-    labels: {
-      [StartingLabels.pid]: String(process.pid),
-      [StartingLabels.host]: hostname(),
-      ...(owner ? { [Labels.owner]: owner } : {}),
-    },
-  });
-}
-
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -69,16 +45,11 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/**
- * True while another live process is starting the pod. A marker whose owner died
- * (SIGKILL halfway through apply) is removed here, and the caller may take over.
- */
-export async function heldByStartingProcess(record: PodRecord): Promise<boolean> {
-  const holder = record.startingBy;
-  if (!holder) return false;
+/** True while the process that holds a marker (by its pid/host labels) may still act. */
+export function holderAlive(holder: { pid: number; host: string }): boolean {
+  // No holder recorded (an older podrun's marker): nobody is acting on it.
+  if (!holder.pid) return false;
   // A marker from another machine (a remote engine) cannot be checked: respect it.
   if (holder.host !== hostname()) return true;
-  if (holder.pid === process.pid || processAlive(holder.pid)) return true;
-  await removeContainer(holder.markerId);
-  return false;
+  return holder.pid === process.pid || processAlive(holder.pid);
 }

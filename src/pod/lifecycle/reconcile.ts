@@ -1,19 +1,22 @@
-// One reconcile step for one pod: read its containers (with details), decide (pure,
-// decide.ts), act. Shared by the background supervisor and `podrun up`; `apply`
-// makes the first run itself (start-pod.ts) and leaves the rest to this. Events go
-// to deps.events (the caller's event store).
+// One sync step for one pod, the kubelet's way: read its containers (with details),
+// decide (pure, decide.ts), execute the decision. Every driver of a pod runs these
+// same steps: a foreground `apply`/`up` until the pod has started (sync-loop.ts),
+// then the background supervisor for the rest of its life. Events go to deps.events
+// (the caller's event store).
 import { removeContainer, startContainer } from '../../docker/containers.js';
 import { isConflict } from '../../docker/errors.js';
 import { CreatedObjects } from '../created-objects.js';
 import type { EventSink } from '../event-types.js';
+import type { ProbeResults } from '../probes/results.js';
 import type { PodRecord } from '../records.js';
 import { findPodRecord, podIPOf, withDetails } from '../records.js';
-import { startSandbox } from '../start-pod.js';
+import { startSandbox } from '../start-sandbox.js';
 import { type BackoffSettings, KUBELET_BACKOFF } from './backoff.js';
-import { type Decision, decide } from './decide.js';
-import { type InstanceFacts, podFacts } from './facts.js';
+import { type Decision, decide, type LifecycleAction } from './decide.js';
+import { type InstanceFacts, type PodFacts, podFacts } from './facts.js';
+import { stillLive } from './fence.js';
 import { launchContainer, pruneOlderInstances } from './launch.js';
-import { heldByStartingProcess } from './markers.js';
+import { sandboxHostPorts } from './plan-input.js';
 import { replanPod } from './replan.js';
 import { graceSecondsOfPod, stopWithGrace } from './stop.js';
 
@@ -21,32 +24,59 @@ export interface ReconcileDeps {
   backoff?: BackoffSettings;
   events: EventSink;
   /** io.podrun.supervised value for containers this step creates. */
-  supervised: string;
-  started?: (instance: InstanceFacts) => boolean | undefined;
+  supervised?: string;
+  /** The probe results cache of whoever runs this loop (probes/results.ts). */
+  results: ProbeResults;
   /** Exited instances whose BackOff event was already emitted. */
   notified?: Set<string>;
   now?: () => number;
 }
 
-export async function reconcilePod(listed: PodRecord, deps: ReconcileDeps): Promise<Decision> {
-  const idle: Decision = { actions: [], backingOff: [] };
-  // The process that is starting this pod drives it until it is done (or dies).
-  if (await heldByStartingProcess(listed)) return idle;
-  // The holder ended since the listing: it may have rolled the pod back (Ctrl-C) in
-  // the meantime. Act only on what exists now, or a rolled-back pod comes back.
-  const input = listed.startingBy ? await findPodRecord(listed.namespace, listed.name) : listed;
-  if (!input || input.startingBy) return idle;
-  const record = await withDetails(input);
-  // A sandbox listed but gone by the inspect: the listing is stale (a rollback or a
-  // delete is under way); the next step sees the engine as it is.
-  if (record.sandbox && !record.inspected?.has(record.sandbox.Id)) return idle;
-  const facts = podFacts(record);
-  const now = deps.now?.() ?? Date.now();
-  const decision = decide(facts, {
-    now,
+/** A pod read for a step: its record with inspect details, and the facts decide reads. */
+export interface PodReading {
+  record: PodRecord;
+  facts: PodFacts;
+}
+
+/**
+ * Inspect the pod's newest containers. Undefined when the listing is already stale
+ * (a sandbox listed but gone by the inspect: a rollback or a delete is under way);
+ * the next step sees the engine as it is.
+ */
+export async function readPod(listed: PodRecord): Promise<PodReading | undefined> {
+  const record = await withDetails(listed);
+  if (record.sandbox && !record.inspected?.has(record.sandbox.Id)) return undefined;
+  return { record, facts: podFacts(record) };
+}
+
+export function decideStep(reading: PodReading, deps: ReconcileDeps): Decision {
+  return decide(reading.facts, {
+    now: deps.now?.() ?? Date.now(),
     backoff: deps.backoff ?? KUBELET_BACKOFF,
-    started: deps.started,
+    verdicts: (instance) => deps.results.get(instance.id),
   });
+}
+
+/** One whole step: read, decide, execute. */
+export async function reconcilePod(listed: PodRecord, deps: ReconcileDeps): Promise<Decision> {
+  const reading = await readPod(listed);
+  if (!reading) return { actions: [], backingOff: [] };
+  const decision = decideStep(reading, deps);
+  await executeDecision(reading, decision, deps);
+  return decision;
+}
+
+/**
+ * Carry out a decision in its order: kills, a sandbox rebuild (which ends the step),
+ * then starts: an init container alone, the app containers together.
+ */
+export async function executeDecision(
+  reading: PodReading,
+  decision: Decision,
+  deps: ReconcileDeps,
+): Promise<void> {
+  const { record, facts } = reading;
+  const now = deps.now?.() ?? Date.now();
   const emit = (type: 'Normal' | 'Warning', reason: string, object: string, message: string) =>
     deps.events(record.namespace, record.name, { type, reason, object, message });
   const objectOf = (role: 'init' | 'app', name: string) =>
@@ -68,17 +98,33 @@ export async function reconcilePod(listed: PodRecord, deps: ReconcileDeps): Prom
   const grace = graceSecondsOfPod(record.pod);
   const specOf = (name: string) =>
     [...(facts.spec.initContainers ?? []), ...facts.spec.containers].find((c) => c.name === name);
-  let plan: Awaited<ReturnType<typeof replanPod>> | undefined;
-  const planFor = async (sandboxAttempt: number) => {
-    plan ??= await replanPod(record, sandboxAttempt, podIPOf(record));
+  let plan: ReturnType<typeof replanPod> | undefined;
+  const planFor = (sandboxAttempt: number) => {
+    plan ??= replanPod(record, sandboxAttempt, podIPOf(record));
     return plan;
   };
+  const starts: Extract<LifecycleAction, { kind: 'start' }>[] = [];
 
   for (const action of decision.actions) {
+    if (action.kind === 'kill') {
+      const { instance } = action;
+      emit('Normal', 'Killing', objectOf(instance.role, instance.name), action.message);
+      await stopWithGrace(
+        {
+          id: instance.id,
+          spec: specOf(instance.name),
+          sandboxId: record.sandbox?.Id,
+          podIP: podIPOf(record),
+        },
+        grace,
+      );
+      deps.results.forget(instance.id);
+      continue;
+    }
     if (action.kind === 'rebuild-sandbox') {
       emit('Normal', 'SandboxChanged', 'sandbox', action.reason);
       await rebuildSandbox(record, facts.instances, action.attempt, grace, deps);
-      return decision; // the next step starts the init containers in the new sandbox
+      return; // the next step starts the init containers in the new sandbox
     }
     if (action.kind === 'start-created') {
       await startContainer(action.instance.id);
@@ -104,32 +150,41 @@ export async function reconcilePod(listed: PodRecord, deps: ReconcileDeps): Prom
       }
       continue;
     }
-    // start (first run in this sandbox, or a restart)
-    const current = await planFor(action.sandboxAttempt);
-    const planned = (action.role === 'init' ? current.initContainers : current.containers).find(
-      (c) => c.name === action.container.name,
-    );
-    if (!planned || !record.sandbox) continue;
-    const older = facts.instances.filter(
-      (i) => i.name === action.container.name && i.role === action.role,
-    );
-    // Keep the newest earlier instance for `logs --previous`; remove the rest.
-    const keepFrom = older[0]?.attempt ?? 0;
-    await pruneOlderInstances(older, keepFrom);
-    // launchContainer records Pulled, Created and Started (or why it failed).
-    await launchContainer(
-      {
-        plan: current,
-        sandboxId: record.sandbox.Id,
-        podIP: podIPOf(record),
-        supervised: deps.supervised,
-        events: deps.events,
-      },
-      planned,
-      { attempt: action.attempt, sandboxAttempt: action.sandboxAttempt, streak: action.streak },
-    );
+    starts.push(action);
   }
-  return decision;
+  // An init container starts alone (decide returns it last); app containers start
+  // together. Every start settles before a failure is rethrown, so a rollback sees
+  // everything that was created.
+  const outcomes = await Promise.allSettled(
+    starts.map(async (action) => {
+      const current = await planFor(action.sandboxAttempt);
+      const planned = (action.role === 'init' ? current.initContainers : current.containers).find(
+        (c) => c.name === action.container.name,
+      );
+      if (!planned || !record.sandbox) return;
+      const older = facts.instances.filter(
+        (i) => i.name === action.container.name && i.role === action.role,
+      );
+      // Keep the newest earlier instance for `logs --previous`; remove the rest.
+      await pruneOlderInstances(older, older[0]?.attempt ?? 0);
+      // launchContainer records Pulled, Created and Started (or why it failed).
+      await launchContainer(
+        {
+          plan: current,
+          sandboxId: record.sandbox.Id,
+          podIP: podIPOf(record),
+          supervised: deps.supervised,
+          hostPorts: sandboxHostPorts(record.sandbox),
+          events: deps.events,
+          results: deps.results,
+        },
+        planned,
+        { attempt: action.attempt, sandboxAttempt: action.sandboxAttempt, streak: action.streak },
+      );
+    }),
+  );
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**
@@ -154,6 +209,15 @@ async function rebuildSandbox(
   await Promise.all(running.filter((i) => i.role === 'app').map(stop));
   for (const i of running.filter((i) => i.role === 'init').reverse()) await stop(i);
   const plan = await replanPod(record, attempt);
+  // Stopping took a while: a delete may have run meanwhile (fence.ts).
+  if (
+    !(await stillLive(
+      record.namespace,
+      record.name,
+      record.all.map((info) => info.Id),
+    ))
+  )
+    return;
   const created = new CreatedObjects();
   try {
     await startSandbox(plan, { created, supervised: deps.supervised, reuseVolumes: true });

@@ -9,6 +9,7 @@ import type { PlannedContainer, PodPlan } from '../../plan/types.js';
 import { PODRUN_VERSION } from '../../version.js';
 import { loadStoredConfigMaps, loadStoredSecrets } from '../config-store.js';
 import type { PodRecord } from '../records.js';
+import { recordedPlanInput } from './plan-input.js';
 
 export async function replanPod(
   record: PodRecord,
@@ -22,7 +23,8 @@ export async function replanPod(
     loadStoredSecrets(record.namespace),
     engineSupportsVolumeSubpath(),
   ]);
-  const pauseImage = record.sandbox?.Image ?? (await ensurePauseImage());
+  const recorded = recordedPlanInput(record);
+  const pauseImage = recorded.pauseImage ?? (await ensurePauseImage());
   const plan = planPod({
     pod: record.pod,
     uid: record.uid,
@@ -31,7 +33,9 @@ export async function replanPod(
     pauseImage,
     podrunVersion: PODRUN_VERSION,
     engine: { volumeSubpath },
-    extraLabels: record.owner ? { [Labels.owner]: record.owner } : undefined,
+    extraLabels: recorded.owner ? { [Labels.owner]: recorded.owner } : undefined,
+    publishAllPorts: recorded.publishAllPorts,
+    hostPorts: recorded.hostPorts,
     sandboxAttempt,
     podIP: podIP || undefined,
   });

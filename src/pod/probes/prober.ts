@@ -1,19 +1,17 @@
 // The prober of one running container instance, as the kubelet's probe workers:
 // the startup probe runs first; liveness and readiness begin once it has passed.
-// Readiness failure only marks the container not ready; a startup or liveness
-// failure kills the container, and the restart policy decides what comes next.
+// Verdicts go into the results cache (results.ts) and nowhere else: readiness
+// failure only marks the container not ready; a startup or liveness failure writes a
+// kill verdict, and the sync (decide.ts) kills it; the restart policy decides next.
 import type { Container } from 'kubernetes-types/core/v1.js';
 import { initialProbeState, type ProbeState, recordProbe } from './probe-state.js';
 import type { ContainerProbeState } from './report.js';
+import type { ProbeResults } from './results.js';
 import { type ProbeTarget, runHandler } from './run-probe.js';
 import { type ProbeKind, type ProbeSettings, probeSettings } from './spec.js';
 
 export interface ProberCallbacks {
   event(type: 'Normal' | 'Warning', reason: string, message: string): void;
-  /** started or ready changed. */
-  changed(): void;
-  /** Kill the container (liveness or startup failure); restart policy applies. */
-  kill(message: string): Promise<void>;
 }
 
 export function hasProbes(container: Container): boolean {
@@ -39,9 +37,20 @@ export class ContainerProber {
     /** When the container started (ms): initialDelaySeconds counts from here. */
     readonly startedAt: number,
     private readonly callbacks: ProberCallbacks,
+    /** Where verdicts go (changes there wake the sync). */
+    private readonly results: ProbeResults,
   ) {
     this.started = !container.startupProbe;
     this.ready = this.started && !container.readinessProbe;
+    this.results.set(target.containerId, { started: this.started, ready: this.ready });
+  }
+
+  private publish(): void {
+    this.results.set(this.target.containerId, { started: this.started, ready: this.ready });
+  }
+
+  private verdict(message: string): void {
+    this.results.set(this.target.containerId, { kill: { reason: 'Unhealthy', message } });
   }
 
   get state(): ContainerProbeState {
@@ -108,23 +117,23 @@ export class ContainerProber {
       if (state.result) {
         this.started = true;
         this.ready = !this.container.readinessProbe;
-        this.callbacks.changed();
+        this.publish();
         this.afterStartup();
         return; // the startup probe stops once it has succeeded
       }
       if (!outcome.ok && state.failures >= settings.failureThreshold) {
         this.stop();
-        await this.callbacks.kill(`Container ${name} failed startup probe, will be restarted`);
+        this.verdict(`Container ${name} failed startup probe, will be restarted`);
         return;
       }
     } else if (settings.kind === 'readiness') {
       if (changed) {
         this.ready = state.result;
-        this.callbacks.changed();
+        this.publish();
       }
     } else if (!state.result) {
       this.stop();
-      await this.callbacks.kill(`Container ${name} failed liveness probe, will be restarted`);
+      this.verdict(`Container ${name} failed liveness probe, will be restarted`);
       return;
     }
     this.schedule(settings, began + settings.periodMs);
