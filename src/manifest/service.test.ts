@@ -152,6 +152,20 @@ describe('Service', () => {
     ]);
   });
 
+  it('--validate=ignore: a malformed spec is reported, never a crash', () => {
+    const ignore = { ...BUNDLE, validate: 'ignore' as const };
+    expect(
+      errorLines(svc('  ports: {port: 80}\n  clusterIPs: nope\n'), ignore, 'svc.yaml'),
+    ).toEqual(['svc.yaml:5:3: spec.ports: Required value']);
+    expect(
+      errorLines(
+        'apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: 3\n',
+        ignore,
+        'svc.yaml',
+      ),
+    ).toEqual(['svc.yaml:4:1: spec.ports: Required value']);
+  });
+
   it('two Services with one name in one namespace collide', () => {
     expect(errors(`${svc(PORT80)}---\n${svc(PORT80)}`)).toEqual([
       'svc.yaml:10:12: metadata.name: Duplicate value: "web": another Service in namespace "default" has this name',

@@ -195,14 +195,15 @@ function checkTargetPort(value: unknown, path: Array<string | number>, report: R
  * sessionAffinity None, protocol TCP, targetPort = port, clusterIP from clusterIPs[0].
  */
 export function normalizeService(service: Service): void {
-  service.spec ??= {};
+  // With --validate=ignore nothing guarantees the shape: leave what is not a list alone.
+  if (!isObj(service.spec)) service.spec = {};
   const spec = service.spec;
   spec.type ??= 'ClusterIP';
   spec.sessionAffinity ??= 'None';
-  if (spec.clusterIP === undefined && spec.clusterIPs?.[0] !== undefined) {
+  if (spec.clusterIP === undefined && Array.isArray(spec.clusterIPs) && spec.clusterIPs[0]) {
     spec.clusterIP = spec.clusterIPs[0];
   }
-  for (const port of spec.ports ?? []) {
+  for (const port of Array.isArray(spec.ports) ? spec.ports : []) {
     if (!isObj(port)) continue;
     port.protocol ??= 'TCP';
     if (port.targetPort === undefined || port.targetPort === 0 || port.targetPort === '') {
