@@ -173,6 +173,58 @@ describe('Service', () => {
   });
 });
 
+describe("the Kubernetes docs' init-container example", () => {
+  it('parses unchanged, without a warning', () => {
+    const set = parse(`apiVersion: v1
+kind: Pod
+metadata:
+  name: myapp-pod
+  labels:
+    app.kubernetes.io/name: MyApp
+spec:
+  containers:
+  - name: myapp-container
+    image: busybox:1.28
+    command: ['sh', '-c', 'echo The app is running! && sleep 3600']
+  initContainers:
+  - name: init-myservice
+    image: busybox:1.28
+    command: ['sh', '-c', "until nslookup myservice.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for myservice; sleep 2; done"]
+  - name: init-mydb
+    image: busybox:1.28
+    command: ['sh', '-c', "until nslookup mydb.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for mydb; sleep 2; done"]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: myservice
+spec:
+  ports:
+  - protocol: TCP
+    port: 80
+    targetPort: 9376
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: mydb
+spec:
+  ports:
+  - protocol: TCP
+    port: 80
+    targetPort: 9377
+`);
+    expect(set.pods).toHaveLength(1);
+    expect(
+      set.services.map((s) => [s.object.metadata?.name, s.object.spec?.ports?.[0]?.targetPort]),
+    ).toEqual([
+      ['myservice', 9376],
+      ['mydb', 9377],
+    ]);
+    expect(set.warnings).toEqual([]);
+  });
+});
+
 describe('Namespace and ignored kinds', () => {
   const bundle = `apiVersion: v1
 kind: Namespace

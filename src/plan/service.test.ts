@@ -152,6 +152,44 @@ describe('planService', () => {
     ).toThrow(PlanError);
   });
 
+  it('a LoadBalancer port another Service publishes on 127.0.0.1 is an error', () => {
+    const svc = service({
+      type: 'LoadBalancer',
+      ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }],
+    });
+    const hostPortsInUse = new Map([['80/TCP', 'Service "dev/front"']]);
+    expect(() =>
+      planService({
+        service: svc,
+        version: 'v',
+        nodePortsInUse: none,
+        random: at(0),
+        hostPortsInUse,
+      }),
+    ).toThrow('spec.ports[0].port: 127.0.0.1:80/TCP is already published by Service "dev/front"');
+    const udp = new Map([['80/UDP', 'Service "dev/front"']]);
+    expect(
+      planService({
+        service: svc,
+        version: 'v',
+        nodePortsInUse: none,
+        random: at(0),
+        hostPortsInUse: udp,
+      }).bindings,
+    ).toHaveLength(2);
+    // The library's random host ports never collide.
+    expect(
+      planService({
+        service: svc,
+        version: 'v',
+        nodePortsInUse: none,
+        random: at(0),
+        hostPortsInUse,
+        randomHostPorts: true,
+      }).bindings,
+    ).toHaveLength(2);
+  });
+
   it('headless: no proxy ports published', () => {
     const plan = planService({
       service: service({ clusterIP: 'None', selector: { app: 'db' } }),

@@ -79,6 +79,11 @@ export interface ServicePlanInput {
    * names no nodePort keeps the one it had, as the API server keeps it on update.
    */
   previous?: Service;
+  /**
+   * Host ports other Services publish now, `${port}/${protocol}` → who holds it (e.g.
+   * `Service "shop/web"`): two LoadBalancers on one port cannot both have 127.0.0.1.
+   */
+  hostPortsInUse?: ReadonlyMap<string, string>;
 }
 
 /** The DNS names a Service answers to on its namespace network, shortest first. */
@@ -185,6 +190,21 @@ export function planService(input: ServicePlanInput): ServicePlan {
       });
     if (type === 'LoadBalancer') bind(port.port, 'loadBalancer');
     if (port.nodePort !== undefined) bind(port.nodePort, 'nodePort');
+  }
+
+  if (!input.randomHostPorts) {
+    bindings.forEach((binding) => {
+      const holder = input.hostPortsInUse?.get(`${binding.hostPort}/${binding.protocol}`);
+      if (holder === undefined) return;
+      const i = ports.findIndex(
+        (port) => port.port === binding.containerPort && port.protocol === binding.protocol,
+      );
+      issues.error(
+        ['spec', 'ports', i, binding.serves === 'loadBalancer' ? 'port' : 'nodePort'],
+        `127.0.0.1:${binding.hostPort}/${binding.protocol} is already published by ${holder}`,
+      );
+    });
+    issues.throwIfAny();
   }
 
   const manifest: Service = structuredClone(service);
