@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Regenerates src/manifest/generated/core-v1-schema.json: a compact table of every field
-// (name, type, required) of the Kubernetes types reachable from Pod, ConfigMap, Secret and
-// PersistentVolumeClaim.
+// (name, type, required) of the Kubernetes types reachable from the kinds podrun reads: Pod,
+// ConfigMap, Secret, PersistentVolumeClaim, Service, Namespace, and the kinds it accepts
+// without effect (ServiceAccount, RBAC, NetworkPolicy, HPA, PDB, ...), so those too get
+// strict unknown-field checks.
 //
 // Source of truth: the type declarations of the `kubernetes-models` package (a
 // devDependency, pinned to 4.5.1 because 5.x needs Node 22), which its authors generate
@@ -17,10 +19,15 @@
 //   {}T               a map of string to T
 //   Name              another entry of `types`
 //
+// Names: a core/v1 or apimachinery type keeps its short name (Container, ObjectMeta); a
+// type of another API group is prefixed with its group/version (`autoscaling/v2.MetricSpec`),
+// since groups reuse short names. Roots are keyed by kind for core/v1 and by
+// `group/version/Kind` otherwise (src/manifest/schema.ts, schemaKey).
+//
 // Usage: node scripts/gen-k8s-schema.mjs
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
@@ -30,13 +37,33 @@ const pkgDir = dirname(require.resolve('kubernetes-models/package.json'));
 const pkgVersion = require('kubernetes-models/package.json').version;
 const out = join(root, 'src/manifest/generated/core-v1-schema.json');
 
-// kind → [declaration file, interface name]
-const ROOTS = {
-  Pod: ['v1/Pod.d.ts', 'IPod'],
-  ConfigMap: ['v1/ConfigMap.d.ts', 'IConfigMap'],
-  Secret: ['v1/Secret.d.ts', 'ISecret'],
-  PersistentVolumeClaim: ['v1/PersistentVolumeClaim.d.ts', 'IPersistentVolumeClaim'],
-};
+// schema key → [declaration file, interface name]
+const core = (kind) => [kind, [`v1/${kind}.d.ts`, `I${kind}`]];
+const group = (apiVersion, kind) => [
+  `${apiVersion}/${kind}`,
+  [`${apiVersion}/${kind}.d.ts`, `I${kind}`],
+];
+const ROOTS = Object.fromEntries([
+  core('Pod'),
+  core('ConfigMap'),
+  core('Secret'),
+  core('PersistentVolumeClaim'),
+  core('Service'),
+  core('Namespace'),
+  core('ServiceAccount'),
+  core('ResourceQuota'),
+  core('LimitRange'),
+  group('rbac.authorization.k8s.io/v1', 'Role'),
+  group('rbac.authorization.k8s.io/v1', 'RoleBinding'),
+  group('rbac.authorization.k8s.io/v1', 'ClusterRole'),
+  group('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'),
+  group('networking.k8s.io/v1', 'NetworkPolicy'),
+  group('networking.k8s.io/v1', 'Ingress'),
+  group('autoscaling/v1', 'HorizontalPodAutoscaler'),
+  group('autoscaling/v2', 'HorizontalPodAutoscaler'),
+  group('policy/v1', 'PodDisruptionBudget'),
+  group('scheduling.k8s.io/v1', 'PriorityClass'),
+]);
 
 // Aliases whose meaning is more than their TypeScript shape (both are `string | number`).
 const NAMED_ALIASES = { IQuantity: 'Quantity', IIntOrString: 'IntOrString' };
@@ -86,10 +113,18 @@ function describe(t) {
   throw new Error(`unsupported type: ${checker.typeToString(t)}`);
 }
 
+/** `autoscaling/v2.` for a type declared under that group's folder; '' for core/v1 and apimachinery. */
+function groupPrefix(decl) {
+  const file = decl.getSourceFile().fileName;
+  const rel = relative(pkgDir, file);
+  if (rel.startsWith('..') || rel.startsWith('v1/')) return '';
+  return `${dirname(rel)}.`;
+}
+
 function visitInterface(t) {
   const symbol = t.aliasSymbol ?? t.getSymbol();
-  const name = symbol.name.replace(/^I(?=[A-Z])/, '');
   const decl = symbol.declarations?.[0];
+  const name = groupPrefix(decl) + symbol.name.replace(/^I(?=[A-Z])/, '');
   if (seen.has(name)) {
     if (seen.get(name) !== decl) throw new Error(`two types named ${name}`);
     return name;

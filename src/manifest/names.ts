@@ -3,6 +3,7 @@
 
 const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS_LABEL = new RegExp(`^${LABEL}$`);
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
 const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -14,6 +15,24 @@ export function dnsLabelError(value: string): string | undefined {
   if (value.length > 63) return 'must be no more than 63 characters';
   if (!DNS_LABEL.test(value)) {
     return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+  }
+  return undefined;
+}
+
+/** A Service name: a DNS label that starts with a letter (it becomes a DNS name and an env prefix). */
+export function dns1035LabelError(value: string): string | undefined {
+  if (value.length > 63) return 'must be no more than 63 characters';
+  if (!DNS_1035_LABEL.test(value)) {
+    return "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
+  }
+  return undefined;
+}
+
+/** RBAC object names (`system:controller:x` is valid): anything usable as a URL path segment. */
+export function pathSegmentNameError(value: string): string | undefined {
+  if (value === '.' || value === '..') return `may not be '${value}'`;
+  for (const bad of ['/', '%']) {
+    if (value.includes(bad)) return `may not contain '${bad}'`;
   }
   return undefined;
 }

@@ -1,21 +1,39 @@
 // Manifest text → typed, validated objects. Pure: no I/O, so the CLI, the library and
 // the tests all feed it text.
-import type { ConfigMap, PersistentVolumeClaim, Pod, Secret } from 'kubernetes-types/core/v1.js';
+import type {
+  ConfigMap,
+  Namespace,
+  PersistentVolumeClaim,
+  Pod,
+  Secret,
+  Service,
+} from 'kubernetes-types/core/v1.js';
 import { isMap, isSeq, type LineCounter, type Node } from 'yaml';
+import {
+  BUNDLE_KINDS,
+  HANDLED_KINDS,
+  type HandledKind,
+  IGNORED_KINDS,
+  type KindInfo,
+  POD_KINDS,
+  schemaKey,
+} from './kinds.js';
 import { makeLocator } from './locate.js';
-import { dnsSubdomainError } from './names.js';
 import { IssueList, type Reporter, say } from './report.js';
 import { checkSchema, type SchemaKind } from './schema.js';
 import { completeManifestSet, emptyManifestSet } from './set-checks.js';
 import { isObj, obj } from './shape.js';
-import { warnUnsupportedPodFields } from './supported-fields.js';
-import type { LoadOptions, ManifestObject, ManifestSet } from './types.js';
+import {
+  warnUnsupportedNamespaceFields,
+  warnUnsupportedPodFields,
+  warnUnsupportedServiceFields,
+} from './supported-fields.js';
+import type { IgnoredObject, LoadOptions, ManifestObject, ManifestSet } from './types.js';
 import { checkConfigMap, checkSecret, normalizeSecret } from './validate-config.js';
 import { checkMetadata } from './validate-metadata.js';
 import { checkPod } from './validate-pod.js';
+import { checkService, normalizeService } from './validate-service.js';
 import { readYamlDocuments } from './yaml-documents.js';
-
-const KINDS: readonly SchemaKind[] = ['Pod', 'ConfigMap', 'Secret', 'PersistentVolumeClaim'];
 
 /**
  * Parses and validates one manifest text (YAML or JSON, several documents, `kind: List`).
@@ -70,17 +88,22 @@ function addObject(value: unknown, node: Node, ctx: Context): void {
     report.error([], 'expected a Kubernetes object (a mapping with apiVersion and kind)');
     return;
   }
-  const kind = identify(value, report);
-  if (kind === undefined) return;
+  const identified = identify(value, report, ctx.options.bundle === true);
+  if (identified === undefined) return;
+  const { kind, info } = identified;
   dropNulls(value);
 
   if (ctx.options.validate !== 'ignore') {
     const unknownFields = ctx.options.validate === 'strict' ? 'error' : 'warn';
-    checkSchema(value, kind, report, { unknownFields });
+    checkSchema(value, schemaKey(String(value.apiVersion), kind) as SchemaKind, report, {
+      unknownFields,
+    });
   }
   const metadata = obj(value.metadata);
   value.metadata = metadata;
-  metadata.namespace ??= ctx.options.defaultNamespace;
+  // The API server drops the namespace of a cluster-scoped object.
+  if (info.clusterScoped) delete metadata.namespace;
+  else metadata.namespace ??= ctx.options.defaultNamespace;
 
   const entry = { object: value, source: locate([]), locate };
   switch (kind) {
@@ -100,31 +123,67 @@ function addObject(value: unknown, node: Node, ctx: Context): void {
       ctx.set.secrets.push(entry as ManifestObject<Secret>);
       break;
     case 'PersistentVolumeClaim':
-      checkMetadata(value, report, dnsSubdomainError);
+      checkMetadata(value, report, info.nameError);
       ctx.set.persistentVolumeClaims.push(entry as ManifestObject<PersistentVolumeClaim>);
       break;
+    case 'Service':
+      checkService(value, report);
+      warnUnsupportedServiceFields(value, report);
+      normalizeService(value as Service);
+      ctx.set.services.push(entry as ManifestObject<Service>);
+      break;
+    case 'Namespace':
+      checkMetadata(value, report, info.nameError);
+      warnUnsupportedNamespaceFields(value, report);
+      ctx.set.namespaces.push(entry as ManifestObject<Namespace>);
+      break;
+    default:
+      checkMetadata(value, report, info.nameError);
+      ctx.set.ignored.push(entry as ManifestObject<IgnoredObject>);
   }
 }
 
-/** The object's kind when podrun handles it with this apiVersion; else reports why not. */
-function identify(value: Record<string, unknown>, report: Reporter): SchemaKind | undefined {
+/**
+ * The object's kind and how podrun handles it, when podrun reads that kind with this
+ * apiVersion; else reports why not. Without `bundle`, only the pod kinds are read.
+ */
+function identify(
+  value: Record<string, unknown>,
+  report: Reporter,
+  bundle: boolean,
+): { kind: string; info: KindInfo } | undefined {
   const { kind, apiVersion } = value;
+  const handled: readonly HandledKind[] = bundle ? [...POD_KINDS, ...BUNDLE_KINDS] : POD_KINDS;
+  const known: readonly string[] = bundle ? [...handled, ...Object.keys(IGNORED_KINDS)] : handled;
+  const infoOf = (k: string): KindInfo | undefined =>
+    (handled as readonly string[]).includes(k)
+      ? HANDLED_KINDS[k as HandledKind]
+      : bundle
+        ? IGNORED_KINDS[k]
+        : undefined;
+  let info: KindInfo | undefined;
   let ok = true;
   if (kind === undefined || kind === null || kind === '') {
     report.error(['kind'], say.required());
     ok = false;
-  } else if (!KINDS.includes(kind as SchemaKind)) {
-    report.error(['kind'], say.unsupported(kind, KINDS));
+  } else if (typeof kind !== 'string' || !known.includes(kind)) {
+    report.error(['kind'], say.unsupported(kind, known));
     ok = false;
+  } else {
+    info = infoOf(kind);
   }
+  // A known kind names its own apiVersions; for an unknown one, any version podrun reads.
+  const versions = info
+    ? info.apiVersions
+    : [...new Set(known.flatMap((k) => infoOf(k)?.apiVersions ?? []))];
   if (apiVersion === undefined || apiVersion === null || apiVersion === '') {
     report.error(['apiVersion'], say.required());
     ok = false;
-  } else if (apiVersion !== 'v1') {
-    report.error(['apiVersion'], say.unsupported(apiVersion, ['v1']));
+  } else if (typeof apiVersion !== 'string' || !versions.includes(apiVersion)) {
+    report.error(['apiVersion'], say.unsupported(apiVersion, versions));
     ok = false;
   }
-  return ok ? (kind as SchemaKind) : undefined;
+  return ok && info ? { kind: kind as string, info } : undefined;
 }
 
 /** `field: null` means "not set", as for the API server; dropping it spares later stages. */

@@ -6,13 +6,28 @@ import { type IssueList, say } from './report.js';
 import type { ManifestIssue, ManifestObject, ManifestSet } from './types.js';
 
 export function emptyManifestSet(): ManifestSet {
-  return { pods: [], configMaps: [], secrets: [], persistentVolumeClaims: [], warnings: [] };
+  return {
+    pods: [],
+    configMaps: [],
+    secrets: [],
+    persistentVolumeClaims: [],
+    services: [],
+    namespaces: [],
+    ignored: [],
+    warnings: [],
+  };
 }
 
 /** How many objects the set holds (0 for `---`, an empty file or only comments). */
 export function manifestObjectCount(set: ManifestSet): number {
   return (
-    set.pods.length + set.configMaps.length + set.secrets.length + set.persistentVolumeClaims.length
+    set.pods.length +
+    set.configMaps.length +
+    set.secrets.length +
+    set.persistentVolumeClaims.length +
+    set.services.length +
+    set.namespaces.length +
+    set.ignored.length
   );
 }
 
@@ -23,8 +38,18 @@ export function completeManifestSet(set: ManifestSet, issues: IssueList): Manife
     ['ConfigMap', set.configMaps],
     ['Secret', set.secrets],
     ['PersistentVolumeClaim', set.persistentVolumeClaims],
+    ['Service', set.services],
+    ['Namespace', set.namespaces],
   ] as const) {
     checkUniqueNames(kind, objects, issues);
+  }
+  const ignoredKinds = new Set(set.ignored.map(({ object }) => object.kind));
+  for (const kind of ignoredKinds) {
+    checkUniqueNames(
+      kind,
+      set.ignored.filter(({ object }) => object.kind === kind),
+      issues,
+    );
   }
   for (const issue of checkConfigRefs(set.pods, lookupInSet(set))) issues.add('error', issue);
   if (issues.errors.length > 0) throw new ManifestError(inReadingOrder(issues.errors));
@@ -58,11 +83,12 @@ function checkUniqueNames(
     if (typeof name !== 'string' || name === '') continue;
     const key = `${namespace}/${name}`;
     if (seen.has(key)) {
+      const where = namespace === undefined ? '' : ` in namespace "${namespace}"`;
       issues
         .reporter(locate)
         .error(
           ['metadata', 'name'],
-          `${say.duplicate(name)}: another ${kind} in namespace "${namespace}" has this name`,
+          `${say.duplicate(name)}: another ${kind}${where} has this name`,
         );
     }
     seen.add(key);

@@ -1,10 +1,15 @@
 // Renders the supported-fields table of docs/supported-fields.md from the code's own
 // list, so the documentation cannot drift from what podrun implements (podman's
 // hand-kept support table did). A unit test fails when the committed file is stale.
+import { IGNORED_KINDS } from './kinds.js';
 import {
+  DEFAULT_SERVICE_VALUES,
   DEFAULT_VALUES,
   IGNORED_FIELDS,
+  IGNORED_SERVICE_FIELDS,
   SUPPORTED_POD_FIELDS,
+  SUPPORTED_SERVICE_FIELDS,
+  SUPPORTED_SERVICE_VALUES,
   SUPPORTED_VALUES,
 } from './supported-fields.js';
 
@@ -69,6 +74,38 @@ export function renderSupportedFields(): string {
     ...IGNORED_FIELDS.map((field) => `- \`${field}\``),
     ...Object.entries(DEFAULT_VALUES).map(
       ([field, value]) => `- \`${field}\` when \`${JSON.stringify(value)}\``,
+    ),
+    '',
+    '# Supported Service fields',
+    '',
+    'Read when the caller accepts bundles. Service names are DNS-1035 labels;',
+    '`type: ExternalName`, `protocol: SCTP` and a fixed `clusterIP` address are errors',
+    '(only empty, or `None` for a headless Service, is accepted). Any other valid field',
+    'is reported as a warning.',
+    '',
+    ...SUPPORTED_SERVICE_FIELDS.filter((field) => !field.startsWith('metadata')).map((field) => {
+      const values = SUPPORTED_SERVICE_VALUES[field];
+      const note = values ? ` (values: ${values.map((v) => `\`${String(v)}\``).join(', ')})` : '';
+      return `- \`${field}\`${note}`;
+    }),
+    '',
+    'Accepted without effect:',
+    '',
+    ...IGNORED_SERVICE_FIELDS.filter((field) => !IGNORED_FIELDS.includes(field)).map(
+      (field) => `- \`${field}\``,
+    ),
+    ...Object.entries(DEFAULT_SERVICE_VALUES).map(
+      ([field, value]) => `- \`${field}\` when \`${JSON.stringify(value)}\``,
+    ),
+    '',
+    '# Kinds accepted without effect',
+    '',
+    'Validated (strict unknown-field checks included) and then ignored, with one warning',
+    'line each naming kind and name:',
+    '',
+    ...Object.entries(IGNORED_KINDS).map(
+      ([kind, info]) =>
+        `- \`${kind}\` (${info.apiVersions.map((v) => `\`${v}\``).join(', ')}): ${info.effect}`,
     ),
     '',
   );

@@ -1,13 +1,14 @@
-// The one list of Pod fields podrun implements. Docs are generated from it, and any
-// field set in a Pod that is valid Kubernetes but not covered here gets a warning: a
-// manifest is never silently run differently from what it says.
+// The one list of Pod (and Service, Namespace) fields podrun implements. Docs are
+// generated from it, and any field set in such an object that is valid Kubernetes but
+// not covered here gets a warning: a manifest is never silently run differently from
+// what it says.
 //
 // Notation: `.` between fields, `[]` for "every item of this list". An entry covers its
 // whole subtree unless other entries name children of it: `metadata.labels` covers every
 // label, while listing `...resources.limits.cpu` and `.memory` leaves other keys of
 // `limits` (e.g. `nvidia.com/gpu`) unsupported.
 import type { Reporter } from './report.js';
-import { schemaRoot, schemaType } from './schema.js';
+import { type SchemaKind, schemaRoot, schemaType } from './schema.js';
 import type { FieldPath } from './types.js';
 
 const PROBE = [
@@ -72,8 +73,7 @@ const CONTAINER = [
   ...['postStart', 'preStop'].flatMap((h) => HANDLER.map((f) => `lifecycle.${h}.${f}`)),
 ];
 
-/** Every Pod field path podrun implements (see the notation above). */
-export const SUPPORTED_POD_FIELDS: readonly string[] = [
+const METADATA = [
   'apiVersion',
   'kind',
   'metadata.name',
@@ -81,6 +81,21 @@ export const SUPPORTED_POD_FIELDS: readonly string[] = [
   'metadata.labels',
   'metadata.annotations',
   'metadata.uid',
+];
+
+/** Server-managed metadata that `kubectl get -o yaml` writes: accepted silently. */
+const SERVER_METADATA = [
+  'status',
+  'metadata.creationTimestamp',
+  'metadata.resourceVersion',
+  'metadata.generation',
+  'metadata.managedFields',
+  'metadata.selfLink',
+];
+
+/** Every Pod field path podrun implements (see the notation above). */
+export const SUPPORTED_POD_FIELDS: readonly string[] = [
+  ...METADATA,
   ...CONTAINER.map((f) => `spec.containers[].${f}`),
   ...CONTAINER.map((f) => `spec.initContainers[].${f}`),
   // An init container with restartPolicy: Always is a native sidecar.
@@ -144,12 +159,7 @@ export const SUPPORTED_VALUES: Readonly<Record<string, readonly unknown[]>> = {
  * run --dry-run -o yaml`), server-managed metadata, and status.
  */
 export const IGNORED_FIELDS: readonly string[] = [
-  'status',
-  'metadata.creationTimestamp',
-  'metadata.resourceVersion',
-  'metadata.generation',
-  'metadata.managedFields',
-  'metadata.selfLink',
+  ...SERVER_METADATA,
   'spec.containers[].terminationMessagePath',
   'spec.containers[].terminationMessagePolicy',
   'spec.initContainers[].terminationMessagePath',
@@ -168,18 +178,60 @@ export const DEFAULT_VALUES: Readonly<Record<string, unknown>> = {
   'spec.hostIPC': false,
 };
 
-const supported = new Set(SUPPORTED_POD_FIELDS);
-const ignored = new Set(IGNORED_FIELDS);
-// Patterns that are parents of a more specific entry: only their listed children are supported.
-const parents = new Set<string>();
-for (const entry of SUPPORTED_POD_FIELDS) {
-  for (let i = 0; i < entry.length; i++) {
-    if (entry[i] === '.' || entry[i] === '[') {
-      const prefix = entry.slice(0, i);
-      parents.add(prefix);
-      supported.add(prefix);
-    }
-  }
+/** Every Service field path podrun implements. */
+export const SUPPORTED_SERVICE_FIELDS: readonly string[] = [
+  ...METADATA,
+  'spec.type',
+  'spec.selector',
+  'spec.ports[].name',
+  'spec.ports[].port',
+  'spec.ports[].targetPort',
+  'spec.ports[].protocol',
+  'spec.ports[].nodePort',
+  'spec.clusterIP',
+  'spec.clusterIPs',
+  'spec.sessionAffinity',
+  'spec.publishNotReadyAddresses',
+  'spec.allocateLoadBalancerNodePorts',
+];
+
+/** Values podrun implements for some Service fields; ClientIP affinity is warned about. */
+export const SUPPORTED_SERVICE_VALUES: Readonly<Record<string, readonly unknown[]>> = {
+  'spec.sessionAffinity': ['None'],
+};
+
+/**
+ * Service fields accepted silently: server-managed ones, appProtocol (a hint for
+ * implementations that kube-proxy also ignores) and sessionAffinityConfig (its
+ * sessionAffinity: ClientIP is warned about already).
+ */
+export const IGNORED_SERVICE_FIELDS: readonly string[] = [
+  ...SERVER_METADATA,
+  'spec.ports[].appProtocol',
+  'spec.sessionAffinityConfig',
+];
+
+/** Service fields accepted silently when they hold what podrun does anyway. */
+export const DEFAULT_SERVICE_VALUES: Readonly<Record<string, unknown>> = {
+  'spec.ipFamilies': ['IPv4'],
+  'spec.ipFamilyPolicy': 'SingleStack',
+  'spec.internalTrafficPolicy': 'Cluster',
+  'spec.externalTrafficPolicy': 'Cluster',
+};
+
+/** A Namespace is its name: podrun makes its network. */
+export const SUPPORTED_NAMESPACE_FIELDS: readonly string[] = METADATA.filter(
+  (field) => field !== 'metadata.namespace',
+);
+
+/** spec.finalizers is the API server's own (`kubernetes`). */
+export const IGNORED_NAMESPACE_FIELDS: readonly string[] = [...SERVER_METADATA, 'spec'];
+
+interface FieldTable {
+  supported: readonly string[];
+  values: Readonly<Record<string, readonly unknown[]>>;
+  ignored: readonly string[];
+  defaults: Readonly<Record<string, unknown>>;
 }
 
 function isEmpty(value: unknown): boolean {
@@ -195,39 +247,86 @@ function childPattern(pattern: string, segment: string | number): string {
 }
 
 /**
- * Warns about every field set in `pod` that podrun does not implement. Fields the schema
- * does not know are left to the schema check (and the --validate mode).
+ * A check that warns about every field set in an object of `kind` that podrun does
+ * not implement. Fields the schema does not know are left to the schema check (and
+ * the --validate mode).
  */
-export function warnUnsupportedPodFields(pod: unknown, report: Reporter): void {
-  const visit = (value: unknown, type: string, pattern: string, path: FieldPath): void => {
-    if (pattern !== '') {
-      if (ignored.has(pattern)) return;
-      if (pattern in DEFAULT_VALUES && DEFAULT_VALUES[pattern] === value) return;
-      if (!supported.has(pattern)) {
-        if (!isEmpty(value)) report.warn(path, 'not supported by podrun; ignored');
-        return;
-      }
-      const values = SUPPORTED_VALUES[pattern];
-      if (values && !values.includes(value)) {
-        report.warn(path, `value ${JSON.stringify(value)} is not supported by podrun; ignored`);
-        return;
-      }
-      if (!parents.has(pattern)) return; // the whole subtree is supported
-    }
-    if (Array.isArray(value)) {
-      const itemType = type.startsWith('[]') ? type.slice(2) : '';
-      for (const [i, item] of value.entries()) {
-        visit(item, itemType, childPattern(pattern, i), [...path, i]);
-      }
-    } else if (typeof value === 'object' && value !== null) {
-      const fields = schemaType(type)?.fields;
-      const valueType = type.startsWith('{}') ? type.slice(2) : '';
-      for (const [key, item] of Object.entries(value)) {
-        const fieldType = fields ? fields[key] : valueType;
-        if (fieldType === undefined) continue; // unknown to Kubernetes itself
-        visit(item, fieldType, childPattern(pattern, key), [...path, key]);
+function unsupportedFieldWarner(
+  kind: SchemaKind,
+  table: FieldTable,
+): (object: unknown, report: Reporter) => void {
+  const supported = new Set(table.supported);
+  const ignored = new Set(table.ignored);
+  // Patterns that are parents of a more specific entry: only their listed children are supported.
+  const parents = new Set<string>();
+  for (const entry of table.supported) {
+    for (let i = 0; i < entry.length; i++) {
+      if (entry[i] === '.' || entry[i] === '[') {
+        const prefix = entry.slice(0, i);
+        parents.add(prefix);
+        supported.add(prefix);
       }
     }
+  }
+  // Defaults may be lists (ipFamilies), so they compare as JSON.
+  const isDefault = (pattern: string, value: unknown) =>
+    pattern in table.defaults && JSON.stringify(table.defaults[pattern]) === JSON.stringify(value);
+
+  return (object, report) => {
+    const visit = (value: unknown, type: string, pattern: string, path: FieldPath): void => {
+      if (pattern !== '') {
+        if (ignored.has(pattern)) return;
+        if (isDefault(pattern, value)) return;
+        if (!supported.has(pattern)) {
+          if (!isEmpty(value)) report.warn(path, 'not supported by podrun; ignored');
+          return;
+        }
+        const values = table.values[pattern];
+        if (values && !values.includes(value)) {
+          report.warn(path, `value ${JSON.stringify(value)} is not supported by podrun; ignored`);
+          return;
+        }
+        if (!parents.has(pattern)) return; // the whole subtree is supported
+      }
+      if (Array.isArray(value)) {
+        const itemType = type.startsWith('[]') ? type.slice(2) : '';
+        for (const [i, item] of value.entries()) {
+          visit(item, itemType, childPattern(pattern, i), [...path, i]);
+        }
+      } else if (typeof value === 'object' && value !== null) {
+        const fields = schemaType(type)?.fields;
+        const valueType = type.startsWith('{}') ? type.slice(2) : '';
+        for (const [key, item] of Object.entries(value)) {
+          const fieldType = fields ? fields[key] : valueType;
+          if (fieldType === undefined) continue; // unknown to Kubernetes itself
+          visit(item, fieldType, childPattern(pattern, key), [...path, key]);
+        }
+      }
+    };
+    visit(object, schemaRoot(kind), '', []);
   };
-  visit(pod, schemaRoot('Pod'), '', []);
 }
+
+/** Warns about every field set in `pod` that podrun does not implement. */
+export const warnUnsupportedPodFields = unsupportedFieldWarner('Pod', {
+  supported: SUPPORTED_POD_FIELDS,
+  values: SUPPORTED_VALUES,
+  ignored: IGNORED_FIELDS,
+  defaults: DEFAULT_VALUES,
+});
+
+/** Warns about every field set in a Service that podrun does not implement. */
+export const warnUnsupportedServiceFields = unsupportedFieldWarner('Service', {
+  supported: SUPPORTED_SERVICE_FIELDS,
+  values: SUPPORTED_SERVICE_VALUES,
+  ignored: IGNORED_SERVICE_FIELDS,
+  defaults: DEFAULT_SERVICE_VALUES,
+});
+
+/** Warns about every field set in a Namespace that podrun does not implement. */
+export const warnUnsupportedNamespaceFields = unsupportedFieldWarner('Namespace', {
+  supported: SUPPORTED_NAMESPACE_FIELDS,
+  values: {},
+  ignored: IGNORED_NAMESPACE_FIELDS,
+  defaults: {},
+});

@@ -1,6 +1,14 @@
 // The output of the manifest stage: typed Kubernetes objects, each remembering where
 // in which file it came from, so later stages can point errors at file:line:col.
-import type { ConfigMap, PersistentVolumeClaim, Pod, Secret } from 'kubernetes-types/core/v1.js';
+import type {
+  ConfigMap,
+  Namespace,
+  PersistentVolumeClaim,
+  Pod,
+  Secret,
+  Service,
+} from 'kubernetes-types/core/v1.js';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 
 /** A place in a manifest file. `line` and `column` are 1-based; line 0 means the whole file. */
 export interface SourceLocation {
@@ -35,7 +43,23 @@ export interface ManifestSet {
   configMaps: ManifestObject<ConfigMap>[];
   secrets: ManifestObject<Secret>[];
   persistentVolumeClaims: ManifestObject<PersistentVolumeClaim>[];
+  /** Normalized as the API server defaults them (type, protocol, targetPort, sessionAffinity). */
+  services: ManifestObject<Service>[];
+  namespaces: ManifestObject<Namespace>[];
+  /**
+   * Objects accepted without effect (ServiceAccount, Role, NetworkPolicy, ...): the
+   * caller prints ignoredObjectWarning() for each, once. Not in `warnings`.
+   */
+  ignored: ManifestObject<IgnoredObject>[];
   warnings: ManifestWarning[];
+}
+
+/** A validated object of a kind podrun accepts without effect (manifest/kinds.ts). */
+export interface IgnoredObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
 }
 
 /**
@@ -56,4 +80,11 @@ export interface LoadOptions {
   defaultNamespace: string;
   /** As kubectl's --validate: strict rejects unknown fields; warn reports them; ignore skips schema checks. */
   validate: ValidationMode;
+  /**
+   * Also accept Service, Namespace and the kinds that have no effect on one engine
+   * (ServiceAccount, RBAC, NetworkPolicy, HPA, PDB, ...). Off by default: until the
+   * pod stage creates Services, a caller that does not look at `services`,
+   * `namespaces` and `ignored` keeps rejecting those kinds as before.
+   */
+  bundle?: boolean;
 }

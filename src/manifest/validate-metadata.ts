@@ -25,20 +25,27 @@ export function checkMetadata(
     const why = dnsLabelError(namespace);
     if (why) report.error(['metadata', 'namespace'], say.invalid(namespace, why));
   }
-  if (isObj(metadata.labels)) {
-    for (const [key, value] of Object.entries(metadata.labels)) {
-      const keyWhy = qualifiedNameError(key);
-      if (keyWhy) report.error(['metadata', 'labels', key], say.invalid(key, keyWhy));
-      if (typeof value === 'string') {
-        const valueWhy = labelValueError(value);
-        if (valueWhy) report.error(['metadata', 'labels', key], say.invalid(value, valueWhy));
-      }
-    }
-  }
+  if (isObj(metadata.labels)) checkLabels(metadata.labels, ['metadata', 'labels'], report);
   if (isObj(metadata.annotations)) {
     for (const key of Object.keys(metadata.annotations)) {
       const why = qualifiedNameError(key.toLowerCase());
       if (why) report.error(['metadata', 'annotations', key], say.invalid(key, why));
+    }
+  }
+}
+
+/** Label keys and values (metadata.labels, a Service's selector). */
+export function checkLabels(
+  labels: Record<string, unknown>,
+  at: ReadonlyArray<string | number>,
+  report: Reporter,
+): void {
+  for (const [key, value] of Object.entries(labels)) {
+    const keyWhy = qualifiedNameError(key);
+    if (keyWhy) report.error([...at, key], say.invalid(key, keyWhy));
+    if (typeof value === 'string') {
+      const valueWhy = labelValueError(value);
+      if (valueWhy) report.error([...at, key], say.invalid(value, valueWhy));
     }
   }
 }

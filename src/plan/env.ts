@@ -7,7 +7,8 @@
 // Alongside, it records which names end up holding Secret data (a secretKeyRef, an
 // envFrom.secretRef key, or a literal that expanded one of those), so printers can
 // redact them by name.
-// Service-link variables (FOO_SERVICE_HOST, ...) are not generated: podrun has no Services.
+// Service-link variables (FOO_SERVICE_HOST, ...) are computed by service-links.ts;
+// buildEnv does not add them yet (no caller runs Services), nor expand $(VAR) with them.
 import type { Container } from 'kubernetes-types/core/v1.js';
 import type { PlanContext } from './context.js';
 import { resolveFieldRef, resolveResourceFieldRef } from './downward.js';

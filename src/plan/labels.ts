@@ -7,7 +7,7 @@ export const Labels = {
   managed: 'io.podrun.managed',
   pod: 'io.podrun.pod',
   namespace: 'io.podrun.namespace',
-  /** sandbox | init | app | volume | pvc | network | image | configmap | secret */
+  /** sandbox | init | app | volume | pvc | network | image | configmap | secret | service */
   role: 'io.podrun.role',
   container: 'io.podrun.container',
   podUid: 'io.podrun.pod-uid',
@@ -23,6 +23,10 @@ export const Labels = {
   data: 'io.podrun.data',
   /** On pod-scoped volumes: the Kubernetes volume name. */
   volume: 'io.podrun.volume',
+  /** On a Service's proxy container: the Service name. */
+  service: 'io.podrun.service',
+  /** On a Service's proxy container: the Service as applied (node ports assigned), JSON. */
+  serviceManifest: 'io.podrun.service-manifest',
 } as const;
 
 export type ObjectRole =
@@ -34,7 +38,8 @@ export type ObjectRole =
   | 'network'
   | 'image'
   | 'configmap'
-  | 'secret';
+  | 'secret'
+  | 'service';
 
 export function baseLabels(
   role: ObjectRole,

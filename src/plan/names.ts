@@ -31,6 +31,11 @@ export function configDataDockerName(
   return `podrun-${kind}_${namespace}_${name}`;
 }
 
+/** A Service's proxy container; not of the pod pattern, so pod listings never match it. */
+export function serviceDockerName(namespace: string, service: string): string {
+  return `podrun-svc_${namespace}_${service}`;
+}
+
 export function namespaceNetworkName(namespace: string): string {
   return `podrun_${namespace}`;
 }
