@@ -2,9 +2,6 @@
 // EVENTS container): the first run's FailedPostStartHook is recorded by `apply`
 // itself and outlives the supervisor; Created and Started outlive the engine's
 // short event log; the store goes with the pod and never brings a deleted one back.
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getDocker } from '../src/docker/client.js';
 import {
@@ -29,6 +26,7 @@ import {
   TEST_IMAGE,
   testNamespace,
   waitFor,
+  writeManifest,
 } from './helpers/pods.js';
 
 const ns = testNamespace('events');
@@ -36,9 +34,7 @@ process.env.PODRUN_SUPERVISOR_SCOPE = ns;
 process.env.PODRUN_BACKOFF_BASE_MS = '300';
 
 function manifest(name: string, body: string): string {
-  const file = join(tmpdir(), `${ns}-${name}.yaml`);
-  writeFileSync(file, body);
-  return file;
+  return writeManifest(ns, name, body);
 }
 
 async function describePod(name: string): Promise<string> {

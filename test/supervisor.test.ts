@@ -5,24 +5,26 @@
 // Scoped to this file's namespace (PODRUN_SUPERVISOR_SCOPE) with a short test-only
 // back-off base; stopped in afterAll.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stopContainer } from '../src/docker/containers.js';
 import { findPodRecord, withDetails } from '../src/pod/records.js';
 import { podStatus } from '../src/pod/status.js';
 import { stopSupervisor, supervisorStatus } from '../src/supervisor/launch.js';
-import { cleanNamespace, podrun, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
+import {
+  cleanNamespace,
+  podrun,
+  TEST_IMAGE,
+  testNamespace,
+  waitFor,
+  writeManifest,
+} from './helpers/pods.js';
 
 const ns = testNamespace('superv');
 process.env.PODRUN_SUPERVISOR_SCOPE = ns;
 process.env.PODRUN_BACKOFF_BASE_MS = '300';
 
 function manifest(name: string, body: string): string {
-  const file = join(tmpdir(), `${ns}-${name}.yaml`);
-  writeFileSync(file, body);
-  return file;
+  return writeManifest(ns, name, body);
 }
 
 async function status(name: string) {

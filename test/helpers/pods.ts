@@ -2,6 +2,9 @@
 // containers, and remove everything a test namespace holds.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { listPodrunContainers } from '../../src/docker/containers.js';
 import { listPodrunVolumes, removeVolumeWhenFree } from '../../src/docker/volumes.js';
@@ -18,6 +21,13 @@ export const TEST_IMAGE = 'podrun-test/busybox:1';
 /** A namespace of its own per test file keeps tests apart and cleanup exact. */
 export function testNamespace(prefix: string): string {
   return `${prefix}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Write `body` to a manifest file in the temp dir, named after the namespace and `name`. */
+export function writeManifest(namespace: string, name: string, body: string): string {
+  const file = join(tmpdir(), `${namespace}-${name}.yaml`);
+  writeFileSync(file, body);
+  return file;
 }
 
 export async function applyYaml(yaml: string, namespace: string): Promise<ApplyResult[]> {
