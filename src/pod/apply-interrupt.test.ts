@@ -4,6 +4,9 @@
 // fake engine.
 import { describe, expect, it } from 'vitest';
 import { ApplyInterrupted } from './apply.js';
+import { PodDeletedError } from './lifecycle/fence.js';
+import { reconcilePodByName } from './lifecycle/reconcile.js';
+import { ProbeResults } from './probes/results.js';
 import {
   apply,
   engineObjects,
@@ -12,10 +15,7 @@ import {
   podYaml,
   rejection,
   useFakePods,
-} from './fake-pod-harness.js';
-import { PodDeletedError } from './lifecycle/fence.js';
-import { reconcilePodByName } from './lifecycle/reconcile.js';
-import { ProbeResults } from './probes/results.js';
+} from './test-helpers.js';
 
 const pods = useFakePods();
 const BUSYBOX = `image: ${IMAGE}, imagePullPolicy: IfNotPresent`;

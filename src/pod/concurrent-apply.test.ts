@@ -3,14 +3,7 @@
 // sandbox, one container per app, one namespace network. The interleavings that
 // matter are scripted with the fake engine's gates.
 import { describe, expect, it } from 'vitest';
-import {
-  apply,
-  engineObjects,
-  IMAGE,
-  manifests,
-  podYaml,
-  useFakePods,
-} from './fake-pod-harness.js';
+import { apply, engineObjects, IMAGE, manifests, podYaml, useFakePods } from './test-helpers.js';
 
 const pods = useFakePods();
 

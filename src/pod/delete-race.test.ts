@@ -4,6 +4,10 @@
 // each held at the worst moment while a delete runs.
 import { describe, expect, it } from 'vitest';
 import { deletePodRecord } from './delete-pod.js';
+import { PodDeletedError } from './lifecycle/fence.js';
+import { reconcilePodByName } from './lifecycle/reconcile.js';
+import { ProbeResults } from './probes/results.js';
+import { findPodRecord } from './records.js';
 import {
   apply,
   engineObjects,
@@ -12,11 +16,7 @@ import {
   podYaml,
   rejection,
   useFakePods,
-} from './fake-pod-harness.js';
-import { PodDeletedError } from './lifecycle/fence.js';
-import { reconcilePodByName } from './lifecycle/reconcile.js';
-import { ProbeResults } from './probes/results.js';
-import { findPodRecord } from './records.js';
+} from './test-helpers.js';
 
 const pods = useFakePods();
 

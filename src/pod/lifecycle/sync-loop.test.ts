@@ -3,15 +3,8 @@
 // probe and hook answers scripted by the test (the fake's exec scripts), no daemon.
 import { describe, expect, it } from 'vitest';
 import type { FakeEngine } from '../../docker/fake-engine.js';
-import {
-  apply,
-  engineObjects,
-  IMAGE,
-  manifests,
-  podYaml,
-  useFakePods,
-} from '../fake-pod-harness.js';
 import { ProbeResults } from '../probes/results.js';
+import { apply, engineObjects, IMAGE, manifests, podYaml, useFakePods } from '../test-helpers.js';
 import { reconcilePodByName } from './reconcile.js';
 
 const pods = useFakePods();

@@ -1,5 +1,6 @@
-// Shared by the unit tests that drive whole pods (apply, the sync loop, delete)
-// against the in-memory engine (docker/fake-engine.ts), no daemon.
+// Test helpers (not built: tsconfig.build.json excludes test-helpers.ts), shared by
+// the unit tests that drive whole pods (apply, the sync loop, delete) against the
+// in-memory engine (docker/fake-engine.ts), no daemon.
 //
 // Time: the lifecycle waits with real timers (the sync loop's 50-500 ms polls, the
 // deleter's 150 ms settle, a losing apply's 100 ms retry, probe periods). Under
