@@ -8,8 +8,11 @@
 // scripted exec results. Status codes and messages are the ones Docker 20.10 answers.
 //
 // Nothing runs: a container's process ends when the test says (`exit`), or on stop
-// and kill. Time stands still unless the test moves it (`advanceClock`), and every
-// call can be held at a gate (`hold`) so a test scripts an interleaving exactly.
+// and kill. Time stands still unless the test moves it (`advanceClock`), or follows a
+// time source the test controls (`new FakeEngine({ now: () => Date.now() })` under
+// vitest's fake timers: code that compares the engine's timestamps with Date.now(),
+// as the lifecycle does, then sees one clock). Every call can be held at a gate
+// (`hold`) so a test scripts an interleaving exactly.
 // Every call is recorded (`calls`, `callLog()`).
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
@@ -49,7 +52,10 @@ export interface Gate {
 }
 
 export interface HoldOptions {
-  /** 'before' (default): the engine has not acted yet; 'after': it has, the caller has not heard. */
+  /**
+   * 'before' (default): the engine has not acted yet; 'after': it has (or refused:
+   * the call's `error` is set), the caller has not heard.
+   */
   when?: 'before' | 'after';
 }
 
@@ -190,7 +196,8 @@ export class FakeEngine implements Engine {
   /** The resolv.conf every container starts with. */
   resolvConf = 'nameserver 127.0.0.11\noptions ndots:0\n';
 
-  private clock = Date.parse('2026-01-01T00:00:00Z');
+  private ownClock = Date.parse('2026-01-01T00:00:00Z');
+  private readonly timeSource: (() => number) | undefined;
   private seq = 0;
   private counter = 0;
   private down = false;
@@ -204,7 +211,8 @@ export class FakeEngine implements Engine {
   private readonly subscribers = new Set<{ stream: PassThrough; filters: EngineFilters }>();
   private readonly execScripts: ExecScript[] = [];
 
-  constructor() {
+  constructor(options: { now?: () => number } = {}) {
+    this.timeSource = options.now;
     for (const name of ['bridge', 'host', 'none']) {
       const id = this.newId();
       this.networks.set(id, {
@@ -227,7 +235,22 @@ export class FakeEngine implements Engine {
   }
 
   advanceClock(ms: number): void {
-    this.clock += ms;
+    if (this.timeSource) throw new Error('fake: the clock follows its time source; move that');
+    this.ownClock += ms;
+  }
+
+  private get clock(): number {
+    return this.timeSource ? this.timeSource() : this.ownClock;
+  }
+
+  /** A container as it stands now, synchronously (for gate matchers); undefined if none. */
+  peek(idOrName: string): { id: string; name: string; status: string } | undefined {
+    try {
+      const { id, name, status } = this.container(idOrName);
+      return { id, name, status };
+    } catch {
+      return undefined;
+    }
   }
 
   /** Hold the next call of `op` (that `match` accepts) at a gate the test opens later. */
@@ -848,7 +871,15 @@ export class FakeEngine implements Engine {
     try {
       if (this.down) throw connectionRefused();
       await this.passGate(call, 'before');
-      const result = await body();
+      let result: T;
+      try {
+        result = await body();
+      } catch (error) {
+        // A refusal (404, 409 ...) is an answer too: an 'after' gate holds it as well.
+        call.error = error;
+        await this.passGate(call, 'after');
+        throw error;
+      }
       await this.passGate(call, 'after');
       return result;
     } catch (error) {
