@@ -158,8 +158,10 @@ describe('service proxy (pause --proxy)', () => {
       ]),
     );
     // One connection: "before" now, "after" once /tmp/go exists; the echo comes back.
+    // /tmp/done records nc's exit (its parent waits for it: PID 1 here reaps nothing).
+    const talk = '(echo before; until [ -e /tmp/go ]; do sleep 0.1; done; echo after)';
     const started = await sh(
-      `rm -f /tmp/go /tmp/out; (echo before; until [ -e /tmp/go ]; do sleep 0.1; done; echo after) | nc ${SVC} 7000 >/tmp/out 2>&1 & echo started`,
+      `rm -f /tmp/go /tmp/out /tmp/done; (${talk} | nc ${SVC} 7000 >/tmp/out 2>&1; echo "nc exit $?" >/tmp/done) </dev/null >/dev/null 2>&1 & echo started`,
     );
     expect(started.stdout).toContain('started');
     expect(
@@ -171,9 +173,9 @@ describe('service proxy (pause --proxy)', () => {
     expect(fresh.stdout + fresh.stderr).toMatch(/refused|exit 1/);
     // ...while the established one still carries bytes both ways.
     const out = await sh(
-      'touch /tmp/go; until grep -q after /tmp/out; do sleep 0.1; done; cat /tmp/out',
+      'touch /tmp/go; until [ -e /tmp/done ]; do sleep 0.1; done; cat /tmp/out /tmp/done',
     );
-    expect(out.stdout).toBe('before\nafter\n');
+    expect(out.stdout).toBe('before\nafter\nnc exit 0\n');
   });
 
   it('forwards UDP and sends the replies from the service address', async () => {
