@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Compile images/pause/pause.c into a static binary for the build machine's
-# architecture: images/pause/bin/pause-linux-<arch> (arch as Docker names it).
+# Compile images/pause/*.c (the pause process, its prober, the Service proxy) into
+# a static binary for the build machine's architecture:
+# images/pause/bin/pause-linux-<arch> (arch as Docker names it).
 # The binary ships in the npm package, so users never need a compiler; podrun copies
 # it into a FROM-scratch image when no registry pause image is available.
 #
@@ -10,7 +11,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-src="$root/images/pause/pause.c"
+srcdir="$root/images/pause"
+sources=("$srcdir/pause.c" "$srcdir/proxy.c")
 say() { echo "build-pause: $*" >&2; }
 
 docker_arch() {
@@ -29,9 +31,17 @@ arch="${PAUSE_ARCH:-$(docker_arch)}"
 out="$root/images/pause/bin/pause-linux-$arch"
 version="$(node -p "require('$root/package.json').version")"
 
-# Up to date: newer than the source and this script, and built for this version.
-# (Only a native binary can be asked for its version; a cross build checks mtime only.)
-if [ -x "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "${BASH_SOURCE[0]}" ]; then
+# Up to date: newer than every source (headers too) and this script, and built for
+# this version. (Only a native binary can be asked for its version; a cross build
+# checks mtime only.)
+fresh() {
+  [ -x "$out" ] && [ "$out" -nt "${BASH_SOURCE[0]}" ] || return 1
+  local file
+  for file in "$srcdir"/*.c "$srcdir"/*.h; do
+    [ "$out" -nt "$file" ] || return 1
+  done
+}
+if fresh; then
   if [ -n "${PAUSE_ARCH:-}" ] || [ "$("$out" --version 2>/dev/null | head -n 1)" = "podrun-pause $version" ]; then
     say "up to date: ${out#"$root"/}"
     exit 0
@@ -55,8 +65,8 @@ trap 'rm -f "$tmp"' EXIT
 start=$(date +%s%N)
 # -static: the image is FROM scratch (no libc); -Os -s: small, stripped.
 if ! "$cc" -static -Os -s -Wall -Wextra -Werror \
-  -DPODRUN_PAUSE_VERSION="\"$version\"" -o "$tmp" "$src"; then
-  say "compiling $src with $cc failed (a static libc is needed: apt-get install libc6-dev)"
+  -DPODRUN_PAUSE_VERSION="\"$version\"" -o "$tmp" "${sources[@]}"; then
+  say "compiling ${sources[*]#"$root"/} with $cc failed (a static libc is needed: apt-get install libc6-dev)"
   exit 1
 fi
 chmod 0755 "$tmp"

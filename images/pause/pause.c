@@ -21,6 +21,10 @@
  * Exit 0 = success (TCP connected; HTTP status 200-399), 1 = failure, with one line
  * on stdout saying why. These run only as exec'd helpers, never as PID 1: the
  * PID-1 behaviour below is unchanged.
+ *
+ * And it is podrun's Service proxy: `/pause --proxy CONFIG_FILE` runs as PID 1 of a
+ * Service's proxy container and forwards the Service's ports to its Ready
+ * endpoints (proxy.c describes the config and the bounds).
  * Written from the behaviour the Kubernetes docs describe, not from its source.
  * Built static (scripts/build-pause.sh) so the image can be FROM scratch.
  */
@@ -37,6 +41,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "proxy.h"
 
 #ifndef PODRUN_PAUSE_VERSION
 #define PODRUN_PAUSE_VERSION "dev"
@@ -218,11 +224,18 @@ int main(int argc, char **argv) {
     /* The second line lets podrun tell this prober-capable binary from older ones
      * (and from the upstream pause), which must never be exec'd with probe args. */
     puts("podrun-pause " PODRUN_PAUSE_VERSION);
-    puts("features: probe-tcp probe-http");
+    puts("features: probe-tcp probe-http proxy");
     return 0;
   }
   if (argc > 1 && strcmp(argv[1], "probe-tcp") == 0) return probe_tcp(argc, argv);
   if (argc > 1 && strcmp(argv[1], "probe-http") == 0) return probe_http(argc, argv);
+  if (argc > 1 && strcmp(argv[1], "--proxy") == 0) {
+    if (argc != 3) {
+      fputs("usage: pause --proxy CONFIG_FILE\n", stderr);
+      return 2;
+    }
+    return proxy_main(argv[2]);
+  }
   if (getpid() != 1) {
     fputs("podrun-pause: warning: not running as PID 1\n", stderr);
   }

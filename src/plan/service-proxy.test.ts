@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { PROXY_CONFIG_PATH, proxyCreateOptions, renderProxyConfig } from './service-proxy.js';
+
+describe('renderProxyConfig', () => {
+  it('lists each port with its endpoints and ends with the end line', () => {
+    const text = renderProxyConfig([
+      {
+        protocol: 'TCP',
+        port: 80,
+        endpoints: [
+          { ip: '172.18.0.5', port: 8080 },
+          { ip: 'fd00::5', port: 8080 },
+        ],
+      },
+      { protocol: 'UDP', port: 53, endpoints: [] },
+    ]);
+    expect(text).toBe(
+      'podrun-proxy 1\nlisten tcp 80\nto 172.18.0.5 8080\nto fd00::5 8080\nlisten udp 53\nend\n',
+    );
+  });
+
+  it('rejects what the proxy would reject', () => {
+    const port = (p: number) => [{ protocol: 'TCP' as const, port: p, endpoints: [] }];
+    expect(() => renderProxyConfig(port(0))).toThrow(/port 0 is not 1-65535/);
+    expect(() =>
+      renderProxyConfig([
+        { protocol: 'TCP', port: 80, endpoints: [{ ip: 'web.default', port: 80 }] },
+      ]),
+    ).toThrow(/not a numeric IP/);
+    expect(() => renderProxyConfig([...port(80), ...port(80)])).toThrow(/TCP\/80 listed twice/);
+  });
+});
+
+describe('proxyCreateOptions', () => {
+  it('runs /pause --proxy on the network under its aliases, host ports on 127.0.0.1', () => {
+    const options = proxyCreateOptions({
+      name: 'svc-web',
+      image: 'podrun/pause:0.1.0',
+      network: 'podrun-default',
+      aliases: ['web', 'web.default'],
+      labels: { 'io.podrun.managed': 'true' },
+      hostPorts: [{ protocol: 'TCP', port: 80, hostPort: 30080 }],
+    });
+    expect(options.Cmd).toEqual(['--proxy', PROXY_CONFIG_PATH]);
+    expect(options.HostConfig?.NetworkMode).toBe('podrun-default');
+    expect(options.NetworkingConfig?.EndpointsConfig?.['podrun-default']?.Aliases).toEqual([
+      'web',
+      'web.default',
+    ]);
+    expect(options.ExposedPorts).toEqual({ '80/tcp': {} });
+    expect(options.HostConfig?.PortBindings).toEqual({
+      '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '30080' }],
+    });
+  });
+});
