@@ -82,7 +82,7 @@ describe('a delete against a sandbox rebuild', () => {
   // reported success. On a real
   // engine the window is the create's duration plus the network/volume calls, and the
   // deleter's 150 ms settle is all that covers it.
-  it.fails('wins when the whole delete runs while the rebuild is held right before its create', async () => {
+  it('wins when the whole delete runs while the rebuild is held right before its create', async () => {
     const { fake } = pods;
     const { create, step } = await rebuildHeldBeforeCreate();
     await deleteWeb();
@@ -133,8 +133,9 @@ describe('a delete against a container create of the sync loop', () => {
     await deleteWeb();
     expect(await engineObjects(fake)).toEqual(NOTHING);
     created.release();
-    // The creator's start finds its container gone: the apply fails, nothing comes back.
-    expect(String(await rejection(applying))).toMatch(/app: start failed/);
+    // The creator's fence finds the sandbox gone: it undoes its create, reads the pod
+    // again, finds it deleted; the apply fails with that, and nothing comes back.
+    expect(await rejection(applying)).toBeInstanceOf(PodDeletedError);
     expect(await engineObjects(fake)).toEqual(NOTHING);
   });
 });
@@ -178,7 +179,7 @@ describe("a delete against a sync step's restart of a container", () => {
   // container:<gone sandbox>, as Docker does) and makes the pod's emptyDir volume
   // again for its mount; the start fails, and app_1 (Created) and the volume are left:
   // a pod without a sandbox, which the next supervisor step rebuilds (the pod is back).
-  it.fails('wins when the whole delete runs while the restart is held right before its create', async () => {
+  it('wins when the whole delete runs while the restart is held right before its create', async () => {
     const { fake } = pods;
     const { create, step } = await restartHeld('before');
     await deleteWeb();

@@ -6,12 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { pathExists, putFiles, readFile } from '../docker/archive.js';
-import {
-  createContainer,
-  inspectContainer,
-  removeContainer,
-  startContainer,
-} from '../docker/containers.js';
+import { createContainer, inspectContainer, startContainer } from '../docker/containers.js';
 import { engineMessage, isConflict, isNotFound } from '../docker/errors.js';
 import { ensureNetworkId, networkGone } from '../docker/networks.js';
 import { createVolume, inspectVolume, removeVolume } from '../docker/volumes.js';
@@ -20,7 +15,7 @@ import type { PodPlan } from '../plan/types.js';
 import type { CreatedObjects } from './created-objects.js';
 import { PodStartError } from './errors.js';
 import { makeSubPathDir, prepareHostPath } from './host-paths.js';
-import { fenceCreated } from './lifecycle/fence.js';
+import { fenceCreated, undoCreate } from './lifecycle/fence.js';
 import { podLevelLabels } from './lifecycle/launch.js';
 import { inspectedHostPorts } from './lifecycle/plan-input.js';
 
@@ -191,7 +186,13 @@ function podIPOf(info: Docker.ContainerInspectInfo, networkName: string): string
  */
 export async function startSandbox(
   plan: PodPlan,
-  options: { created?: CreatedObjects; supervised?: string; reuseVolumes?: boolean },
+  options: {
+    created?: CreatedObjects;
+    supervised?: string;
+    reuseVolumes?: boolean;
+    /** A rebuild: the reading it acts on is gone (fence.ts readingGone), so undo. */
+    readingGone?: () => Promise<boolean>;
+  },
 ): Promise<{ sandboxId: string; podIP: string; hostPorts?: Record<string, string> }> {
   let networkId = await ensurePodNetwork(plan, options.created);
   await createVolumes(plan, options.created, options.reuseVolumes ?? false);
@@ -218,7 +219,8 @@ export async function startSandbox(
   }
   const id = sandboxId;
   options.created?.container(id);
-  await fenceCreated(plan.namespace, plan.name, () => removeContainer(id));
+  const undo = () => undoCreate(id, plan.sandbox.create);
+  await fenceCreated(plan.namespace, plan.name, undo, options.readingGone);
   await populateVolumes(plan, id, options.reuseVolumes ?? false);
   try {
     await startContainer(id);

@@ -14,7 +14,7 @@ import { Labels } from '../plan/labels.js';
 import { PodEventStore } from '../pod/event-store.js';
 import { type BackoffSettings, backoffFromEnv } from '../pod/lifecycle/backoff.js';
 import { EventLog } from '../pod/lifecycle/event-log.js';
-import { PodDeletedError } from '../pod/lifecycle/fence.js';
+import { PodDeletedError, StaleReadingError } from '../pod/lifecycle/fence.js';
 import { LifecycleLabels } from '../pod/lifecycle/labels.js';
 import { reconcilePod } from '../pod/lifecycle/reconcile.js';
 import { ProberSet } from '../pod/probes/prober-set.js';
@@ -150,7 +150,8 @@ export class Supervisor {
       if (decision.actions.length > 0) this.again = true;
     } catch (error) {
       // A create found the pod being deleted and undid itself (fence.ts): nothing to say.
-      if (error instanceof PodDeletedError) return;
+      // A step acted on a reading that went stale (fence.ts): the next one reads again.
+      if (error instanceof PodDeletedError || error instanceof StaleReadingError) return;
       log().warn({ err: error }, `supervisor: pod ${key}: ${(error as Error).message}`);
     } finally {
       this.busy.delete(key);

@@ -26,7 +26,7 @@ import type { EventSink } from '../event-types.js';
 import type { ProbeResults } from '../probes/results.js';
 import type { ProbeTarget } from '../probes/run-probe.js';
 import { postStartTimeoutMs } from './decide.js';
-import { fenceCreated } from './fence.js';
+import { fenceCreated, StaleReadingError, undoCreate } from './fence.js';
 import { runHook } from './hooks.js';
 import { LifecycleLabels } from './labels.js';
 import { planInputLabels } from './plan-input.js';
@@ -136,9 +136,12 @@ export async function launchContainer(
     throw new PodStartError(`container ${planned.name}: create failed: ${engineSays(error)}`);
   }
   context.created?.container(id);
-  // The delete fence (fence.ts): a deletion begun meanwhile undoes this create.
+  // The delete fence (fence.ts): a deletion begun meanwhile, or the sandbox this
+  // container joins gone since the step's reading, undoes this create.
   const made = id;
-  await fenceCreated(plan.namespace, plan.name, () => removeContainer(made));
+  const undo = () => undoCreate(made, options);
+  const sandboxGone = async () => (await inspectContainer(context.sandboxId)) === undefined;
+  await fenceCreated(plan.namespace, plan.name, undo, sandboxGone);
   // As the kubelet, for every instance, first run and restarts alike (only the
   // creator says it: a process that adopted the instance says nothing).
   emit('Normal', 'Pulled', `Container image "${planned.image}" already present on machine`);
@@ -146,6 +149,11 @@ export async function launchContainer(
   try {
     await startContainer(id);
   } catch (error) {
+    // The sandbox went between the fence and the start: not this container's failure.
+    if (await sandboxGone()) {
+      await undo().catch(() => undefined);
+      throw new StaleReadingError(plan.namespace, plan.name);
+    }
     emit('Warning', 'Failed', `Error: ${engineSays(error)}`);
     throw new PodStartError(`container ${planned.name}: start failed: ${engineSays(error)}`);
   }

@@ -14,7 +14,7 @@ import { startSandbox } from '../start-sandbox.js';
 import { type BackoffSettings, KUBELET_BACKOFF } from './backoff.js';
 import { type Decision, decide, type LifecycleAction } from './decide.js';
 import { type InstanceFacts, type PodFacts, podFacts } from './facts.js';
-import { stillLive } from './fence.js';
+import { readingGone, stillLive } from './fence.js';
 import { launchContainer, pruneOlderInstances } from './launch.js';
 import { sandboxHostPorts } from './plan-input.js';
 import { replanPod } from './replan.js';
@@ -209,18 +209,18 @@ async function rebuildSandbox(
   await Promise.all(running.filter((i) => i.role === 'app').map(stop));
   for (const i of running.filter((i) => i.role === 'init').reverse()) await stop(i);
   const plan = await replanPod(record, attempt);
-  // Stopping took a while: a delete may have run meanwhile (fence.ts).
-  if (
-    !(await stillLive(
-      record.namespace,
-      record.name,
-      record.all.map((info) => info.Id),
-    ))
-  )
-    return;
+  // Stopping took a while: a delete may have run meanwhile (fence.ts). A whole delete
+  // may also run between this check and the create: the create's fence asks again.
+  const ids = record.all.map((info) => info.Id);
+  if (!(await stillLive(record.namespace, record.name, ids))) return;
   const created = new CreatedObjects();
   try {
-    await startSandbox(plan, { created, supervised: deps.supervised, reuseVolumes: true });
+    await startSandbox(plan, {
+      created,
+      supervised: deps.supervised,
+      reuseVolumes: true,
+      readingGone: () => readingGone(record.namespace, record.name, ids),
+    });
   } catch (error) {
     // 409: another process is rebuilding this very generation; it carries on.
     if (isConflict(error)) return;

@@ -12,7 +12,7 @@ import { ProberSet } from '../probes/prober-set.js';
 import { ProbeResults } from '../probes/results.js';
 import { findPodRecord, type PodRecord, podIPOf } from '../records.js';
 import type { BackoffSettings } from './backoff.js';
-import { PodDeletedError } from './fence.js';
+import { PodDeletedError, StaleReadingError } from './fence.js';
 import { type FirstRunOutcome, firstRunOutcome } from './first-run.js';
 import { decideStep, executeDecision, readPod } from './reconcile.js';
 
@@ -84,10 +84,10 @@ export async function syncUntilStarted(options: SyncUntilStartedOptions): Promis
             const sandboxId = record.sandbox?.Id ?? '';
             return { ...outcome, record, podIP: podIPOf(record), sandboxId };
           }
-          await executeDecision(reading, { ...decision, actions: kills }, deps);
+          await executeStale(reading, { ...decision, actions: kills }, deps);
           continue;
         }
-        await executeDecision(reading, decision, deps);
+        if (!(await executeStale(reading, decision, deps))) continue;
         if (decision.actions.length > 0) {
           idle = 0;
           continue;
@@ -98,5 +98,20 @@ export async function syncUntilStarted(options: SyncUntilStartedOptions): Promis
     }
   } finally {
     probers.stop();
+  }
+}
+
+/** Execute; false when the reading went stale meanwhile (fence.ts): read again. */
+async function executeStale(
+  reading: Parameters<typeof executeDecision>[0],
+  decision: Parameters<typeof executeDecision>[1],
+  deps: Parameters<typeof executeDecision>[2],
+): Promise<boolean> {
+  try {
+    await executeDecision(reading, decision, deps);
+    return true;
+  } catch (error) {
+    if (error instanceof StaleReadingError) return false;
+    throw error;
   }
 }
