@@ -72,7 +72,15 @@ const work = mkdtempSync(join(os.tmpdir(), 'podrun-bench-'));
 const docker = new Docker();
 const say = (line) => process.stderr.write(`${line}\n`);
 
+// Ctrl-C: no new step starts (run() refuses, the page loop stops), the step under
+// way finishes, then cleanup runs with nothing of main() still creating objects.
+let interrupted = false;
+let cleaning = false;
+
 function run(command, args, { env, input } = {}) {
+  if (interrupted && !cleaning) {
+    return Promise.resolve({ ms: 0, code: 130, stdout: '', stderr: 'interrupted' });
+  }
   return new Promise((resolvePromise) => {
     const start = performance.now();
     const child = spawn(command, args, {
@@ -137,6 +145,7 @@ function answers(port) {
 async function waitForPage(port, timeoutMs = 30000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await answers(port))) {
+    if (interrupted) throw new Error('interrupted');
     if (Date.now() > deadline) throw new Error(`no HTTP answer on port ${port}`);
     await new Promise((ok) => setTimeout(ok, 10));
   }
@@ -819,15 +828,19 @@ async function main() {
 
 let exitCode = 0;
 let result;
-const interrupted = new Promise((_, reject) => {
-  process.once('SIGINT', () => reject(new Error('interrupted')));
+process.once('SIGINT', () => {
+  interrupted = true;
+  say('interrupted: finishing the step under way, then cleaning up');
 });
 try {
-  result = await Promise.race([main(), interrupted]);
+  result = await main();
+  if (interrupted) throw new Error('interrupted');
 } catch (error) {
-  say(`bench failed: ${error.stack ?? error}`);
+  result = undefined;
+  say(`bench failed: ${interrupted ? 'interrupted' : (error.stack ?? error)}`);
   exitCode = 1;
 } finally {
+  cleaning = true;
   const left = await cleanup();
   if (left.length > 0) {
     say(`LEAK: the bench left ${left.join(', ')}`);
