@@ -23,7 +23,7 @@
 // Writes a JSON result. Everything runs in fresh namespaces / a fresh podman network
 // on free host ports and is removed at the end, also after a failure or Ctrl-C.
 //
-// --smoke: N=1, M=2, K=3, A=1, B=3: a quick end-to-end check that the bench works.
+// --smoke: N=1, M=2, K=1, A=1, B=2: a quick end-to-end check that the bench works.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,9 +54,9 @@ const value = (name, fallback) => {
 const smoke = flag('smoke');
 const REPS = Number(value('reps', smoke ? 1 : 7));
 const FLEET = Number(value('fleet', smoke ? 2 : 20));
-const COLD = Number(value('cold', smoke ? 3 : 15));
+const COLD = Number(value('cold', smoke ? 1 : 15));
 const FEW = Number(value('few', smoke ? 1 : 3));
-const MANY = Math.max(FEW, Number(value('many', smoke ? 3 : 30)));
+const MANY = Math.max(FEW, Number(value('many', smoke ? 2 : 30)));
 const INSTALL_PODMAN = flag('podman') || process.env.PODRUN_BENCH_PODMAN === '1';
 const NO_PODMAN = flag('no-podman');
 const OUT = value('out', join(root, 'bench', 'results', smoke ? 'smoke.json' : 'last.json'));
