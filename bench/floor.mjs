@@ -10,13 +10,17 @@
 //   node bench/floor.mjs down SPEC.json   per pod: stop the apps in parallel with the
 //                                          grace period, force-remove the three
 //                                          containers, remove the volume; then the network
+//   node bench/floor.mjs list SPEC.json   `podrun get pods -n NS`'s reads: list the
+//                                          namespace's containers, inspect each (the
+//                                          restart count is only there), print the table
 //
 // SPEC: { label, network, pauseImage, grace, pods: [{ name, hostPort }],
-//         createNetwork?, removeNetwork? }.
+//         createNetwork?, removeNetwork?, namespace? (list) }.
+// bench/floor-raw.mjs makes exactly the same calls through node:http alone.
 // Waiting for the page is not done here: the bench polls it the same way for everyone.
 import { readFileSync } from 'node:fs';
 import Docker from 'dockerode';
-import { CONTAINER_PORT, HTTPD_COMMAND, IMAGE, SIDECAR_COMMAND } from './pod.mjs';
+import { CONTAINER_PORT, HTTPD_COMMAND, IMAGE, podTable, SIDECAR_COMMAND } from './pod.mjs';
 
 const [verb, specPath] = process.argv.slice(2);
 const spec = JSON.parse(readFileSync(specPath, 'utf8'));
@@ -91,7 +95,14 @@ if (verb === 'up') {
 } else if (verb === 'down') {
   await Promise.all(spec.pods.map(down));
   if (spec.removeNetwork !== false) await docker.getNetwork(spec.network).remove();
+} else if (verb === 'list') {
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`io.podrun.namespace=${spec.namespace}`] },
+  });
+  const inspected = await Promise.all(containers.map((c) => docker.getContainer(c.Id).inspect()));
+  process.stdout.write(podTable(inspected));
 } else {
-  process.stderr.write('usage: floor.mjs up|down SPEC.json\n');
+  process.stderr.write('usage: floor.mjs up|down|list SPEC.json\n');
   process.exitCode = 2;
 }

@@ -83,3 +83,30 @@ export function composeFile({ name, hostPort, pauseImage }) {
     volumes: { content: {} },
   });
 }
+
+/**
+ * `podrun get pods`'s table from inspected containers (both floors' `list`): one
+ * row per pod, from the labels podrun puts on its containers.
+ */
+export function podTable(inspected, now = Date.now()) {
+  const pods = new Map();
+  for (const c of inspected) {
+    const labels = c.Config.Labels ?? {};
+    const name = labels['io.podrun.pod'];
+    if (!name) continue;
+    const pod = pods.get(name) ?? { apps: 0, running: 0, restarts: 0, started: undefined };
+    if (labels['io.podrun.role'] === 'sandbox') pod.started = Date.parse(c.State.StartedAt);
+    else if (labels['io.podrun.role'] === 'app') {
+      pod.apps++;
+      if (c.State.Running) pod.running++;
+      pod.restarts += c.RestartCount ?? 0;
+    }
+    pods.set(name, pod);
+  }
+  const rows = [...pods].map(([name, p]) => {
+    const age = p.started ? `${Math.max(0, Math.round((now - p.started) / 1000))}s` : '<none>';
+    const status = p.apps > 0 && p.running === p.apps ? 'Running' : 'Pending';
+    return `${name}\t${p.running}/${p.apps}\t${status}\t${p.restarts}\t${age}`;
+  });
+  return `${['NAME\tREADY\tSTATUS\tRESTARTS\tAGE', ...rows].join('\n')}\n`;
+}

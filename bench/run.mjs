@@ -1,21 +1,29 @@
 #!/usr/bin/env node
-// npm run bench [-- --reps N --fleet M --cold K --smoke --out FILE]
+// npm run bench [-- --reps N --fleet M --cold K --few A --many B --podman --no-podman
+//                   --smoke --out FILE]
 //
-// podrun against the raw Docker API floor (bench/floor.mjs) and, when installed,
-// docker-compose and podman, on the same 3-container pod (bench/pod.mjs), interleaved
-// over N repetitions in one run so drift hits every contender alike:
-//   (a) up:     `podrun apply [--wait]` until the page answers over HTTP
-//   (b) delete: `podrun delete pod` (graceful: both apps exit 0 on SIGTERM)
-//   (c) floor:  the same pod through the fewest dockerode calls, as a process
-//   (d) lib:    the same pod through podrun's library API in this process
-//   (e) M pods one after another and M pods at once (one apply of M documents),
+// podrun against two floors and the peers, on the same 3-container pod (bench/pod.mjs):
+//   floor  bench/floor.mjs      the fewest Docker API calls for the pod, via dockerode
+//   raw    bench/floor-raw.mjs  exactly the same calls through node:http, no library
+//   podman `podman kube play` / `kube down` of the same manifest (bench/podman.mjs),
+//          when podman is installed; `--podman` (or PODRUN_BENCH_PODMAN=1) installs
+//          Debian's podman and catatonit first (scripts/ensure-host-packages.sh bench),
+//          `--no-podman` leaves it out
+//   compose docker-compose, when installed
+// Every case is interleaved over N repetitions in one run (the order rotates each
+// repetition) so drift hits every contender alike; ratios are the medians of the
+// per-repetition pairs:
+//   (a) up:     apply until the page answers over HTTP (one readiness loop for all)
+//   (b) delete: graceful (both apps exit 0 on SIGTERM; exit codes from engine events)
+//   (c) lib:    the same pod through podrun's library API in this process
+//   (d) M pods one after another, and M pods at once (one apply / play / process),
 //       with podrun's peak RSS for the latter
-//   (f) cold start of `podrun --version` and `podrun get pods`
-// Prints medians, min and max, podrun/floor ratios (of the medians and pair by pair)
-// and writes a JSON result. Everything runs in a fresh namespace on free host ports
-// and is removed at the end, also after a failure or Ctrl-C.
+//   (e) cold start of `podrun --version`, and `podrun get pods` (against both floors'
+//       `list` and `podman pod ps`) with A pods and with B pods
+// Writes a JSON result. Everything runs in fresh namespaces / a fresh podman network
+// on free host ports and is removed at the end, also after a failure or Ctrl-C.
 //
-// --smoke: N=1, M=2, K=3: a quick end-to-end check that the bench itself works.
+// --smoke: N=1, M=2, K=1, A=1, B=2: a quick end-to-end check that the bench works.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,11 +34,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { composeFile, GRACE_SECONDS, manifestText } from './pod.mjs';
+import { startPodman, stopPodman } from './podman.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'podrun.js');
 const probe = join(root, 'bench', 'probe.mjs');
-const floorScript = join(root, 'bench', 'floor.mjs');
+const floorScripts = {
+  floor: join(root, 'bench', 'floor.mjs'),
+  raw: join(root, 'bench', 'floor-raw.mjs'),
+};
 
 // ---------- options ----------
 const argv = process.argv.slice(2);
@@ -42,7 +54,11 @@ const value = (name, fallback) => {
 const smoke = flag('smoke');
 const REPS = Number(value('reps', smoke ? 1 : 7));
 const FLEET = Number(value('fleet', smoke ? 2 : 20));
-const COLD = Number(value('cold', smoke ? 3 : 15));
+const COLD = Number(value('cold', smoke ? 1 : 15));
+const FEW = Number(value('few', smoke ? 1 : 3));
+const MANY = Math.max(FEW, Number(value('many', smoke ? 2 : 30)));
+const INSTALL_PODMAN = flag('podman') || process.env.PODRUN_BENCH_PODMAN === '1';
+const NO_PODMAN = flag('no-podman');
 const OUT = value('out', join(root, 'bench', 'results', smoke ? 'smoke.json' : 'last.json'));
 
 // ---------- small helpers ----------
@@ -51,12 +67,20 @@ const namespace = `podrun-bench-${runId}`;
 // The library runs in its own namespace: its pod must not keep the CLI's namespace
 // network alive (podrun removes a namespace's network with its last pod).
 const libNamespace = `podrun-benchlib-${runId}`;
-const floorNetwork = `pbfloor_${runId}`;
+const floorNetworks = { floor: `pbfloor_${runId}`, raw: `pbraw_${runId}` };
 const work = mkdtempSync(join(os.tmpdir(), 'podrun-bench-'));
 const docker = new Docker();
 const say = (line) => process.stderr.write(`${line}\n`);
 
+// Ctrl-C: no new step starts (run() refuses, the page loop stops), the step under
+// way finishes, then cleanup runs with nothing of main() still creating objects.
+let interrupted = false;
+let cleaning = false;
+
 function run(command, args, { env, input } = {}) {
+  if (interrupted && !cleaning) {
+    return Promise.resolve({ ms: 0, code: 130, stdout: '', stderr: 'interrupted' });
+  }
   return new Promise((resolvePromise) => {
     const start = performance.now();
     const child = spawn(command, args, {
@@ -121,6 +145,7 @@ function answers(port) {
 async function waitForPage(port, timeoutMs = 30000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await answers(port))) {
+    if (interrupted) throw new Error('interrupted');
     if (Date.now() > deadline) throw new Error(`no HTTP answer on port ${port}`);
     await new Promise((ok) => setTimeout(ok, 10));
   }
@@ -168,6 +193,8 @@ async function appExitCodes(part) {
 const features = { wait: false, startPod: false };
 let library;
 let pauseImage;
+let podmanPeer; // bench/podman.mjs, once started
+let podmanCleanup; // what stopPodman needs, also when starting it failed half-way
 
 function podSpec(name, hostPort) {
   return { namespace, name, hostPort };
@@ -179,13 +206,14 @@ function writeManifest(pods, file) {
   return path;
 }
 
-function writeFloorSpec(pods, network, file = `floor-${pods[0].name}.json`) {
-  const spec = join(work, file);
+function writeFloorSpec(kind, pods, network = {}) {
+  const spec = join(work, `${kind}-${pods[0].name}-${pods.length}.json`);
   writeFileSync(
     spec,
     JSON.stringify({
       label: runId,
-      network: floorNetwork,
+      network: floorNetworks[kind],
+      namespace,
       pauseImage,
       grace: GRACE_SECONDS,
       pods: pods.map(({ name, hostPort }) => ({ name, hostPort })),
@@ -197,7 +225,7 @@ function writeFloorSpec(pods, network, file = `floor-${pods[0].name}.json`) {
 
 const contenders = {
   async podrunUp(pods) {
-    const file = writeManifest(pods, `podrun-${pods[0].name}.yaml`);
+    const file = writeManifest(pods, `podrun-${pods[0].name}-${pods.length}.yaml`);
     const start = performance.now();
     const args = ['apply', '-f', file];
     if (features.wait) args.push('--wait');
@@ -211,18 +239,22 @@ const contenders = {
     else await podrun(['delete', 'pods', '--all', '-n', namespace]);
     return performance.now() - start;
   },
-  async floorUp(pods, network = { createNetwork: true, removeNetwork: true }) {
-    const spec = writeFloorSpec(pods, network);
+  async floorUp(kind, pods, network = {}) {
+    const spec = writeFloorSpec(kind, pods, network);
     const start = performance.now();
-    await must(process.execPath, [floorScript, 'up', spec]);
+    await must(process.execPath, [floorScripts[kind], 'up', spec]);
     await Promise.all(pods.map((pod) => waitForPage(pod.hostPort)));
     return performance.now() - start;
   },
-  async floorDelete(pods) {
-    const spec = writeFloorSpec(pods, { createNetwork: true, removeNetwork: true });
+  async floorDelete(kind, pods, network = {}) {
+    const spec = writeFloorSpec(kind, pods, network);
     const start = performance.now();
-    await must(process.execPath, [floorScript, 'down', spec]);
+    await must(process.execPath, [floorScripts[kind], 'down', spec]);
     return performance.now() - start;
+  },
+  async floorList(kind) {
+    const spec = writeFloorSpec(kind, [{ name: 'list' }]);
+    return (await must(process.execPath, [floorScripts[kind], 'list', spec])).ms;
   },
   async libUp(pods) {
     const start = performance.now();
@@ -258,60 +290,41 @@ async function detectPeers() {
     if (plugin.code === 0)
       peers.compose = { command: ['docker', 'compose'], version: plugin.stdout.trim() };
   }
-  const podman = await run('podman', ['--version']);
-  if (podman.code === 0) peers.podman = { command: ['podman'], version: podman.stdout.trim() };
+  if (!NO_PODMAN) {
+    const podman = await run('podman', ['--version']);
+    if (podman.code === 0) peers.podman = { version: podman.stdout.trim() };
+  }
   return peers;
 }
 
-function peerContenders(peers) {
-  const result = {};
-  if (peers.compose) {
-    const [cmd, ...pre] = peers.compose.command;
-    const project = (pod) => `pbcompose${runId}${pod.name.replace(/[^a-z0-9]/g, '')}`;
-    const fileOf = (pod) => join(work, `compose-${pod.name}.json`);
-    result.compose = {
-      async up([pod]) {
-        writeFileSync(fileOf(pod), composeFile({ ...pod, pauseImage }));
-        const start = performance.now();
-        await must(cmd, [...pre, '-p', project(pod), '-f', fileOf(pod), 'up', '-d']);
-        await waitForPage(pod.hostPort);
-        return performance.now() - start;
-      },
-      async delete([pod]) {
-        const start = performance.now();
-        await must(cmd, [
-          ...pre,
-          '-p',
-          project(pod),
-          '-f',
-          fileOf(pod),
-          'down',
-          '-v',
-          '-t',
-          String(GRACE_SECONDS),
-        ]);
-        return performance.now() - start;
-      },
-    };
-  }
-  if (peers.podman) {
-    const fileOf = (pod) => join(work, `podman-${pod.name}.yaml`);
-    result.podman = {
-      async up([pod]) {
-        writeFileSync(fileOf(pod), manifestText([{ ...pod, namespace: undefined }]));
-        const start = performance.now();
-        await must('podman', ['kube', 'play', fileOf(pod)]);
-        await waitForPage(pod.hostPort);
-        return performance.now() - start;
-      },
-      async delete([pod]) {
-        const start = performance.now();
-        await must('podman', ['kube', 'down', fileOf(pod)]);
-        return performance.now() - start;
-      },
-    };
-  }
-  return result;
+function composeContender(peers) {
+  const [cmd, ...pre] = peers.compose.command;
+  const project = (pod) => `pbcompose${runId}${pod.name.replace(/[^a-z0-9]/g, '')}`;
+  const fileOf = (pod) => join(work, `compose-${pod.name}.json`);
+  return {
+    async up([pod]) {
+      writeFileSync(fileOf(pod), composeFile({ ...pod, pauseImage }));
+      const start = performance.now();
+      await must(cmd, [...pre, '-p', project(pod), '-f', fileOf(pod), 'up', '-d']);
+      await waitForPage(pod.hostPort);
+      return performance.now() - start;
+    },
+    async delete([pod]) {
+      const start = performance.now();
+      await must(cmd, [
+        ...pre,
+        '-p',
+        project(pod),
+        '-f',
+        fileOf(pod),
+        'down',
+        '-v',
+        '-t',
+        String(GRACE_SECONDS),
+      ]);
+      return performance.now() - start;
+    },
+  };
 }
 
 // ---------- phase breakdown from a traced run ----------
@@ -352,6 +365,7 @@ async function cleanup() {
   try {
     eventStream?.destroy();
   } catch {}
+  const podmanLeft = podmanCleanup ? await stopPodman(podmanCleanup, { run }) : [];
   await run(process.execPath, [
     bin,
     'delete',
@@ -363,7 +377,9 @@ async function cleanup() {
     '0',
   ]);
   const mine = (labels = {}) =>
-    labels['podrun-bench'] === runId || labels['io.podrun.namespace'] === namespace;
+    labels['podrun-bench'] === runId ||
+    labels['io.podrun.namespace'] === namespace ||
+    labels['io.podrun.namespace'] === libNamespace;
   const containers = await docker.listContainers({ all: true });
   await Promise.all(
     containers
@@ -401,11 +417,14 @@ async function cleanup() {
     ...(await docker.listNetworks())
       .filter((n) => mine(n.Labels ?? {}) || n.Name.includes(runId))
       .map((n) => n.Name),
+    ...podmanLeft,
   ];
   return left;
 }
 
 // ---------- main ----------
+const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
+
 async function main() {
   if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('run npm run build first');
   const result = {
@@ -415,7 +434,13 @@ async function main() {
     reps: REPS,
     fleet: FLEET,
     cold: COLD,
+    getPods: { few: FEW, many: MANY },
   };
+
+  if (INSTALL_PODMAN && !NO_PODMAN) {
+    // Debian's podman + catatonit when missing; a no-op when they are there.
+    await must('bash', [join(root, 'scripts', 'ensure-host-packages.sh'), 'bench']);
+  }
 
   // Feature detection: the lifecycle and library work may or may not be there yet.
   const help = await podrun(['apply', '--help']);
@@ -432,9 +457,6 @@ async function main() {
   );
 
   const peers = await detectPeers();
-  for (const peer of ['compose', 'podman']) {
-    say(peers[peer] ? `${peer}: ${peers[peer].version}` : `${peer}: not installed, skipped`);
-  }
   const node = process.version;
   const engine = await docker.version();
   result.machine = {
@@ -451,13 +473,22 @@ async function main() {
   result.features = { ...features, peers };
   await watchExits();
 
-  const ports = await freePorts(4 + FLEET);
-  const [pPort, fPort, lPort, peerPort] = ports;
-  const fleetPorts = ports.slice(4);
+  const ports = await freePorts(8 + Math.max(FLEET, MANY) + MANY);
+  const port = {
+    podrun: ports[0],
+    floor: ports[1],
+    raw: ports[2],
+    lib: ports[3],
+    podman: ports[4],
+    podmanStop: ports[5],
+    compose: ports[6],
+  };
+  const fleetPorts = ports.slice(8, 8 + Math.max(FLEET, MANY));
+  const podmanGetPorts = ports.slice(8 + Math.max(FLEET, MANY));
 
   // Warm-up: pause image resolved (and built if needed), images cached by the engine.
   say('warm-up...');
-  const warm = podSpec('warm', pPort);
+  const warm = podSpec('warm', port.podrun);
   await contenders.podrunUp([warm]);
   const sandbox = (
     await docker.listContainers({
@@ -465,65 +496,120 @@ async function main() {
     })
   )[0];
   pauseImage = sandbox.Image;
+  if (/^(sha256:)?[0-9a-f]{12,64}$/.test(pauseImage)) {
+    pauseImage = (await docker.getImage(pauseImage).inspect()).RepoTags?.[0] ?? pauseImage;
+  }
   await contenders.podrunDelete([warm]);
-  await contenders.floorUp([podSpec('warm', fPort)]);
-  await contenders.floorDelete([podSpec('warm', fPort)]);
+  for (const kind of ['floor', 'raw']) {
+    await contenders.floorUp(kind, [podSpec('warm', port[kind])]);
+    await contenders.floorDelete(kind, [podSpec('warm', port[kind])]);
+  }
   say(`pause image: ${pauseImage}`);
+
+  if (peers.podman) {
+    try {
+      podmanPeer = await startPodman({ work, runId, pauseImage, run, must, say });
+    } catch (error) {
+      podmanCleanup = error.podmanCleanup;
+      throw error;
+    }
+    podmanCleanup = podmanPeer.cleanupState;
+    const w = { name: `pm${runId}-warm`, hostPort: port.podman };
+    await podmanPeer.up([w], waitForPage);
+    await podmanPeer.stopDown([w]);
+  }
+  for (const peer of ['compose', 'podman']) {
+    say(peers[peer] ? `${peer}: ${peers[peer].version}` : `${peer}: not installed, skipped`);
+  }
 
   const samples = {};
   const add = (key, ms) => {
     samples[key] ??= [];
     samples[key].push(ms);
   };
-  const graceful = { floor: [], podrun: [], lib: [] };
-  const peerRuns = peerContenders(peers);
+  const graceful = { floor: [], raw: [], podrun: [], lib: [], podman: [], podmanStop: [] };
+  const compose = peers.compose ? composeContender(peers) : undefined;
 
+  // (a), (b): every contender's up, then every delete, in an order rotated per rep.
+  const up = {
+    floor: (pod) => contenders.floorUp('floor', [pod]),
+    raw: (pod) => contenders.floorUp('raw', [pod]),
+    podrun: (pod) => contenders.podrunUp([pod]),
+    lib: (pod) => contenders.libUp([pod]),
+  };
+  const down = {
+    floor: (pod) => contenders.floorDelete('floor', [pod]),
+    raw: (pod) => contenders.floorDelete('raw', [pod]),
+    podrun: (pod) => contenders.podrunDelete([pod]),
+    lib: (pod) => contenders.libDelete([pod]),
+  };
+  const exitsOf = {
+    floor: (pod) => appExitCodes(`${floorNetworks.floor}_${pod.name}_`),
+    raw: (pod) => appExitCodes(`${floorNetworks.raw}_${pod.name}_`),
+    podrun: (pod) => appExitCodes(`podrun_${namespace}_${pod.name}_`),
+    lib: (pod) => appExitCodes(`podrun_${libNamespace}_${pod.name}_`),
+  };
+  if (podmanPeer) {
+    // Two podman pods a rep: one deleted the way users would (`kube down`, which on
+    // podman 4.3 kills at once), one stopped gracefully first (`pod stop`, then down).
+    up.podman = (pod) => podmanPeer.up([pod], waitForPage);
+    up.podmanStop = (pod) => podmanPeer.up([pod], waitForPage);
+    down.podman = (pod) => podmanPeer.down([pod]);
+    down.podmanStop = (pod) => podmanPeer.stopDown([pod]);
+    exitsOf.podman = (pod) => podmanPeer.appExitCodes(pod.name);
+    exitsOf.podmanStop = (pod) => podmanPeer.appExitCodes(pod.name);
+  }
+  if (compose) {
+    up.compose = (pod) => compose.up([pod]);
+    down.compose = (pod) => compose.delete([pod]);
+  }
+  const everyone = Object.keys(up);
   for (let rep = 0; rep < REPS; rep++) {
     const pods = {
-      floor: podSpec(`f${rep}`, fPort),
-      podrun: podSpec(`p${rep}`, pPort),
-      lib: podSpec(`l${rep}`, lPort),
+      floor: podSpec(`f${rep}`, port.floor),
+      raw: podSpec(`r${rep}`, port.raw),
+      podrun: podSpec(`p${rep}`, port.podrun),
+      lib: podSpec(`l${rep}`, port.lib),
+      podman: { name: `pm${runId}-a${rep}`, hostPort: port.podman },
+      podmanStop: { name: `pm${runId}-b${rep}`, hostPort: port.podmanStop },
+      compose: podSpec(`c${rep}`, port.compose),
     };
-    add('up.floor', await contenders.floorUp([pods.floor]));
-    add('up.podrun', await contenders.podrunUp([pods.podrun]));
-    add('up.lib', await contenders.libUp([pods.lib]));
-    add('delete.floor', await contenders.floorDelete([pods.floor]));
-    graceful.floor.push(...(await appExitCodes(`${floorNetwork}_${pods.floor.name}_`)));
-    add('delete.podrun', await contenders.podrunDelete([pods.podrun]));
-    graceful.podrun.push(...(await appExitCodes(`podrun_${namespace}_${pods.podrun.name}_`)));
-    add('delete.lib', await contenders.libDelete([pods.lib]));
-    graceful.lib.push(...(await appExitCodes(`podrun_${libNamespace}_${pods.lib.name}_`)));
-    for (const [peer, contender] of Object.entries(peerRuns)) {
-      const pod = podSpec(`${peer[0]}${rep}`, peerPort);
-      add(`up.${peer}`, await contender.up([pod]));
-      add(`delete.${peer}`, await contender.delete([pod]));
+    const order = rotate(everyone, rep);
+    for (const who of order) add(`up.${who}`, await up[who](pods[who]));
+    for (const who of order) {
+      add(`delete.${who}`, await down[who](pods[who]));
+      if (exitsOf[who]) graceful[who].push(...(await exitsOf[who](pods[who])));
     }
     say(
-      `rep ${rep + 1}/${REPS}: up floor ${samples['up.floor'].at(-1).toFixed(0)} podrun ${samples['up.podrun'].at(-1).toFixed(0)} lib ${samples['up.lib'].at(-1).toFixed(0)} | delete floor ${samples['delete.floor'].at(-1).toFixed(0)} podrun ${samples['delete.podrun'].at(-1).toFixed(0)} lib ${samples['delete.lib'].at(-1).toFixed(0)} ms`,
+      `rep ${rep + 1}/${REPS}: up ${everyone.map((w) => `${w} ${samples[`up.${w}`].at(-1).toFixed(0)}`).join(' ')} | delete ${everyone.map((w) => `${w} ${samples[`delete.${w}`].at(-1).toFixed(0)}`).join(' ')} ms`,
     );
   }
 
-  // (e) a fleet: M pods one after another (M invocations), then M at once (one).
-  const fleet = (prefix) => fleetPorts.map((port, i) => podSpec(`${prefix}${i}`, port));
+  // (d) a fleet: M pods one after another (M invocations), then M at once (one).
+  const fleet = (prefix, count = FLEET) =>
+    fleetPorts.slice(0, count).map((p, i) => podSpec(`${prefix}${i}`, p));
   const rssFile = join(work, 'rss.jsonl');
   if (FLEET > 0) {
     say(`${FLEET} pods one after another, then ${FLEET} at once...`);
     const seqF = fleet('fs');
     let start = performance.now();
     for (const [i, pod] of seqF.entries()) {
-      await contenders.floorUp([pod], { createNetwork: i === 0, removeNetwork: false });
+      await contenders.floorUp('floor', [pod], { createNetwork: i === 0, removeNetwork: false });
     }
     add('fleetSeq.floor', performance.now() - start);
-    add('fleetDelete.floor', await contenders.floorDelete(seqF));
+    await contenders.floorDelete('floor', seqF);
 
     const seqP = fleet('ps');
     start = performance.now();
     for (const pod of seqP) await contenders.podrunUp([pod]);
     add('fleetSeq.podrun', performance.now() - start);
-    add('fleetDelete.podrun', await contenders.podrunDelete(seqP));
+    await contenders.podrunDelete(seqP);
 
-    add('fleetPar.floor', await contenders.floorUp(fleet('fp')));
-    await contenders.floorDelete(fleet('fp'));
+    for (const kind of ['floor', 'raw']) {
+      const pods = fleet(`${kind[0]}p`);
+      add(`fleetPar.${kind}`, await contenders.floorUp(kind, pods));
+      add(`fleetDelete.${kind}`, await contenders.floorDelete(kind, pods));
+    }
 
     const parP = fleet('pp');
     const file = writeManifest(parP, 'fleet.yaml');
@@ -531,37 +617,79 @@ async function main() {
     await must(
       process.execPath,
       ['--import', probe, bin, 'apply', '-f', file, ...(features.wait ? ['--wait'] : [])],
-      {
-        env: { PODRUN_BENCH_RSS: rssFile },
-      },
+      { env: { PODRUN_BENCH_RSS: rssFile } },
     );
     await Promise.all(parP.map((pod) => waitForPage(pod.hostPort)));
     add('fleetPar.podrun', performance.now() - start);
-    await must(
-      process.execPath,
-      ['--import', probe, bin, 'delete', 'pods', '--all', '-n', namespace],
-      {
-        env: { PODRUN_BENCH_RSS: rssFile },
-      },
+    add(
+      'fleetDelete.podrun',
+      (
+        await must(
+          process.execPath,
+          ['--import', probe, bin, 'delete', 'pods', '--all', '-n', namespace],
+          { env: { PODRUN_BENCH_RSS: rssFile } },
+        )
+      ).ms,
     );
     const rss = readFileSync(rssFile, 'utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line).maxRssKB);
     result.rss = { applyFleetMB: rss[0] / 1024, deleteFleetMB: rss[1] / 1024 };
+
+    if (podmanPeer) {
+      const pods = fleetPorts
+        .slice(0, FLEET)
+        .map((hostPort, i) => ({ name: `pm${runId}-f${i}`, hostPort }));
+      add('fleetPar.podman', await podmanPeer.up(pods, waitForPage));
+      add('fleetDelete.podman', await podmanPeer.down(pods));
+    }
   }
 
-  // (f) cold start, against bare node.
-  say('cold start...');
-  for (let i = 0; i < COLD; i++) {
-    add('cold.node', (await must(process.execPath, ['-e', '0'])).ms);
-    add('cold.version', (await podrun(['--version'])).ms);
-    add('cold.getPods', (await podrun(['get', 'pods', '-n', namespace])).ms);
+  // (e) cold start against bare node, and get pods against both floors' list and
+  // `podman pod ps`, first with FEW pods, then with MANY.
+  say(`cold start, get pods with ${FEW} and with ${MANY} pods...`);
+  const getPodrun = fleet('g', MANY);
+  const getPodman = podmanGetPorts.map((hostPort, i) => ({ name: `pm${runId}-g${i}`, hostPort }));
+  const cold = {
+    node: async () => (await must(process.execPath, ['-e', '0'])).ms,
+    version: async () => (await podrun(['--version'])).ms,
+    podrun: async () => (await podrun(['get', 'pods', '-n', namespace])).ms,
+    floor: () => contenders.floorList('floor'),
+    raw: () => contenders.floorList('raw'),
+    ...(podmanPeer ? { podman: () => podmanPeer.ps() } : {}),
+  };
+  const traces = [];
+  for (const [phase, from, to] of [
+    ['getFew', 0, FEW],
+    ['getMany', FEW, MANY],
+  ]) {
+    if (to > from) {
+      await contenders.podrunUp(getPodrun.slice(from, to));
+      if (podmanPeer) await podmanPeer.up(getPodman.slice(from, to), waitForPage);
+    }
+    const who = Object.keys(cold).filter((w) => phase === 'getFew' || w !== 'version');
+    for (let i = 0; i < COLD; i++) {
+      for (const w of rotate(who, i)) add(`${phase}.${w}`, await cold[w]());
+    }
+    traces.push(
+      await tracedRun(`podrun get pods (${to} pods)`, bin, ['get', 'pods', '-n', namespace]),
+    );
+    traces.push(
+      await tracedRun(`floor list (${to} pods)`, floorScripts.floor, [
+        'list',
+        writeFloorSpec('floor', [{ name: 'list' }]),
+      ]),
+    );
+  }
+  await contenders.podrunDelete(getPodrun);
+  if (podmanPeer) {
+    await podmanPeer.down(getPodman.slice(0, FEW));
+    if (MANY > FEW) await podmanPeer.down(getPodman.slice(FEW, MANY));
   }
 
   // Phase breakdown: one traced run of each, Docker calls relative to process start.
-  const tp = podSpec('trace', pPort);
-  const traces = [];
+  const tp = podSpec('trace', port.podrun);
   traces.push(
     await tracedRun(
       'podrun apply',
@@ -571,72 +699,106 @@ async function main() {
     ),
   );
   traces.push(await tracedRun('podrun delete', bin, ['delete', 'pod', 'trace', '-n', namespace]));
-  const tf = podSpec('trace', fPort);
-  const tfSpec = writeFloorSpec([tf], { createNetwork: true, removeNetwork: true });
-  traces.push(await tracedRun('floor up', floorScript, ['up', tfSpec], tf.hostPort));
-  traces.push(await tracedRun('floor down', floorScript, ['down', tfSpec]));
+  for (const kind of ['floor', 'raw']) {
+    const tf = podSpec('trace', port[kind]);
+    const spec = writeFloorSpec(kind, [tf]);
+    traces.push(await tracedRun(`${kind} up`, floorScripts[kind], ['up', spec], tf.hostPort));
+    traces.push(await tracedRun(`${kind} down`, floorScripts[kind], ['down', spec]));
+  }
   result.traces = traces;
 
   // ---------- report ----------
-  const rows = [];
   const summary = {};
   for (const [key, values] of Object.entries(samples)) summary[key] = stats(values);
-  const pairRatio = (a, b) =>
-    samples[a] && samples[b]
-      ? stats(samples[a].map((v, i) => v / samples[b][i])).median
-      : undefined;
-  const line = (label, key, base) => {
-    const s = summary[key];
-    if (!s) return;
-    const ratio = base && summary[base] ? s.median / summary[base].median : undefined;
-    const pair = base ? pairRatio(key, base) : undefined;
-    rows.push({ label, key, ...s, ratio, pairRatio: pair });
+  const pairRatio = (a, b) => {
+    const n = Math.min(samples[a].length, samples[b].length);
+    return stats(samples[a].slice(0, n).map((v, i) => v / samples[b][i])).median;
   };
-  line('up+ready  floor (dockerode script)', 'up.floor');
-  line('up+ready  podrun apply (CLI)', 'up.podrun', 'up.floor');
-  line('up+ready  podrun library (in-process)', 'up.lib', 'up.floor');
-  for (const peer of Object.keys(peerRuns)) line(`up+ready  ${peer}`, `up.${peer}`, 'up.floor');
-  line('delete    floor', 'delete.floor');
-  line('delete    podrun delete (CLI)', 'delete.podrun', 'delete.floor');
-  line('delete    podrun library', 'delete.lib', 'delete.floor');
-  for (const peer of Object.keys(peerRuns))
-    line(`delete    ${peer}`, `delete.${peer}`, 'delete.floor');
-  line(`${FLEET} pods one after another  floor`, 'fleetSeq.floor');
-  line(`${FLEET} pods one after another  podrun`, 'fleetSeq.podrun', 'fleetSeq.floor');
-  line(`${FLEET} pods at once  floor`, 'fleetPar.floor');
-  line(`${FLEET} pods at once  podrun`, 'fleetPar.podrun', 'fleetPar.floor');
-  line(`delete ${FLEET} pods  floor`, 'fleetDelete.floor');
-  line(`delete ${FLEET} pods  podrun`, 'fleetDelete.podrun', 'fleetDelete.floor');
-  line('cold start  node -e 0', 'cold.node');
-  line('cold start  podrun --version', 'cold.version', 'cold.node');
-  line('cold start  podrun get pods', 'cold.getPods', 'cold.node');
+  const bases = ['floor', 'raw', 'podman', 'node'];
+  const rows = [];
+  const line = (label, key, only = bases) => {
+    if (!summary[key]) return;
+    const [kase, who] = key.split('.');
+    const ratios = {};
+    for (const base of only) {
+      const baseKey = `${kase}.${base}`;
+      if (base !== who && summary[baseKey]) ratios[base] = pairRatio(key, baseKey);
+    }
+    rows.push({ label, key, ...summary[key], ratios });
+  };
+  const apply = features.wait ? 'podrun apply --wait' : 'podrun apply';
+  for (const kase of ['up', 'delete']) {
+    const verb = kase === 'up' ? 'up+ready ' : 'delete   ';
+    line(`${verb} floor (dockerode)`, `${kase}.floor`);
+    line(`${verb} floor (node:http)`, `${kase}.raw`);
+    line(`${verb} ${kase === 'up' ? apply : 'podrun delete pod'}`, `${kase}.podrun`);
+    line(`${verb} podrun library`, `${kase}.lib`);
+    if (kase === 'up') line(`${verb} podman kube play`, 'up.podman');
+    else {
+      line(`${verb} podman kube down`, 'delete.podman');
+      line(`${verb} podman pod stop + kube down`, 'delete.podmanStop');
+    }
+    line(`${verb} compose`, `${kase}.compose`);
+  }
+  line(`${FLEET} pods one by one  floor (dockerode)`, 'fleetSeq.floor');
+  line(`${FLEET} pods one by one  podrun`, 'fleetSeq.podrun');
+  for (const [kase, what] of [
+    ['fleetPar', `${FLEET} pods at once `],
+    ['fleetDelete', `delete ${FLEET} pods `],
+  ]) {
+    line(`${what} floor (dockerode)`, `${kase}.floor`);
+    line(`${what} floor (node:http)`, `${kase}.raw`);
+    line(`${what} podrun (one call)`, `${kase}.podrun`);
+    line(`${what} podman (one call)`, `${kase}.podman`);
+  }
+  line('cold start  node -e 0', 'getFew.node', []);
+  line('cold start  podrun --version', 'getFew.version', ['node']);
+  for (const [kase, count] of [
+    ['getFew', FEW],
+    ['getMany', MANY],
+  ]) {
+    if (kase === 'getMany') line(`get, ${count} pods  node -e 0`, `${kase}.node`, []);
+    line(`get, ${count} pods  floor list (dockerode)`, `${kase}.floor`);
+    line(`get, ${count} pods  floor list (node:http)`, `${kase}.raw`);
+    line(`get, ${count} pods  podrun get pods`, `${kase}.podrun`);
+    line(`get, ${count} pods  podman pod ps`, `${kase}.podman`);
+  }
   result.summary = rows;
+  const honoured = (codes) => codes.length > 0 && codes.every((c) => c === 0);
   result.graceful = {
     graceSeconds: GRACE_SECONDS,
     exitCodes: graceful,
-    honoured: Object.values(graceful).every(
-      (codes) => codes.length > 0 && codes.every((c) => c === 0),
-    ),
+    honoured: ['floor', 'raw', 'podrun', 'lib'].every((w) => honoured(graceful[w])),
   };
 
   const fmt = (n) => (n === undefined ? '' : n.toFixed(0));
+  const cell = (r) => (r === undefined ? '' : `${r.toFixed(2)}x`);
+  const width = 42;
   say(
-    `\n${'case'.padEnd(40)} ${'median'.padStart(7)} ${'min'.padStart(7)} ${'max'.padStart(7)}  ratio (medians / pair by pair)`,
+    `\n${'case (ms)'.padEnd(width)} ${'median'.padStart(7)} ${'min'.padStart(7)} ${'max'.padStart(7)}  ${bases.map((b) => `/${b}`.padStart(7)).join(' ')}`,
   );
   for (const r of rows) {
-    const ratio =
-      r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x / ${r.pairRatio.toFixed(2)}x`;
     say(
-      `${r.label.padEnd(40)} ${fmt(r.median).padStart(7)} ${fmt(r.min).padStart(7)} ${fmt(r.max).padStart(7)}  ${ratio}`,
+      `${r.label.padEnd(width)} ${fmt(r.median).padStart(7)} ${fmt(r.min).padStart(7)} ${fmt(r.max).padStart(7)}  ${bases.map((b) => cell(r.ratios[b]).padStart(7)).join(' ')}`,
     );
   }
-  say('(ms; ratio base: the floor, or bare node for cold start)');
+  say(
+    `(ms over ${REPS} reps, ${COLD} for cold/get; /X: median of the per-rep ratios to X, interleaved in this run;`,
+  );
+  say(
+    ' floor = bench/floor.mjs (dockerode), raw = bench/floor-raw.mjs (node:http), same calls; node = node -e 0)',
+  );
   if (result.rss)
     say(
       `podrun peak RSS: apply of ${FLEET} pods ${result.rss.applyFleetMB.toFixed(0)} MB, delete --all ${result.rss.deleteFleetMB.toFixed(0)} MB`,
     );
   say(
-    `graceful stop (grace ${GRACE_SECONDS}s): app exit codes floor [${graceful.floor}] podrun [${graceful.podrun}] lib [${graceful.lib}] -> ${result.graceful.honoured ? 'honoured (SIGTERM, exit 0)' : 'NOT honoured'}`,
+    `graceful stop (grace ${GRACE_SECONDS}s), app exit codes: ${Object.entries(graceful)
+      .filter(([, codes]) => codes.length > 0)
+      .map(([w, codes]) => `${w} [${codes}]`)
+      .join(
+        ' ',
+      )} -> podrun and floors ${result.graceful.honoured ? 'honoured (SIGTERM, exit 0)' : 'NOT honoured'}`,
   );
   for (const peer of ['compose', 'podman'])
     if (!peers[peer]) say(`${peer}: not installed here, no ratio`);
@@ -650,7 +812,7 @@ async function main() {
       value: get('delete.podrun') / get('delete.floor'),
       graceful: result.graceful.honoured,
     },
-    coldStartMs: { limit: 150, value: get('cold.version') },
+    coldStartMs: { limit: 150, value: get('getFew.version') },
     fleetRssMB: { limit: 150, value: result.rss?.applyFleetMB },
   };
   say('\ntargets:');
@@ -666,15 +828,19 @@ async function main() {
 
 let exitCode = 0;
 let result;
-const interrupted = new Promise((_, reject) => {
-  process.once('SIGINT', () => reject(new Error('interrupted')));
+process.once('SIGINT', () => {
+  interrupted = true;
+  say('interrupted: finishing the step under way, then cleaning up');
 });
 try {
-  result = await Promise.race([main(), interrupted]);
+  result = await main();
+  if (interrupted) throw new Error('interrupted');
 } catch (error) {
-  say(`bench failed: ${error.stack ?? error}`);
+  result = undefined;
+  say(`bench failed: ${interrupted ? 'interrupted' : (error.stack ?? error)}`);
   exitCode = 1;
 } finally {
+  cleaning = true;
   const left = await cleanup();
   if (left.length > 0) {
     say(`LEAK: the bench left ${left.join(', ')}`);

@@ -14,6 +14,8 @@
 #   registry Debian's docker-registry for the pull tests
 #   tools    curl (engine ping), procps (pgrep, ps), openssl (the HTTPS probe test's
 #            server), iproute2 and util-linux (the test engine's network namespace)
+#   bench    Debian's podman and catatonit, for `npm run bench -- --podman` only
+#            (never part of the default set: tests do not need podman)
 set -euo pipefail
 
 say() { echo "ensure-host-packages: $*" >&2; }
@@ -24,6 +26,7 @@ declare -A GROUPS_OF=(
   [images]="/bin/busybox:busybox-static"
   [registry]="docker-registry:docker-registry"
   [tools]="curl:curl pgrep:procps ps:procps ip:iproute2 nsenter:util-linux openssl:openssl"
+  [bench]="podman:podman catatonit:catatonit"
 )
 
 groups=("$@")
