@@ -3,37 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { Verdict } from '../probes/results.js';
 import { decide, finishedPhase } from './decide.js';
 import type { InstanceFacts, PodFacts } from './facts.js';
+import { podFactsOf } from './testing.js';
 
-function pod(
+const pod = (
   spec: Partial<PodSpec>,
   instances: Partial<InstanceFacts>[],
   sandboxState: 'running' | 'exited' | 'none' = 'running',
-): PodFacts {
-  return {
-    namespace: 'ns',
-    name: 'p',
-    spec: { containers: [{ name: 'app', image: 'x' }], ...spec },
-    sandbox:
-      sandboxState === 'none'
-        ? undefined
-        : { id: 's', attempt: 0, state: sandboxState, createdAt: 0 },
-    maxSandboxAttempt: 0,
-    instances: instances.map((i, n) => ({
-      id: `c${n}`,
-      name: 'app',
-      role: 'app',
-      attempt: 0,
-      sandboxAttempt: 0,
-      streak: 0,
-      state: 'running',
-      oomKilled: false,
-      createdAt: 0,
-      ...i,
-    })),
-    terminating: false,
-    supervised: true,
-  };
-}
+): PodFacts => podFactsOf(spec, instances, sandboxState);
 
 const kinds = (facts: PodFacts, now = 100_000) =>
   decide(facts, { now }).actions.map((a) =>

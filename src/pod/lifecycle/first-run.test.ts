@@ -3,35 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { type Decision, decide } from './decide.js';
 import type { InstanceFacts, PodFacts } from './facts.js';
 import { firstRunOutcome } from './first-run.js';
+import { podFactsOf } from './testing.js';
 
-function facts(
+const facts = (
   spec: Partial<PodSpec>,
   instances: Partial<InstanceFacts>[],
   sandbox: 'running' | 'created' | 'none' = 'running',
-): PodFacts {
-  return {
-    namespace: 'ns',
-    name: 'p',
-    spec: { containers: [{ name: 'app', image: 'x' }], ...spec },
-    sandbox:
-      sandbox === 'none' ? undefined : { id: 's', attempt: 0, state: sandbox, createdAt: 99_000 },
-    maxSandboxAttempt: 0,
-    instances: instances.map((i, n) => ({
-      id: `c${n}`,
-      name: 'app',
-      role: 'app',
-      attempt: 0,
-      sandboxAttempt: 0,
-      streak: 0,
-      state: 'running',
-      oomKilled: false,
-      createdAt: 0,
-      ...i,
-    })),
-    terminating: false,
-    supervised: true,
-  };
-}
+): PodFacts => podFactsOf(spec, instances, sandbox, 99_000);
 
 const NOW = 100_000;
 const outcome = (f: PodFacts, decision: Decision = decide(f, { now: NOW })) =>

@@ -104,20 +104,23 @@ export async function executeDecision(
     return plan;
   };
   const starts: Extract<LifecycleAction, { kind: 'start' }>[] = [];
+  /** preStop, then the stop signal, inside the pod's grace period. */
+  const stop = (instance: InstanceFacts) =>
+    stopWithGrace(
+      {
+        id: instance.id,
+        spec: specOf(instance.name),
+        sandboxId: record.sandbox?.Id,
+        podIP: podIPOf(record),
+      },
+      grace,
+    );
 
   for (const action of decision.actions) {
     if (action.kind === 'kill') {
       const { instance } = action;
       emit('Normal', 'Killing', objectOf(instance.role, instance.name), action.message);
-      await stopWithGrace(
-        {
-          id: instance.id,
-          spec: specOf(instance.name),
-          sandboxId: record.sandbox?.Id,
-          podIP: podIPOf(record),
-        },
-        grace,
-      );
+      await stop(instance);
       deps.results.forget(instance.id);
       continue;
     }
@@ -138,15 +141,7 @@ export async function executeDecision(
           objectOf('init', instance.name),
           `Stopping container ${instance.name}`,
         );
-        await stopWithGrace(
-          {
-            id: instance.id,
-            spec: specOf(instance.name),
-            sandboxId: record.sandbox?.Id,
-            podIP: podIPOf(record),
-          },
-          grace,
-        );
+        await stop(instance);
       }
       continue;
     }
