@@ -8,17 +8,28 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getDocker } from '../src/docker/client.js';
 import { killContainer, listPodrunContainers, waitContainer } from '../src/docker/containers.js';
-import { listPodrunNetworks, NetworkLockLabels, networkLockName } from '../src/docker/networks.js';
+import {
+  ensureNetwork,
+  listPodrunNetworks,
+  NetworkLockLabels,
+  networkLockName,
+} from '../src/docker/networks.js';
 import { listPodrunVolumes } from '../src/docker/volumes.js';
 import { Labels } from '../src/plan/labels.js';
 import { namespaceNetworkName, podVolumeDockerName } from '../src/plan/names.js';
+import { planNetwork } from '../src/plan/network.js';
 import { PodDeletedError } from '../src/pod/lifecycle/fence.js';
-import { TERMINATING_MARKER } from '../src/pod/lifecycle/labels.js';
+import {
+  STARTING_MARKER,
+  StartingLabels,
+  TERMINATING_MARKER,
+} from '../src/pod/lifecycle/labels.js';
 import { launchContainer } from '../src/pod/lifecycle/launch.js';
-import { createMarker } from '../src/pod/lifecycle/markers.js';
+import { createMarker, heldByStartingProcess } from '../src/pod/lifecycle/markers.js';
 import { replanPod } from '../src/pod/lifecycle/replan.js';
 import { findPodRecord, podIPOf, withDetails } from '../src/pod/records.js';
 import { startSandbox } from '../src/pod/start-pod.js';
+import { PODRUN_VERSION } from '../src/version.js';
 import {
   applyYaml,
   cleanNamespace,
@@ -303,6 +314,25 @@ describe('the namespace network', () => {
     const deleted = await podrun(['delete', 'pod', 'held', '-n', lockNs], undefined, env);
     expect(deleted.code).toBe(0);
     expect(await lockOf(lockNs)).toEqual([]);
+    expect(await leftovers(lockNs)).toEqual([]);
+  });
+
+  it('an apply killed before its sandbox: removing its stale STARTING marker leaves no network or lock', async () => {
+    // What the killed apply left: its STARTING marker, the namespace network, its lock.
+    const pid = await killedPid();
+    await createMarker({
+      namespace: lockNs,
+      pod: 'killed',
+      marker: STARTING_MARKER,
+      image: TEST_IMAGE,
+      supervised: lockNs,
+      labels: { [StartingLabels.pid]: String(pid), [StartingLabels.host]: hostname() },
+    });
+    await ensureNetwork(planNetwork(lockNs, PODRUN_VERSION).create);
+    await leaveDeadLock(lockNs);
+    // What a supervisor's sync does first with such a pod.
+    const record = (await findPodRecord(lockNs, 'killed'))!;
+    expect(await heldByStartingProcess(record)).toBe(false);
     expect(await leftovers(lockNs)).toEqual([]);
   });
 });

@@ -3,8 +3,9 @@
 // supervisors wait while it lives; TERMINATING says the pod is being deleted.
 import { hostname } from 'node:os';
 import { createContainer, removeContainer } from '../../docker/containers.js';
+import { removeNetworkIfUnused } from '../../docker/networks.js';
 import { Labels } from '../../plan/labels.js';
-import { containerDockerName } from '../../plan/names.js';
+import { containerDockerName, namespaceNetworkName } from '../../plan/names.js';
 import type { PodPlan } from '../../plan/types.js';
 import type { PodRecord } from '../records.js';
 import {
@@ -81,6 +82,9 @@ export function holderAlive(holder: { pid: number; host: string }): boolean {
 /**
  * True while another live process is starting the pod. A marker whose owner died
  * (SIGKILL halfway through apply) is removed here, and the caller may take over.
+ * If the marker was all of the pod (the apply died before its sandbox), what the
+ * apply may have made for the namespace goes as with a deleted last pod: the
+ * network if no container uses it, and a network lock the dead apply held.
  */
 export async function heldByStartingProcess(record: PodRecord): Promise<boolean> {
   const holder = record.startingBy;
@@ -89,5 +93,8 @@ export async function heldByStartingProcess(record: PodRecord): Promise<boolean>
   if (holder.host !== hostname()) return true;
   if (holder.pid === process.pid || processAlive(holder.pid)) return true;
   await removeContainer(holder.markerId);
+  if (record.all.every((info) => info.Labels[Labels.role] === 'marker')) {
+    await removeNetworkIfUnused(namespaceNetworkName(record.namespace));
+  }
   return false;
 }
