@@ -318,18 +318,19 @@ describe('the namespace network', () => {
   });
 
   it('an apply killed before its sandbox: removing its stale STARTING marker leaves no network or lock', async () => {
-    // What the killed apply left: its STARTING marker, the namespace network, its lock.
+    // What the killed apply left: the namespace network, its lock, its STARTING
+    // marker (not supervised here: the scope's supervisor the test before started
+    // would race this test's own call).
     const pid = await killedPid();
+    await ensureNetwork(planNetwork(lockNs, PODRUN_VERSION).create);
+    await leaveDeadLock(lockNs);
     await createMarker({
       namespace: lockNs,
       pod: 'killed',
       marker: STARTING_MARKER,
       image: TEST_IMAGE,
-      supervised: lockNs,
       labels: { [StartingLabels.pid]: String(pid), [StartingLabels.host]: hostname() },
     });
-    await ensureNetwork(planNetwork(lockNs, PODRUN_VERSION).create);
-    await leaveDeadLock(lockNs);
     // What a supervisor's sync does first with such a pod.
     const record = (await findPodRecord(lockNs, 'killed'))!;
     expect(await heldByStartingProcess(record)).toBe(false);
