@@ -1,5 +1,7 @@
 // Lists podrun-labelled containers, volumes and networks (images podrun builds are a
-// cache and are kept). `snapshot FILE` records what exists before the tests; `check
+// cache and are kept), and volumes named like a pod's (podrun_<ns>_<pod>_<volume>)
+// without labels: the engine makes one itself when a container is created with a
+// mount of a named volume that no longer exists, and no label filter sees it. `snapshot FILE` records what exists before the tests; `check
 // FILE` fails, naming each object, if the tests left anything new behind.
 import { readFileSync, writeFileSync } from 'node:fs';
 import Docker from 'dockerode';
@@ -11,13 +13,15 @@ async function currentObjects() {
   const containers = (await docker.listContainers({ all: true }))
     .filter((c) => isPodrun(c.Labels))
     .map((c) => `container ${c.Names[0]?.replace(/^\//, '')} ${c.Id.slice(0, 12)}`);
-  const volumes = ((await docker.listVolumes()).Volumes ?? [])
-    .filter((v) => isPodrun(v.Labels))
-    .map((v) => `volume ${v.Name}`);
+  const allVolumes = (await docker.listVolumes()).Volumes ?? [];
+  const volumes = allVolumes.filter((v) => isPodrun(v.Labels)).map((v) => `volume ${v.Name}`);
+  const unlabelled = allVolumes
+    .filter((v) => !isPodrun(v.Labels) && v.Name.startsWith('podrun_'))
+    .map((v) => `unlabelled volume ${v.Name}`);
   const networks = (await docker.listNetworks())
     .filter((n) => isPodrun(n.Labels))
     .map((n) => `network ${n.Name} ${n.Id.slice(0, 12)}`);
-  return [...containers, ...volumes, ...networks];
+  return [...containers, ...volumes, ...unlabelled, ...networks];
 }
 
 const [mode, file] = process.argv.slice(2);

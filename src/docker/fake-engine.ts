@@ -360,7 +360,15 @@ export class FakeEngine implements Engine {
         throw engineError(404, `network ${mode} not found`);
       }
       for (const volume of this.volumeNamesOf(options)) {
-        if (!this.volumes.has(volume)) this.makeVolume({ Name: volume });
+        if (this.volumes.has(volume)) continue;
+        // As the engine: a mount's VolumeOptions label and configure the volume it makes.
+        const mount = (options.HostConfig?.Mounts ?? []).find((m) => m.Source === volume);
+        const made = mount?.VolumeOptions;
+        this.makeVolume({
+          Name: volume,
+          Labels: made?.Labels,
+          DriverOpts: made?.DriverConfig?.Options,
+        });
       }
       const id = this.newId();
       const container: FakeContainer = {

@@ -5,9 +5,17 @@
 // check is racy (two concurrent creates can both succeed), and a duplicate makes the
 // name ambiguous for every create that names it. So a creator first takes a lock
 // the engine refuses twice, a container named podrun_<ns>__NETWORK (created, never
-// started); a loser waits for the network to appear; a lock whose holder died is
-// taken over. Callers refer to the network by ID (ensureNetworkId), and a duplicate
-// found on the way (made by an older podrun) is repaired: the newer empty one goes.
+// started); a loser waits for the network to appear. Callers refer to the network by
+// ID (ensureNetworkId), and a duplicate found on the way (made by an older podrun) is
+// repaired: the newer empty one goes.
+//
+// A lock whose holder is dead (its pid is gone on this host, it records none, or it
+// is older than LOCK_STALE_MS: creating a network takes about a second) never
+// outlives the namespace: whoever next touches the network removes it, an ensure
+// (before it adopts an existing network, or as a loser of the lock) and the removal
+// of the namespace's network when its last pod goes (removeNetworkIfUnused). The
+// removal is by the ID of exactly the lock inspected, so a lock a live process took
+// meanwhile under the same name is never touched.
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { log } from '../log.js';
@@ -29,10 +37,22 @@ export interface NetworkGuard {
   image: string;
 }
 
-const LOCK_PID = 'io.podrun.lock-pid';
-const LOCK_HOST = 'io.podrun.lock-host';
-/** How long a loser waits for the lock holder's network before it gives up. */
-const LOCK_WAIT_MS = 30_000;
+/** What a network lock records about its holder. */
+export const NetworkLockLabels = {
+  pid: 'io.podrun.lock-pid',
+  host: 'io.podrun.lock-host',
+  /** When the holder took it, ms since the epoch by the holder's clock. */
+  at: 'io.podrun.lock-at',
+} as const;
+/** On a namespace network: the process that created it. */
+export const NetworkCreatorLabels = {
+  pid: 'io.podrun.creator-pid',
+  host: 'io.podrun.creator-host',
+} as const;
+/** A lock held longer than this is dead whoever holds it (pid reuse, another host). */
+export const LOCK_STALE_MS = 30_000;
+/** How long a loser waits for the network before it gives up (a stale lock goes first). */
+const LOCK_WAIT_MS = 2 * LOCK_STALE_MS;
 
 /** Name of the lock container that guards creating a namespace network. */
 export function networkLockName(networkName: string): string {
@@ -102,12 +122,47 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Whether the process that took this lock can no longer remove it (see the file comment). */
+export function lockHolderDead(lock: Docker.ContainerInspectInfo, now = Date.now()): boolean {
+  const labels = lock.Config?.Labels ?? {};
+  const at = Number(labels[NetworkLockLabels.at]) || Date.parse(lock.Created);
+  if (Number.isFinite(at) && now - at > LOCK_STALE_MS) return true;
+  const pid = Number(labels[NetworkLockLabels.pid]);
+  if (!pid) return true;
+  // Another machine's process (a remote engine) cannot be checked: only its age counts.
+  if (labels[NetworkLockLabels.host] !== hostname()) return false;
+  return pid !== process.pid && !processAlive(pid);
+}
+
 async function removeLock(id: string): Promise<void> {
   try {
     await engine().removeContainer(id, { force: true, v: false });
   } catch (error) {
     if (!isNotFound(error) && !isConflict(error)) throw error;
   }
+}
+
+/**
+ * Remove the network's lock if its holder is dead. Resolves with the lock as
+ * inspected when it is held by a live process, else undefined (no lock, or removed).
+ */
+export async function removeDeadNetworkLock(
+  networkName: string,
+): Promise<Docker.ContainerInspectInfo | undefined> {
+  let lock: Docker.ContainerInspectInfo;
+  try {
+    lock = await engine().inspectContainer(networkLockName(networkName));
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  if (lock.Config?.Labels?.[Labels.managed] !== 'true' || !lockHolderDead(lock)) return lock;
+  log().debug(
+    `network ${networkName}: removing the lock of a dead holder (pid ${lock.Config.Labels[NetworkLockLabels.pid] ?? '?'})`,
+  );
+  // By ID: a lock a live process took since, under the same name, is another container.
+  await removeLock(lock.Id);
+  return undefined;
 }
 
 async function ensureNetworkNow(
@@ -118,7 +173,11 @@ async function ensureNetworkNow(
   const waitUntil = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     const existing = await networksNamed(name);
-    if (existing.length > 0) return { id: await adopt(existing), created: false };
+    if (existing.length > 0) {
+      // A holder killed after its create (before it removed its lock) left it: it goes.
+      if (guard) await removeDeadNetworkLock(name);
+      return { id: await adopt(existing), created: false };
+    }
     if (!guard) return createUnguarded(options);
     let lockId: string;
     try {
@@ -132,23 +191,17 @@ async function ensureNetworkNow(
           ...(options.Labels?.[Labels.namespace]
             ? { [Labels.namespace]: options.Labels[Labels.namespace] }
             : {}),
-          [LOCK_PID]: String(process.pid),
-          [LOCK_HOST]: hostname(),
+          [NetworkLockLabels.pid]: String(process.pid),
+          [NetworkLockLabels.host]: hostname(),
+          [NetworkLockLabels.at]: String(Date.now()),
         },
         HostConfig: { NetworkMode: 'none' },
       });
     } catch (error) {
       if (!isConflict(error)) throw error;
-      // Another process creates it: wait for its network, or take over a dead one's lock.
-      const holder = await engine()
-        .inspectContainer(networkLockName(name))
-        .catch(() => undefined);
-      const labels = holder?.Config.Labels ?? {};
-      const pid = Number(labels[LOCK_PID]);
-      if (holder && labels[LOCK_HOST] === hostname() && pid && !processAlive(pid)) {
-        await removeLock(holder.Id);
-        continue;
-      }
+      // Another process creates it: wait for its network, or remove a dead one's lock.
+      const held = await removeDeadNetworkLock(name);
+      if (!held) continue; // gone, or removed as dead: try to take it
       if (Date.now() > waitUntil) {
         throw new Error(
           `network ${name}: another podrun process has been creating it for ${LOCK_WAIT_MS / 1000}s; remove container ${networkLockName(name)} if no podrun process runs`,
@@ -172,7 +225,14 @@ async function createUnguarded(options: Docker.NetworkCreateOptions): Promise<Ne
   const name = String(options.Name);
   let mine: string | undefined;
   try {
-    mine = await engine().createNetwork({ ...options, CheckDuplicate: true });
+    // Who made it: an empty network whose maker died before any pod joined it (an
+    // apply killed between the two) is swept (sweepAbandonedNetworks).
+    const labels = {
+      ...options.Labels,
+      [NetworkCreatorLabels.pid]: String(process.pid),
+      [NetworkCreatorLabels.host]: hostname(),
+    };
+    mine = await engine().createNetwork({ ...options, Labels: labels, CheckDuplicate: true });
   } catch (error) {
     if (!isConflict(error)) throw error;
   }
@@ -183,8 +243,16 @@ async function createUnguarded(options: Docker.NetworkCreateOptions): Promise<Ne
   return { id, created: id === mine };
 }
 
-/** Remove the podrun network if no container uses it any more. */
+/**
+ * Remove the podrun network if no container uses it any more, and its lock if the
+ * lock's holder is dead (a live holder is creating it for a new pod: it stays).
+ */
 export async function removeNetworkIfUnused(name: string): Promise<void> {
+  await removeUnusedNetworks(name);
+  await removeDeadNetworkLock(name);
+}
+
+async function removeUnusedNetworks(name: string): Promise<void> {
   const networks = await engine().listNetworks({ name: [name], label: labelFilter() });
   for (const network of networks.filter((candidate) => candidate.Name === name)) {
     let info: Docker.NetworkInspectInfo;
@@ -219,5 +287,23 @@ export async function networkGone(id: string): Promise<boolean> {
   } catch (error) {
     if (isNotFound(error)) return true;
     throw error;
+  }
+}
+
+/**
+ * Remove podrun networks no container uses whose creator process is gone (on this
+ * host): an apply killed after making its namespace's network and before its first
+ * sandbox. A network a live process made (it is about to start a pod), or one made
+ * on another host, stays; a network in use stays. A concurrent apply that was about
+ * to join a swept network finds it gone and makes it again (start-sandbox.ts).
+ */
+export async function sweepAbandonedNetworks(): Promise<void> {
+  const networks = await engine().listNetworks({ label: labelFilter() });
+  for (const network of networks) {
+    const labels = network.Labels ?? {};
+    const pid = Number(labels[NetworkCreatorLabels.pid]);
+    if (!pid || labels[NetworkCreatorLabels.host] !== hostname()) continue;
+    if (pid === process.pid || processAlive(pid)) continue;
+    await removeNetworkIfUnused(network.Name);
   }
 }

@@ -50,3 +50,13 @@ export async function listPodrunVolumes(
 ): Promise<VolumeInfo[]> {
   return engine().listVolumes({ label: labelFilter(match) });
 }
+
+/**
+ * Volumes whose name starts with `prefix`, labelled or not: the engine makes an
+ * unlabelled one itself when a container is created with a mount of a named volume
+ * that does not exist (any more).
+ */
+export async function listVolumesNamed(prefix: string): Promise<VolumeInfo[]> {
+  const listed = await engine().listVolumes({ name: [prefix] });
+  return listed.filter((volume) => volume.Name.startsWith(prefix));
+}

@@ -52,7 +52,8 @@ describe('emptyDir', () => {
         Type: 'volume',
         Source: 'podrun_default_web_cache',
         Target: '/.podrun/volumes/cache',
-        VolumeOptions: { NoCopy: true },
+        // The sandbox's create makes the volume, labelled as planned.
+        VolumeOptions: { NoCopy: true, Labels: { ...volumeLabels, 'io.podrun.volume': 'cache' } },
       },
     ]);
     expect(plan.containers.map((c) => c.create.HostConfig?.Mounts)).toEqual([

@@ -352,11 +352,19 @@ export function sandboxMounts(volumes: PlannedVolume[]): MountSettings[] {
   for (const volume of volumes) {
     if (volume.kind === 'hostPath' || volume.kind === 'persistentVolumeClaim') continue;
     if (!volume.populatePath) continue;
+    // The sandbox's create makes the volume (labels and driver options as planned),
+    // so the pod's first objects appear in one call: a process killed before it
+    // leaves no volume without a pod, one killed after it leaves a pod to take over.
+    const driverOptions = volume.create.DriverOpts;
     mounts.push({
       Type: 'volume',
       Source: volume.dockerName,
       Target: volume.populatePath,
-      VolumeOptions: volumeOptions(),
+      VolumeOptions: {
+        NoCopy: true,
+        Labels: volume.create.Labels,
+        ...(driverOptions ? { DriverConfig: { Name: 'local', Options: driverOptions } } : {}),
+      } as MountSettings['VolumeOptions'],
     });
   }
   return mounts;

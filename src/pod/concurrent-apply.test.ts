@@ -77,45 +77,6 @@ describe('concurrent applies of one unchanged pod', () => {
     expect(await engineObjects(fake)).toEqual(ONE_POD_WITH_VOLUME);
   });
 
-  it('the second creates its pod volume after the first created it (and then wins the sandbox)', async () => {
-    const { fake } = pods;
-    const firstVolume = fake.hold('createVolume');
-    const first = apply(pods, WITH_VOLUME);
-    await firstVolume.reached;
-    const secondVolume = fake.hold('createVolume');
-    const second = apply(pods, WITH_VOLUME);
-    // The second looked for the volume (none yet) and is about to create it too.
-    await secondVolume.reached;
-    // The first creates the volume and stops right after, before its sandbox.
-    const firstAfter = fake.hold('createVolume', undefined, { when: 'after' });
-    firstVolume.release();
-    await firstAfter.reached;
-    // The second's create finds the volume there (the engine returns it), and the
-    // second goes on to create the sandbox first.
-    const secondSandbox = fake.hold(
-      'createContainer',
-      (options) => options.name === 'podrun_default_web_POD_0',
-      { when: 'after' },
-    );
-    secondVolume.release();
-    await secondSandbox.reached;
-    secondSandbox.release();
-    firstAfter.release();
-    const [a, b] = await Promise.all([first, second]);
-    expect(a.find((r) => r.kind === 'Pod')?.action).toBe('unchanged');
-    expect(b.find((r) => r.kind === 'Pod')?.action).toBe('created');
-    expect(await engineObjects(fake)).toEqual(ONE_POD_WITH_VOLUME);
-    // The loser's sandbox create was refused by the engine (409), nothing else failed.
-    const sandboxCreates = fake.calls.filter(
-      (call) =>
-        call.op === 'createContainer' &&
-        (call.args[0] as { name?: string }).name === 'podrun_default_web_POD_0',
-    );
-    expect(
-      sandboxCreates.map((call) => (call.error as { statusCode?: number })?.statusCode),
-    ).toEqual([undefined, 409]);
-  });
-
   it('the second read nothing, and its sandbox create is refused (409): the first made it a moment before', async () => {
     const { fake } = pods;
     const isSandbox = (options: { name?: string }) => options.name === 'podrun_default_web_POD_0';

@@ -20,9 +20,9 @@ import type { Container } from 'kubernetes-types/core/v1.js';
 import { listPodrunContainers, removeContainer } from '../docker/containers.js';
 import { engineMessage, isConflict, isNotFound } from '../docker/errors.js';
 import { removeNetworkIfUnused } from '../docker/networks.js';
-import { listPodrunVolumes, removeVolume } from '../docker/volumes.js';
+import { listPodrunVolumes, listVolumesNamed, removeVolume } from '../docker/volumes.js';
 import { Labels } from '../plan/labels.js';
-import { containerDockerName, namespaceNetworkName } from '../plan/names.js';
+import { containerDockerName, namespaceNetworkName, podVolumeDockerName } from '../plan/names.js';
 import { LifecycleLabels, TERMINATING_MARKER, TerminatingLabels } from './lifecycle/labels.js';
 import { createMarker, holderAlive } from './lifecycle/markers.js';
 import { graceSecondsOfPod, stopWithGrace } from './lifecycle/stop.js';
@@ -53,7 +53,14 @@ interface DeletionMark {
 async function markTerminating(record: PodRecord): Promise<DeletionMark | undefined> {
   const image = record.sandbox?.Image ?? record.all[0]?.Image;
   const existing = record.terminatingBy;
-  if (existing) return { id: existing.markerId, mine: !holderAlive(existing) };
+  // A marker of this very process is one an earlier deletion here left (it failed
+  // halfway): this deletion finishes it, or nobody would while the process lives.
+  if (existing)
+    return {
+      id: existing.markerId,
+      mine:
+        (existing.pid === process.pid && existing.host === hostname()) || !holderAlive(existing),
+    };
   if (!image) return undefined;
   const supervised = record.all.find((i) => i.Labels[LifecycleLabels.supervised])?.Labels[
     LifecycleLabels.supervised
@@ -96,6 +103,25 @@ async function removePodVolume(name: string): Promise<boolean> {
 }
 
 /**
+ * The pod's volumes: podrun's (by label) and those the engine made without labels
+ * under a pod volume's name (a sandbox created, by a rebuild racing this delete,
+ * with a mount of a pod volume this delete had just removed; the creator's fence
+ * removes its sandbox, not the volume the engine made for it).
+ */
+async function podVolumes(namespace: string, pod: string): Promise<string[]> {
+  const [labelled, named] = await Promise.all([
+    listPodrunVolumes({
+      [Labels.namespace]: namespace,
+      [Labels.pod]: pod,
+      [Labels.role]: 'volume',
+    }),
+    listVolumesNamed(podVolumeDockerName(namespace, pod, '')),
+  ]);
+  const unlabelled = named.filter((volume) => !volume.Labels?.[Labels.managed]);
+  return [...new Set([...labelled, ...unlabelled].map((volume) => volume.Name))];
+}
+
+/**
  * Remove every container (the marker aside) and pod volume of the pod until a
  * listing is empty twice, a settle apart. A co-deleter (the marker is not its own)
  * stops as soon as the marker's owner has finished and removed it.
@@ -107,11 +133,7 @@ async function removeEverything(record: PodRecord, mark: DeletionMark | undefine
   for (let round = 0; ; round++) {
     const [containers, volumes] = await Promise.all([
       listPodrunContainers({ [Labels.namespace]: namespace, [Labels.pod]: name }),
-      listPodrunVolumes({
-        [Labels.namespace]: namespace,
-        [Labels.pod]: name,
-        [Labels.role]: 'volume',
-      }),
+      podVolumes(namespace, name),
     ]);
     const left = containers.filter((info) => info.Labels[Labels.container] !== TERMINATING_MARKER);
     if (
@@ -133,7 +155,7 @@ async function removeEverything(record: PodRecord, mark: DeletionMark | undefine
       );
     }
     await Promise.all(left.map((info) => removeContainer(info.Id)));
-    const freed = await Promise.all(volumes.map((volume) => removePodVolume(volume.Name)));
+    const freed = await Promise.all(volumes.map((volume) => removePodVolume(volume)));
     // A volume still in use: its holder is gone by the next listing; do not spin.
     if (freed.includes(false))
       await new Promise((resolve) => setTimeout(resolve, Math.min(50 * (round + 1), 250)));
@@ -173,6 +195,8 @@ export async function deletePodRecord(record: PodRecord, graceOverride?: number)
   // Anything a creator made while we were stopping goes too (fence.ts); the marker last.
   await removeEverything(record, mark);
   if (mark?.mine) await removeContainer(mark.id);
+  // The network goes with the namespace's last pod, and with it a network lock a
+  // killed process left (networks.ts); a live creator's lock stays.
   await removeNetworkIfUnused(namespaceNetworkName(record.namespace));
 }
 

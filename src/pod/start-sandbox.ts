@@ -9,7 +9,7 @@ import { pathExists, putFiles, readFile } from '../docker/archive.js';
 import { createContainer, inspectContainer, startContainer } from '../docker/containers.js';
 import { engineMessage, isConflict, isNotFound } from '../docker/errors.js';
 import { ensureNetworkId, networkGone } from '../docker/networks.js';
-import { createVolume, inspectVolume, removeVolume } from '../docker/volumes.js';
+import { inspectVolume } from '../docker/volumes.js';
 import { podResolvConf, RESOLV_CONF_PATH } from '../plan/dns.js';
 import type { PodPlan } from '../plan/types.js';
 import type { CreatedObjects } from './created-objects.js';
@@ -44,7 +44,7 @@ async function createVolumes(
   created: CreatedObjects | undefined,
   reuse: boolean,
 ): Promise<void> {
-  const made: string[] = [];
+  const _made: string[] = [];
   for (const volume of plan.volumes) {
     if (volume.kind === 'hostPath') {
       prepareHostPath(volume.hostPath, volume.type);
@@ -66,18 +66,10 @@ async function createVolumes(
           `volume ${volume.dockerName} already exists; run podrun delete pod ${plan.name} first`,
         );
       }
-      // Creating a volume that exists returns it: a concurrent creator's volume is
-      // shared, never this record's alone to remove.
-      await createVolume(volume.create);
+      // The sandbox's create makes it (plan/volumes.ts sandboxMounts); a rollback
+      // removes it.
       created?.volume(volume.dockerName);
-      made.push(volume.dockerName);
     }
-  }
-  // The delete fence (lifecycle/fence.ts): a deletion begun meanwhile undoes these.
-  if (made.length > 0) {
-    await fenceCreated(plan.namespace, plan.name, async () => {
-      await Promise.all(made.map((name) => removeVolume(name)));
-    });
   }
 }
 
@@ -219,7 +211,8 @@ export async function startSandbox(
   }
   const id = sandboxId;
   options.created?.container(id);
-  const undo = () => undoCreate(id, plan.sandbox.create);
+  // Undone, it takes the volumes its create made (or a delete left it to remake).
+  const undo = () => undoCreate(id, plan.sandbox.create, { podVolumes: true });
   await fenceCreated(plan.namespace, plan.name, undo, options.readingGone);
   await populateVolumes(plan, id, options.reuseVolumes ?? false);
   try {

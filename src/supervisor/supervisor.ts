@@ -9,6 +9,7 @@
 // is gone it keeps retrying, and after an engine restart (every container exited)
 // it rebuilds each pod: new sandbox, init containers, apps.
 import { engineEventStream } from '../docker/events.js';
+import { sweepAbandonedNetworks } from '../docker/networks.js';
 import { log } from '../log.js';
 import { Labels } from '../plan/labels.js';
 import { PodEventStore } from '../pod/event-store.js';
@@ -22,6 +23,9 @@ import type { ProbeReport } from '../pod/probes/report.js';
 import { ProbeResults } from '../pod/probes/results.js';
 import { listSupervisedRecords, type PodRecord } from '../pod/records.js';
 import type { PodReport } from './protocol.js';
+
+/** How often the supervisor sweeps what killed processes left (networks). */
+const SWEEP_MS = 5000;
 
 export interface SupervisorOptions {
   /** io.podrun.supervised value of the pods to look after ("true" = default scope). */
@@ -56,6 +60,7 @@ export class Supervisor {
   private lastPodSeen = Date.now();
   private ticking: Promise<void> | undefined;
   private again = false;
+  private lastSweep = 0;
 
   constructor(readonly options: SupervisorOptions) {
     this.backoff = options.backoff ?? backoffFromEnv();
@@ -132,6 +137,16 @@ export class Supervisor {
     }
     await Promise.all(records.map((record) => this.reconcile(record)));
     this.probers.sync(records);
+    await this.housekeeping();
+  }
+
+  /** The kubelet's housekeeping: what a killed process left, swept now and then. */
+  private async housekeeping(): Promise<void> {
+    if (Date.now() - this.lastSweep < SWEEP_MS) return;
+    this.lastSweep = Date.now();
+    await sweepAbandonedNetworks().catch((error: unknown) =>
+      log().warn({ err: error }, 'supervisor: sweeping abandoned networks failed'),
+    );
   }
 
   private async reconcile(record: PodRecord): Promise<void> {

@@ -90,11 +90,13 @@ export async function stillLive(namespace: string, pod: string, ids: string[]): 
 /**
  * Remove a container a step created, and any volume the engine made for one of its
  * mounts (no podrun labels: the pod's own volume was removed by a delete, and the
- * engine creates a missing named volume on create).
+ * engine creates a missing named volume on create). `podVolumes` (a sandbox, whose
+ * create makes the pod's volumes): its mounted volumes go too.
  */
 export async function undoCreate(
   id: string,
   options: Docker.ContainerCreateOptions,
+  { podVolumes = false }: { podVolumes?: boolean } = {},
 ): Promise<void> {
   await removeContainer(id);
   const named = (options.HostConfig?.Mounts ?? [])
@@ -103,8 +105,8 @@ export async function undoCreate(
   await Promise.all(
     named.map(async (name) => {
       const volume = await inspectVolume(name);
-      if (volume && !volume.Labels?.[Labels.managed])
-        await removeVolume(name).catch(() => undefined);
+      const ours = Boolean(volume?.Labels?.[Labels.managed]);
+      if (volume && (podVolumes || !ours)) await removeVolume(name).catch(() => undefined);
     }),
   );
 }
