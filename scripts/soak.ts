@@ -1,8 +1,10 @@
 // Soak measurement of the supervisor (issue 10): N pods, each probed by exec every
 // 2 s (readiness and liveness), supervised as users run them (applied through the
 // CLI), plus a "witness" pod applied first. Every 15 s it samples the supervisor
-// process: RSS (/proc/PID/status VmRSS), V8 heap (from the supervisor's status
-// answer) and CPU % of one core (utime+stime deltas of /proc/PID/stat). At the end:
+// process: RSS (/proc/PID/status VmRSS, and its anonymous part RssAnon: RssFile is
+// the node binary's pages, touched once), the V8 heap (heapUsed, and heapTotal: what
+// V8 reserved, which grows during warm-up; from the supervisor's status answer) and
+// CPU % of one core (utime+stime deltas of /proc/PID/stat). At the end:
 // a summary, and whether `describe pod witness` still shows its Created and Started
 // events. Everything it created is removed at the end, also on Ctrl-C (unless --keep).
 //
@@ -75,16 +77,19 @@ function readCpu(pid: number): Cpu {
   return { ticks: Number(fields[11]) + Number(fields[12]), at: Date.now() };
 }
 
-function readRssMb(pid: number): number {
+function readRssMb(pid: number): { rss: number; anon: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-  return kb / 1024;
+  const mb = (field: string) =>
+    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN) / 1024;
+  return { rss: mb('VmRSS'), anon: mb('RssAnon') };
 }
 
 interface Sample {
   t: number; // seconds since the pods were applied
   rss: number;
+  anon: number;
   heap?: number;
+  heapTotal?: number;
   cpu?: number;
 }
 
@@ -167,10 +172,10 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const end = t0 + minutes * 60_000;
   let last = readCpu(pid);
-  console.log('   t(s)  RSS(MB)  heapUsed(MB)  CPU(%)  pods');
+  console.log('   t(s)  RSS(MB)  RssAnon  heapUsed  heapTotal  CPU(%)  pods');
   for (;;) {
     const now = Date.now();
-    const rss = readRssMb(pid);
+    const { rss, anon } = readRssMb(pid);
     const cpuNow = readCpu(pid);
     const cpu =
       samples.length === 0
@@ -179,11 +184,15 @@ async function main(): Promise<void> {
     last = cpuNow;
     const answer = await supervisorStatus();
     if (answer && answer.pid !== pid) throw new Error(`the supervisor changed: pid ${answer.pid}`);
-    const heap = answer?.memory ? answer.memory.heapUsed / 1024 / 1024 : undefined;
-    const sample: Sample = { t: (now - t0) / 1000, rss, heap, cpu };
+    const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : bytes / 2 ** 20);
+    const heap = mb(answer?.memory?.heapUsed);
+    const heapTotal = mb(answer?.memory?.heapTotal);
+    const sample: Sample = { t: (now - t0) / 1000, rss, anon, heap, heapTotal, cpu };
     samples.push(sample);
+    const col = (value: number | undefined, width: number) =>
+      (value?.toFixed(1) ?? '-').padStart(width);
     console.log(
-      `${sample.t.toFixed(0).padStart(7)}  ${rss.toFixed(1).padStart(7)}  ${(heap?.toFixed(1) ?? '-').padStart(12)}  ${(cpu?.toFixed(1) ?? '-').padStart(6)}  ${answer?.pods ?? '?'}`,
+      `${sample.t.toFixed(0).padStart(7)}  ${col(rss, 7)}  ${col(anon, 7)}  ${col(heap, 8)}  ${col(heapTotal, 9)}  ${col(cpu, 6)}  ${answer?.pods ?? '?'}`,
     );
     if (now >= end || interrupted) break;
     await sleep(Math.min(SAMPLE_MS, Math.max(0, end - Date.now())));
@@ -204,10 +213,18 @@ async function main(): Promise<void> {
   console.log(
     `  RSS slope over the last 2/3 (${tail.length} samples): ${slopeMbPerHour(tail).toFixed(1)} MB/h`,
   );
+  const anonSlope = slopeMbPerHour(tail.map((s) => ({ ...s, rss: s.anon })));
+  console.log(
+    `  RssAnon MB: first ${first.anon.toFixed(1)}, after 3 min ${at3.anon.toFixed(1)}, last ${lastSample.anon.toFixed(1)}, slope over the last 2/3 ${anonSlope.toFixed(1)} MB/h`,
+  );
   if (heapTail.length > 1) {
     const heapSlope = slopeMbPerHour(heapTail.map((s) => ({ ...s, rss: s.heap as number })));
+    const heapMean = heapTail.reduce((sum, s) => sum + (s.heap as number), 0) / heapTail.length;
     console.log(
-      `  heapUsed MB: first ${first.heap?.toFixed(1)}, last ${lastSample.heap?.toFixed(1)}, slope over the last 2/3 ${heapSlope.toFixed(1)} MB/h`,
+      `  heapUsed MB: first ${first.heap?.toFixed(1)}, mean over the last 2/3 ${heapMean.toFixed(1)}, last ${lastSample.heap?.toFixed(1)}, slope over the last 2/3 ${heapSlope.toFixed(1)} MB/h`,
+    );
+    console.log(
+      `  heapTotal MB (V8's reservation): first ${first.heapTotal?.toFixed(1)}, after 3 min ${at3.heapTotal?.toFixed(1)}, last ${lastSample.heapTotal?.toFixed(1)}`,
     );
   }
   console.log(`  CPU: mean ${meanCpu.toFixed(1)} % of one core over ${cpus.length} intervals`);

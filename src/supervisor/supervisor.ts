@@ -24,6 +24,10 @@ import type { ProbeReport } from '../pod/probes/report.js';
 import { ProbeResults } from '../pod/probes/results.js';
 import { listSupervisedRecords, type PodRecord, podIPOf } from '../pod/records.js';
 import type { PodReport } from './protocol.js';
+import { AbsenceTracker } from './retention.js';
+
+/** A container ID as the engine writes it (BackOff notices may also be keyed by name). */
+const CONTAINER_ID = /^[0-9a-f]{64}$/;
 
 export interface SupervisorOptions {
   /** io.podrun.supervised value of the pods to look after ("true" = default scope). */
@@ -50,6 +54,11 @@ export class Supervisor {
   private readonly results = new ProbeResults(() => this.poke());
   private readonly busy = new Set<string>();
   private readonly notified = new Set<string>();
+  // What is forgotten of instances and pods no longer listed (retention.ts): a
+  // verdict or notice once its instance is gone, a pod's events a minute after it.
+  private readonly goneInstances = new AbsenceTracker({ minListings: 2, graceMs: 0 });
+  private readonly goneNotices = new AbsenceTracker({ minListings: 2, graceMs: 0 });
+  private readonly gonePods = new AbsenceTracker({ minListings: 2, graceMs: 60_000 });
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -135,6 +144,19 @@ export class Supervisor {
     }
     await Promise.all(records.map((record) => this.reconcile(record)));
     this.syncProbers(records);
+    this.forgetGone(records);
+  }
+
+  /** Forget BackOff notices of removed instances, and events of pods gone for a while. */
+  private forgetGone(records: PodRecord[]): void {
+    const now = Date.now();
+    const ids = new Set(records.flatMap((record) => record.all.map((c) => c.Id)));
+    const notices = [...this.notified].filter((key) => CONTAINER_ID.test(key));
+    for (const id of this.goneNotices.sweep(notices, ids, now)) this.notified.delete(id);
+    const pods = new Set(records.map((record) => `${record.namespace}/${record.name}`));
+    for (const key of this.gonePods.sweep(this.store.pods(), pods, now)) {
+      this.store.forgetWritten(key);
+    }
   }
 
   private async reconcile(record: PodRecord): Promise<void> {
@@ -202,14 +224,15 @@ export class Supervisor {
         this.probers.delete(id);
       }
     }
-    // Verdicts of instances that have stopped (a postStart verdict has no prober).
-    const stopped = new Set(
-      records
-        .flatMap((record) => record.containers)
-        .filter((c) => c.State !== 'running')
-        .map((c) => c.Id),
-    );
+    // Verdicts of instances that have stopped (a postStart verdict has no prober),
+    // and of instances removed meanwhile (pruned, or their pod deleted).
+    const listed = records.flatMap((record) => record.containers);
+    const stopped = new Set(listed.filter((c) => c.State !== 'running').map((c) => c.Id));
     for (const id of this.results.ids()) if (stopped.has(id)) this.results.forget(id);
+    const ids = new Set(listed.map((c) => c.Id));
+    for (const id of this.goneInstances.sweep(this.results.ids(), ids, Date.now())) {
+      this.results.forget(id);
+    }
   }
 
   /** Probe states of running containers, for readiness in other processes. */
