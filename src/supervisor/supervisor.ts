@@ -39,6 +39,8 @@ export interface SupervisorOptions {
   /** Called when no supervised pod has existed for idleMs (the daemon exits). */
   idleMs?: number;
   onIdle?: () => void;
+  /** How long a pod's events stay in memory after the pod is gone (default 60 s). */
+  forgetPodsAfterMs?: number;
 }
 
 export class Supervisor {
@@ -58,7 +60,7 @@ export class Supervisor {
   // verdict or notice once its instance is gone, a pod's events a minute after it.
   private readonly goneInstances = new AbsenceTracker({ minListings: 2, graceMs: 0 });
   private readonly goneNotices = new AbsenceTracker({ minListings: 2, graceMs: 0 });
-  private readonly gonePods = new AbsenceTracker({ minListings: 2, graceMs: 60_000 });
+  private readonly gonePods: AbsenceTracker;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -70,6 +72,20 @@ export class Supervisor {
 
   constructor(readonly options: SupervisorOptions) {
     this.backoff = options.backoff ?? backoffFromEnv();
+    this.gonePods = new AbsenceTracker({
+      minListings: 2,
+      graceMs: options.forgetPodsAfterMs ?? 60_000,
+    });
+  }
+
+  /** How much per-instance and per-pod state this supervisor holds (tests, soak). */
+  retained(): { probers: number; verdicts: number; notices: number; podsWithEvents: number } {
+    return {
+      probers: this.probers.size,
+      verdicts: this.results.ids().length,
+      notices: this.notified.size,
+      podsWithEvents: this.store.pods().length,
+    };
   }
 
   start(): void {
