@@ -110,6 +110,21 @@ export class PodEventStore {
     });
   }
 
+  /** The pods this process holds events of ("namespace/name"). */
+  pods(): string[] {
+    return [...this.firstSeen.keys()];
+  }
+
+  /**
+   * Drop a pod's events from memory (its pod is gone), unless some are not written
+   * yet: the next write of a dirty pod finds it gone and forgets it itself.
+   */
+  forgetWritten(key: string): void {
+    if (this.dirty.has(key)) return;
+    const [namespace, pod] = splitKey(key);
+    this.forget(namespace, pod);
+  }
+
   private forget(namespace: string, pod: string): void {
     this.memory.forget(namespace, pod);
     this.firstSeen.delete(`${namespace}/${pod}`);

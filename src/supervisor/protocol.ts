@@ -18,6 +18,8 @@ export interface SupervisorStatus {
   engine: 'connected' | 'unreachable';
   pods: number;
   version: string;
+  /** process.memoryUsage() of the supervisor (the soak script reads heapUsed). */
+  memory?: NodeJS.MemoryUsage;
 }
 
 export interface PodReport {

@@ -57,6 +57,7 @@ export async function serveSupervisor(
         engine: supervisor.engineReachable ? 'connected' : 'unreachable',
         pods: supervisor.podCount,
         version: PODRUN_VERSION,
+        memory: process.memoryUsage(),
       };
       return status;
     }

@@ -23,6 +23,10 @@ import type { ProbeReport } from '../pod/probes/report.js';
 import { ProbeResults } from '../pod/probes/results.js';
 import { listSupervisedRecords, type PodRecord } from '../pod/records.js';
 import type { PodReport } from './protocol.js';
+import { AbsenceTracker } from './retention.js';
+
+/** A container ID as the engine writes it (BackOff notices may also be keyed by name). */
+const CONTAINER_ID = /^[0-9a-f]{64}$/;
 
 /** How often the supervisor sweeps what killed processes left (networks). */
 const SWEEP_MS = 5000;
@@ -37,6 +41,8 @@ export interface SupervisorOptions {
   /** Called when no supervised pod has existed for idleMs (the daemon exits). */
   idleMs?: number;
   onIdle?: () => void;
+  /** How long a pod's events stay in memory after the pod is gone (default 60 s). */
+  forgetPodsAfterMs?: number;
 }
 
 export class Supervisor {
@@ -52,6 +58,11 @@ export class Supervisor {
   private readonly probers = new ProberSet({ results: this.results, events: this.store.sink });
   private readonly busy = new Set<string>();
   private readonly notified = new Set<string>();
+  // What is forgotten of instances and pods no longer listed (retention.ts): a
+  // verdict or notice once its instance is gone, a pod's events a minute after it.
+  private readonly goneInstances = new AbsenceTracker({ minListings: 2, graceMs: 0 });
+  private readonly goneNotices = new AbsenceTracker({ minListings: 2, graceMs: 0 });
+  private readonly gonePods: AbsenceTracker;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -64,6 +75,20 @@ export class Supervisor {
 
   constructor(readonly options: SupervisorOptions) {
     this.backoff = options.backoff ?? backoffFromEnv();
+    this.gonePods = new AbsenceTracker({
+      minListings: 2,
+      graceMs: options.forgetPodsAfterMs ?? 60_000,
+    });
+  }
+
+  /** How much per-instance and per-pod state this supervisor holds (tests, soak). */
+  retained(): { probers: number; verdicts: number; notices: number; podsWithEvents: number } {
+    return {
+      probers: this.probers.size,
+      verdicts: this.results.ids().length,
+      notices: this.notified.size,
+      podsWithEvents: this.store.pods().length,
+    };
   }
 
   start(): void {
@@ -137,6 +162,7 @@ export class Supervisor {
     }
     await Promise.all(records.map((record) => this.reconcile(record)));
     this.probers.sync(records);
+    this.forgetGone(records);
     await this.housekeeping();
   }
 
@@ -147,6 +173,25 @@ export class Supervisor {
     await sweepAbandonedNetworks().catch((error: unknown) =>
       log().warn({ err: error }, 'supervisor: sweeping abandoned networks failed'),
     );
+  }
+
+  /**
+   * Forget verdicts and BackOff notices of removed instances (pruned, or their pod
+   * deleted), and the events of pods gone for a while (retention.ts).
+   */
+  private forgetGone(records: PodRecord[]): void {
+    const now = Date.now();
+    const listed = new Set(records.flatMap((record) => record.containers.map((c) => c.Id)));
+    for (const id of this.goneInstances.sweep(this.results.ids(), listed, now)) {
+      this.results.forget(id);
+    }
+    const ids = new Set(records.flatMap((record) => record.all.map((c) => c.Id)));
+    const notices = [...this.notified].filter((key) => CONTAINER_ID.test(key));
+    for (const id of this.goneNotices.sweep(notices, ids, now)) this.notified.delete(id);
+    const pods = new Set(records.map((record) => `${record.namespace}/${record.name}`));
+    for (const key of this.gonePods.sweep(this.store.pods(), pods, now)) {
+      this.store.forgetWritten(key);
+    }
   }
 
   private async reconcile(record: PodRecord): Promise<void> {

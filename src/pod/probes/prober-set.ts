@@ -24,6 +24,11 @@ export class ProberSet {
 
   constructor(private readonly options: ProberSetOptions) {}
 
+  /** How many instances are probed now. */
+  get size(): number {
+    return this.probers.size;
+  }
+
   /** Probe the running instances of these pods; stop probing the others. */
   sync(records: PodRecord[]): void {
     const alive = new Set<string>();
