@@ -6,7 +6,11 @@ export function abortOnSignals(doing: () => string = () => 'stopping'): {
   signal: AbortSignal;
   /** 130 after SIGINT, 143 after SIGTERM (128 + the signal number, as shells report it). */
   exitCode(): number;
-  dispose(): void;
+  /**
+   * Stop listening. With `late`, a signal that still comes (the verb is done, the
+   * process about to exit) prints late()'s lines and exits 130/143 at once.
+   */
+  dispose(late?: () => string[]): void;
 } {
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
@@ -21,9 +25,17 @@ export function abortOnSignals(doing: () => string = () => 'stopping'): {
   return {
     signal: controller.signal,
     exitCode: () => (received === 'SIGTERM' ? 143 : 130),
-    dispose() {
+    dispose(late) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      if (!late) return;
+      const onLate = (name: NodeJS.Signals) => {
+        const lines = late();
+        for (const line of lines) process.stderr.write(`error: ${line}\n`);
+        process.exit(name === 'SIGTERM' ? 143 : 130);
+      };
+      process.once('SIGINT', onLate);
+      process.once('SIGTERM', onLate);
     },
   };
 }

@@ -111,26 +111,33 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     if (timeout !== undefined && !flags.dryRun)
       await waitForAll(results, timeout, interrupt.signal);
     await stored;
+    await events.flush();
+    // A signal up to here still ends the command with 130 and says what stays.
+    if (interrupt.signal.aborted) throw interrupt.signal.reason;
   } catch (error) {
     if (error instanceof ApplyInterrupted) {
       // applyManifests rolled back what was not reported; its message says what. 130 = SIGINT.
       throw Object.assign(error, { exitCode: interrupt.exitCode() });
     }
     if (interrupt.signal.aborted) {
-      // A dry run made nothing, whatever it printed.
-      const pods = flags.dryRun ? [] : (reported ?? []).filter((result) => result.kind === 'Pod');
-      const plan = planInterrupt(
-        pods.map((pod) => ({ namespace: pod.namespace, name: pod.name, stage: pod.action })),
-        new Set(pods.map(podKey)),
-      );
-      throw new PodrunError(interruptLines({ plan }).join('\n'), {
-        exitCode: interrupt.exitCode(),
-      });
+      throw new PodrunError(keptLines().join('\n'), { exitCode: interrupt.exitCode() });
     }
     throw error;
   } finally {
     await events.flush();
-    interrupt.dispose();
+    // A signal after this (the command is done, the process about to exit) still
+    // says what stays, instead of a silent death by the signal.
+    interrupt.dispose(() => keptLines());
+  }
+
+  /** What an interrupt leaves: every reported pod (a dry run made nothing). */
+  function keptLines(): string[] {
+    const pods = flags.dryRun ? [] : (reported ?? []).filter((result) => result.kind === 'Pod');
+    const plan = planInterrupt(
+      pods.map((pod) => ({ namespace: pod.namespace, name: pod.name, stage: pod.action })),
+      new Set(pods.map(podKey)),
+    );
+    return interruptLines({ plan });
   }
 }
 
