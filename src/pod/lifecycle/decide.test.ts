@@ -240,4 +240,25 @@ describe('decide', () => {
       expect(next(51_000, { kill })).toEqual(['kill']);
     });
   });
+
+  describe('a container its creator left created (the process was killed)', () => {
+    const gone = { pid: 4242, host: 'h' };
+    const creatorGone = (creator: { pid: number }) => creator.pid === gone.pid;
+    it('a fresh created sandbox of a live creator is waited for; of a dead one, rebuilt at once', () => {
+      const facts = podFactsOf({}, [], 'created', 99_000);
+      expect(decide(facts, { now: 100_000, creatorGone }).actions).toEqual([]);
+      facts.sandbox!.creator = gone;
+      expect(decide(facts, { now: 100_000, creatorGone }).actions.map((a) => a.kind)).toEqual([
+        'rebuild-sandbox',
+      ]);
+    });
+    it('a fresh created app container of a dead creator is started at once', () => {
+      const facts = podFactsOf({}, [{ state: 'created', createdAt: 99_000 }]);
+      expect(decide(facts, { now: 100_000, creatorGone }).actions).toEqual([]);
+      facts.instances[0]!.creator = gone;
+      expect(decide(facts, { now: 100_000, creatorGone }).actions.map((a) => a.kind)).toEqual([
+        'start-created',
+      ]);
+    });
+  });
 });

@@ -7,7 +7,13 @@
 import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
 import type { Verdict } from '../probes/results.js';
 import { type BackoffSettings, KUBELET_BACKOFF, restartTiming } from './backoff.js';
-import { currentInstance, type InstanceFacts, nextAttempt, type PodFacts } from './facts.js';
+import {
+  type Creator,
+  currentInstance,
+  type InstanceFacts,
+  nextAttempt,
+  type PodFacts,
+} from './facts.js';
 import { policyOf, shouldRestartApp, shouldRestartInit } from './restart-decision.js';
 
 /** A created container nobody started within this time is started by whoever sees it. */
@@ -59,6 +65,12 @@ export interface DecideOptions {
    * startupProbe counts as started) and whether a kill is due.
    */
   verdicts?: (instance: InstanceFacts) => Verdict | undefined;
+  /**
+   * Whether the process that created a container is gone (killed between the
+   * container's create and its start): then nobody else will start it, and waiting
+   * STALE_CREATED_MS for it is pointless. Unknown creators count as alive.
+   */
+  creatorGone?: (creator: Creator) => boolean;
 }
 
 function isSidecar(container: Container): boolean {
@@ -124,7 +136,8 @@ export function decide(facts: PodFacts, options: DecideOptions): Decision {
 
   const sandbox = facts.sandbox;
   if (sandbox?.state !== 'running') {
-    if (sandbox?.state === 'created' && now - sandbox.createdAt < STALE_CREATED_MS) {
+    const abandoned = sandbox?.creator && options.creatorGone?.(sandbox.creator);
+    if (sandbox?.state === 'created' && now - sandbox.createdAt < STALE_CREATED_MS && !abandoned) {
       return decision; // being started by whoever created it
     }
     decision.actions.push({
@@ -180,7 +193,8 @@ export function decide(facts: PodFacts, options: DecideOptions): Decision {
   };
 
   const createdStale = (instance: InstanceFacts) => {
-    if (now - instance.createdAt >= STALE_CREATED_MS) {
+    const abandoned = instance.creator && options.creatorGone?.(instance.creator);
+    if (now - instance.createdAt >= STALE_CREATED_MS || abandoned) {
       decision.actions.push({ kind: 'start-created', instance });
     }
   };

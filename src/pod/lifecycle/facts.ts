@@ -5,7 +5,7 @@ import type Docker from 'dockerode';
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
 import { Labels } from '../../plan/labels.js';
 import type { PodRecord } from '../records.js';
-import { LifecycleLabels, numberLabel } from './labels.js';
+import { CreatorLabels, LifecycleLabels, numberLabel } from './labels.js';
 
 export type InstanceState = 'created' | 'running' | 'exited';
 
@@ -23,6 +23,13 @@ export interface InstanceFacts {
   createdAt: number;
   startedAt?: number;
   finishedAt?: number;
+  creator?: Creator;
+}
+
+/** The process that created a container (its labels), when recorded. */
+export interface Creator {
+  pid: number;
+  host: string;
 }
 
 export interface SandboxFacts {
@@ -30,6 +37,7 @@ export interface SandboxFacts {
   attempt: number;
   state: InstanceState;
   createdAt: number;
+  creator?: Creator;
 }
 
 export interface PodFacts {
@@ -85,7 +93,13 @@ export function instanceFacts(
     createdAt: info.Created * 1000,
     startedAt: time(inspected?.State.StartedAt),
     finishedAt: time(inspected?.State.FinishedAt),
+    creator: creatorOf(labels),
   };
+}
+
+function creatorOf(labels: Record<string, string>): Creator | undefined {
+  const pid = Number(labels[CreatorLabels.pid]);
+  return pid ? { pid, host: labels[CreatorLabels.host] ?? '' } : undefined;
 }
 
 export function podFacts(record: PodRecord): PodFacts {
@@ -98,6 +112,7 @@ export function podFacts(record: PodRecord): PodFacts {
         attempt: numberLabel(sandboxInfo.Labels, Labels.attempt),
         state: stateOfInfo(inspected.get(sandboxInfo.Id)?.State.Status ?? sandboxInfo.State),
         createdAt: sandboxInfo.Created * 1000,
+        creator: creatorOf(sandboxInfo.Labels),
       }
     : undefined;
   const maxSandboxAttempt = Math.max(

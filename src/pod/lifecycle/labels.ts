@@ -22,6 +22,16 @@ export const LifecycleLabels = {
   hostPorts: 'io.podrun.host-ports',
 } as const;
 
+/**
+ * On every container of a pod: the process that created it. A container left
+ * `created` (never started) by a process that is gone is started or replaced at
+ * once instead of after STALE_CREATED_MS (decide.ts).
+ */
+export const CreatorLabels = {
+  pid: 'io.podrun.creator-pid',
+  host: 'io.podrun.creator-host',
+} as const;
+
 /** Container name part of the deletion marker (upper case: no Kubernetes container can clash). */
 export const TERMINATING_MARKER = 'TERMINATING';
 

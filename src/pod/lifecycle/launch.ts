@@ -6,6 +6,7 @@
 // native sidecar's startupProbe is the driver's probers' business, not this one's.
 // A create that hits 409 (another podrun process made the same step) adopts the
 // existing container instead of failing: deterministic names are the lock.
+import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import type { Container } from 'kubernetes-types/core/v1.js';
 import {
@@ -28,7 +29,7 @@ import type { ProbeTarget } from '../probes/run-probe.js';
 import { postStartTimeoutMs } from './decide.js';
 import { fenceCreated, StaleReadingError, undoCreate } from './fence.js';
 import { runHook } from './hooks.js';
-import { LifecycleLabels } from './labels.js';
+import { CreatorLabels, LifecycleLabels } from './labels.js';
 import { planInputLabels } from './plan-input.js';
 
 export interface InstanceInfo {
@@ -47,6 +48,8 @@ export function podLevelLabels(
     ...planInputLabels(plan),
   };
   if (supervised) labels[LifecycleLabels.supervised] = supervised;
+  labels[CreatorLabels.pid] = String(process.pid);
+  labels[CreatorLabels.host] = hostname();
   return labels;
 }
 

@@ -16,6 +16,7 @@ import { type Decision, decide, type LifecycleAction } from './decide.js';
 import { type InstanceFacts, type PodFacts, podFacts } from './facts.js';
 import { readingGone, stillLive } from './fence.js';
 import { launchContainer, pruneOlderInstances } from './launch.js';
+import { holderAlive } from './markers.js';
 import { sandboxHostPorts } from './plan-input.js';
 import { replanPod } from './replan.js';
 import { graceSecondsOfPod, stopWithGrace } from './stop.js';
@@ -54,6 +55,7 @@ export function decideStep(reading: PodReading, deps: ReconcileDeps): Decision {
     now: deps.now?.() ?? Date.now(),
     backoff: deps.backoff ?? KUBELET_BACKOFF,
     verdicts: (instance) => deps.results.get(instance.id),
+    creatorGone: (creator) => !holderAlive(creator),
   });
 }
 
