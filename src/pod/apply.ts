@@ -450,7 +450,9 @@ async function createObjects(
         return;
       }
       stage(existing ? 'replacing' : 'creating');
-      if (existing) await deletePodRecord(existing);
+      // Another process began deleting it meanwhile: deletion wins, no new version.
+      if (existing && (await deletePodRecord(existing)).byAnother)
+        throw new PodDeletedError(plan.namespace, plan.name);
       const created = new CreatedObjects();
       progress.created.set(key, created);
       try {

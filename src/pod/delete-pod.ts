@@ -162,7 +162,15 @@ async function removeEverything(record: PodRecord, mark: DeletionMark | undefine
   }
 }
 
-export async function deletePodRecord(record: PodRecord, graceOverride?: number): Promise<void> {
+/**
+ * Delete the pod. Resolves `byAnother: true` when another live process was deleting
+ * it too (this call deleted alongside it): a re-apply that meant to replace the pod
+ * then does not create it again (deletion wins).
+ */
+export async function deletePodRecord(
+  record: PodRecord,
+  graceOverride?: number,
+): Promise<{ byAnother: boolean }> {
   const mark = await markTerminating(record);
   const grace = graceSecondsOf(record, graceOverride);
   const specs = new Map<string, Container>(
@@ -198,6 +206,7 @@ export async function deletePodRecord(record: PodRecord, graceOverride?: number)
   // The network goes with the namespace's last pod, and with it a network lock a
   // killed process left (networks.ts); a live creator's lock stays.
   await removeNetworkIfUnused(namespaceNetworkName(record.namespace));
+  return { byAnother: mark !== undefined && !mark.mine };
 }
 
 /** Whether a deletion of this pod is under way by a live process (a re-apply waits for it). */
