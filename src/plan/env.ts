@@ -4,14 +4,14 @@
 //   2. env entries in order, overriding envFrom; literal values get $(VAR) expansion
 //      against everything defined so far (envFrom and earlier env), valueFrom values
 //      are taken verbatim; an optional reference that is missing drops the variable.
-// Alongside, it records which names end up holding Secret data (a secretKeyRef, an
-// envFrom.secretRef key, or a literal that expanded one of those), so printers can
-// redact them by name.
 //   3. the service-link variables of the Services in PlanInput.services
 //      (FOO_SERVICE_HOST, ...: service-links.ts) that envFrom and env do not define;
 //      $(VAR) in env values sees them after the container's own variables (the
 //      kubelet's MappingFuncFor(tmpEnv, serviceEnv)), and command/args and
 //      subPathExpr, expanded against the final environment, see them too.
+// Alongside, it records which names end up holding Secret data (a secretKeyRef, an
+// envFrom.secretRef key, or a literal that expanded one of those), so printers can
+// redact them by name.
 import type { Container } from 'kubernetes-types/core/v1.js';
 import type { PlanContext } from './context.js';
 import { resolveFieldRef, resolveResourceFieldRef } from './downward.js';
