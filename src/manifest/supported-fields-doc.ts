@@ -5,6 +5,7 @@ import { IGNORED_KINDS } from './kinds.js';
 import {
   DEFAULT_SERVICE_VALUES,
   DEFAULT_VALUES,
+  FIELD_NOTES,
   IGNORED_FIELDS,
   IGNORED_SERVICE_FIELDS,
   SUPPORTED_POD_FIELDS,
@@ -50,7 +51,8 @@ export function renderSupportedFields(): string {
     for (const field of fields) {
       const values = SUPPORTED_VALUES[field];
       const note = values ? ` (values: ${values.map((v) => `\`${String(v)}\``).join(', ')})` : '';
-      lines.push(`- \`${shortName(field)}\`${note}`);
+      const explained = FIELD_NOTES[field] ? `: ${FIELD_NOTES[field]}` : '';
+      lines.push(`- \`${shortName(field)}\`${note}${explained}`);
     }
     lines.push('');
   }

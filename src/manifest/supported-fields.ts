@@ -145,12 +145,21 @@ export const SUPPORTED_POD_FIELDS: readonly string[] = [
 
 /**
  * Supported fields that podrun implements for some values only; another value is
- * warned about. (No service account token is mounted. ClusterFirstWithHostNet is
- * ClusterFirst, as the kubelet makes it for a pod without host networking.)
+ * warned about. (No service account token is mounted: automountServiceAccountToken
+ * true still warns. ClusterFirstWithHostNet is ClusterFirst, as the kubelet makes it
+ * for a pod without host networking.)
  */
 export const SUPPORTED_VALUES: Readonly<Record<string, readonly unknown[]>> = {
   'spec.automountServiceAccountToken': [false],
   'spec.dnsPolicy': ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'],
+};
+
+/** What podrun does with a supported field, where the field's name does not say it. */
+export const FIELD_NOTES: Readonly<Record<string, string>> = {
+  'spec.enableServiceLinks':
+    '`false` drops the `<SVC>_SERVICE_HOST`/`_PORT` and docker-link variables of the Services that existed when the pod was applied',
+  'spec.automountServiceAccountToken':
+    'every init and app container gets `/var/run/secrets/kubernetes.io/serviceaccount/namespace` (read-only, 0644) unless `false`; no `token` or `ca.crt`: podrun runs no API server, so apps that talk to the Kubernetes API need a real cluster',
 };
 
 /**

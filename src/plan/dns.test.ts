@@ -196,7 +196,7 @@ describe('in the plan', () => {
     }
     const plain = planPod(makeInput(makePod()));
     expect(plain.dns).toBeUndefined();
-    expect(plain.volumes).toEqual([]);
+    expect(plain.volumes.map((volume) => volume.name)).toEqual(['POD-serviceaccount']);
     expect(plain.containers[0]?.subPathMounts).toEqual([]);
   });
 });

@@ -255,3 +255,100 @@ describe('env', () => {
     }
   });
 });
+
+describe('service links in the environment', () => {
+  const services = [
+    { name: 'my-db', clusterIP: '10.89.0.9', ports: [{ name: 'pg', port: 5432 }] },
+    { name: 'cache', clusterIP: '10.89.0.7', ports: [{ port: 6379, protocol: 'TCP' }] },
+    { name: 'raw', clusterIP: 'None', ports: [{ port: 1 }] },
+  ];
+
+  it('adds every Service of the namespace after the own env, Services by name', () => {
+    const env = envOf(makeInput(podWith({ env: [{ name: 'OWN', value: 'x' }] }), { services }));
+    expect(env).toEqual([
+      'OWN=x',
+      'CACHE_SERVICE_HOST=10.89.0.7',
+      'CACHE_SERVICE_PORT=6379',
+      'CACHE_PORT=tcp://10.89.0.7:6379',
+      'CACHE_PORT_6379_TCP=tcp://10.89.0.7:6379',
+      'CACHE_PORT_6379_TCP_PROTO=tcp',
+      'CACHE_PORT_6379_TCP_PORT=6379',
+      'CACHE_PORT_6379_TCP_ADDR=10.89.0.7',
+      'MY_DB_SERVICE_HOST=10.89.0.9',
+      'MY_DB_SERVICE_PORT=5432',
+      'MY_DB_SERVICE_PORT_PG=5432',
+      'MY_DB_PORT=tcp://10.89.0.9:5432',
+      'MY_DB_PORT_5432_TCP=tcp://10.89.0.9:5432',
+      'MY_DB_PORT_5432_TCP_PROTO=tcp',
+      'MY_DB_PORT_5432_TCP_PORT=5432',
+      'MY_DB_PORT_5432_TCP_ADDR=10.89.0.9',
+    ]);
+  });
+
+  it('gives init containers the same variables', () => {
+    const plan = planPod(
+      makeInput(podWith({}, { initContainers: [{ name: 'wait', image: 'busybox' }] }), {
+        services,
+      }),
+    );
+    expect(plan.initContainers[0]?.create.Env).toContain('MY_DB_SERVICE_HOST=10.89.0.9');
+  });
+
+  it('lets env and envFrom win over a link of the same name', () => {
+    const env = envOf(
+      makeInput(
+        podWith({
+          envFrom: [{ configMapRef: { name: 'cfg' } }],
+          env: [{ name: 'MY_DB_SERVICE_PORT', value: '1' }],
+        }),
+        { services, configMaps: { cfg: { data: { CACHE_SERVICE_HOST: 'mine' } } } },
+      ),
+    );
+    expect(env).toContain('CACHE_SERVICE_HOST=mine');
+    expect(env).toContain('MY_DB_SERVICE_PORT=1');
+    expect(env).not.toContain('CACHE_SERVICE_HOST=10.89.0.7');
+    expect(env.filter((entry) => entry.startsWith('MY_DB_SERVICE_PORT='))).toEqual([
+      'MY_DB_SERVICE_PORT=1',
+    ]);
+  });
+
+  it('expands $(VAR) against the own variables first, then the links', () => {
+    const plan = planPod(
+      makeInput(
+        podWith({
+          command: ['sh', '-c', 'echo $(MY_DB_SERVICE_HOST)'],
+          env: [
+            { name: 'URL', value: 'pg://$(MY_DB_SERVICE_HOST):$(MY_DB_SERVICE_PORT)' },
+            { name: 'CACHE_SERVICE_HOST', value: 'override' },
+            { name: 'EARLY', value: '$(LATE)' },
+            { name: 'LATE', value: 'late' },
+            { name: 'C', value: '$(CACHE_SERVICE_HOST)' },
+          ],
+        }),
+        { services },
+      ),
+    );
+    const env = plan.containers[0]?.create.Env ?? [];
+    expect(env).toContain('URL=pg://10.89.0.9:5432');
+    expect(env).toContain('EARLY=$(LATE)');
+    expect(env).toContain('C=override');
+    expect(plan.containers[0]?.create.Entrypoint).toEqual(['sh', '-c', 'echo 10.89.0.9']);
+  });
+
+  it('adds none with enableServiceLinks: false, and records none', () => {
+    const input = makeInput(podWith({}, { enableServiceLinks: false }), { services });
+    expect(envOf(input).some((entry) => entry.includes('SERVICE'))).toBe(false);
+    expect(planPod(input).services).toBeUndefined();
+  });
+
+  it('records the Services it used, sorted, and keeps the spec hash', () => {
+    const pod = podWith({});
+    const withLinks = planPod(makeInput(pod, { services }));
+    const without = planPod(makeInput(pod));
+    expect(withLinks.services?.map((service) => service.name)).toEqual(['cache', 'my-db', 'raw']);
+    expect(withLinks.specHash).toBe(without.specHash);
+    expect(without.services).toBeUndefined();
+    const reversed = planPod(makeInput(pod, { services: [...services].reverse() }));
+    expect(reversed.containers[0]?.create.Env).toEqual(withLinks.containers[0]?.create.Env);
+  });
+});

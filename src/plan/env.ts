@@ -4,15 +4,19 @@
 //   2. env entries in order, overriding envFrom; literal values get $(VAR) expansion
 //      against everything defined so far (envFrom and earlier env), valueFrom values
 //      are taken verbatim; an optional reference that is missing drops the variable.
+//   3. the service-link variables of the Services in PlanInput.services
+//      (FOO_SERVICE_HOST, ...: service-links.ts) that envFrom and env do not define;
+//      $(VAR) in env values sees them after the container's own variables (the
+//      kubelet's MappingFuncFor(tmpEnv, serviceEnv)), and command/args and
+//      subPathExpr, expanded against the final environment, see them too.
 // Alongside, it records which names end up holding Secret data (a secretKeyRef, an
 // envFrom.secretRef key, or a literal that expanded one of those), so printers can
 // redact them by name.
-// Service-link variables (FOO_SERVICE_HOST, ...) are computed by service-links.ts;
-// buildEnv does not add them yet (no caller runs Services), nor expand $(VAR) with them.
 import type { Container } from 'kubernetes-types/core/v1.js';
 import type { PlanContext } from './context.js';
 import { resolveFieldRef, resolveResourceFieldRef } from './downward.js';
 import type { PlanPath } from './errors.js';
+import { withServiceLinks } from './service-links.js';
 import { allEntries, resolveKeyRef } from './sources.js';
 
 /** Kubernetes IsEnvVarName (C_IDENTIFIER plus '-' and '.'). */
@@ -116,7 +120,8 @@ export function buildEnv(
       value = variable.value
         ? expand(variable.value, (name) => {
             const known = env.get(name);
-            if (known !== undefined && secretNames.has(name)) fromSecret = true;
+            if (known === undefined) return ctx.serviceLinks.get(name);
+            if (secretNames.has(name)) fromSecret = true;
             return known;
           })
         : '';
@@ -155,7 +160,7 @@ export function buildEnv(
     // Map.set keeps an overridden name at its first position: the order is stable.
     define(variable.name, value, fromSecret);
   }
-  return env;
+  return withServiceLinks(env, ctx.serviceLinks);
 }
 
 export function findContainer(ctx: PlanContext, name: string): Container | undefined {

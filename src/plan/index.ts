@@ -9,6 +9,7 @@ export {
   type NodeAllocatable,
   type PlanInput,
   type SecretInput,
+  type ServiceLinkInput,
 } from './input.js';
 export * from './labels.js';
 export * from './names.js';

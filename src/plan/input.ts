@@ -1,5 +1,12 @@
 // What the plan stage is given: the pod and everything it reads, already fetched.
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { LinkService } from './service-links.js';
+
+/**
+ * A Service of the pod's namespace, as service links need it: its name, address and
+ * ports (plain data, not the engine's record of the Service).
+ */
+export type ServiceLinkInput = Omit<LinkService, 'namespace'>;
 
 export interface ConfigMapInput {
   data: Record<string, string>;
@@ -71,4 +78,12 @@ export interface PlanInput {
   nodeAllocatable?: NodeAllocatable;
   /** Attempt of the sandbox (pause) container, 0 for the first; joiners follow it. */
   sandboxAttempt?: number;
+  /**
+   * The Services of the pod's namespace that existed when the pod was first planned:
+   * every container gets their service-link variables (unless
+   * spec.enableServiceLinks is false). Not part of the spec hash: as on a cluster, a
+   * Service made later does not change a running pod. Recorded on the pod
+   * (src/pod/lifecycle/plan-input.ts) so every later plan uses the same list.
+   */
+  services?: readonly ServiceLinkInput[];
 }

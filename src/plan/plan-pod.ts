@@ -13,7 +13,13 @@ import type { PlannedContainer, PodPlan } from './types.js';
 import { planVolumes } from './volumes.js';
 
 export { PlanError, type PlanIssue } from './errors.js';
-export type { ConfigMapInput, NodeAllocatable, PlanInput, SecretInput } from './input.js';
+export type {
+  ConfigMapInput,
+  NodeAllocatable,
+  PlanInput,
+  SecretInput,
+  ServiceLinkInput,
+} from './input.js';
 
 /** Pod fields podrun accepts but does not implement. */
 function warnUnsupported(ctx: PlanContext): void {
@@ -57,6 +63,7 @@ export function planPod(input: PlanInput): PodPlan {
     ...(dns ? { dns } : {}),
     needsPodIP: ctx.needsPodIP,
     ...(input.publishAllPorts ? { publishAllPorts: true } : {}),
+    ...(ctx.linkedServices.length > 0 ? { services: ctx.linkedServices } : {}),
     pod: input.pod,
     warnings: ctx.issues.warnings,
   };

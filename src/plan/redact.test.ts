@@ -76,6 +76,8 @@ describe('secret-derived env (plan)', () => {
       ['t', true],
       ['mode', false],
       ['token', false],
+      // The service-account volume's namespace file is no secret.
+      ['namespace', false],
     ]);
   });
 });

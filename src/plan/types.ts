@@ -3,6 +3,7 @@
 import type Docker from 'dockerode';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { PlannedDns } from './dns.js';
+import type { ServiceLinkInput } from './input.js';
 
 export type ContainerRole = 'sandbox' | 'init' | 'app';
 
@@ -117,6 +118,11 @@ export interface PodPlan {
   needsPodIP: boolean;
   /** The publishAllPorts option it was planned with (recorded on the pod: src/pod/lifecycle/plan-input.ts). */
   publishAllPorts?: boolean;
+  /**
+   * The Services whose link variables the containers got (sorted by name; absent when
+   * none, or with enableServiceLinks: false). Recorded on the pod: plan-input.ts.
+   */
+  services?: ServiceLinkInput[];
   /** The pod as applied (namespace and defaults filled in). */
   pod: Pod;
   /** Valid fields podrun does not implement, as "spec.x.y: message". */

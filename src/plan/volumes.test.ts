@@ -1,8 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { PlanError } from './errors.js';
-import { planPod } from './plan-pod.js';
+import type { PlanInput } from './input.js';
+import { planPod as planWholePod } from './plan-pod.js';
 import { b64, makeInput, makePod } from './testing.js';
-import type { PlannedVolume } from './types.js';
+import type { PlannedVolume, PodPlan } from './types.js';
+import { SERVICE_ACCOUNT_PATH, SERVICE_ACCOUNT_VOLUME_NAME } from './volumes.js';
+
+/**
+ * The plan without the service-account volume every pod gets, so the tests of the
+ * pod's own volumes see only those (the service-account volume has its tests below).
+ */
+function planPod(input: PlanInput): PodPlan {
+  const plan = planWholePod(input);
+  const serviceAccount = plan.volumes.find((volume) => volume.name === SERVICE_ACCOUNT_VOLUME_NAME);
+  if (!serviceAccount || !('dockerName' in serviceAccount)) return plan;
+  const strip = (hostConfig: { Mounts?: { Source?: string }[] } | undefined) => {
+    if (!hostConfig?.Mounts) return;
+    hostConfig.Mounts = hostConfig.Mounts.filter(
+      (mount) => mount.Source !== serviceAccount.dockerName,
+    );
+    if (hostConfig.Mounts.length === 0) delete hostConfig.Mounts;
+  };
+  for (const planned of [plan.sandbox, ...plan.initContainers, ...plan.containers])
+    strip(planned.create.HostConfig);
+  return { ...plan, volumes: plan.volumes.filter((volume) => volume !== serviceAccount) };
+}
 
 function volumeNamed(volumes: PlannedVolume[], name: string) {
   const volume = volumes.find((candidate) => candidate.name === name);
@@ -494,4 +516,70 @@ it('rejects unsupported volume types', () => {
   expect(() => planPod(makeInput(pod))).toThrow(
     /spec\.volumes\[0\]\.nfs: volume type nfs is not supported/,
   );
+});
+
+describe('the service-account volume', () => {
+  const saMount = {
+    Type: 'volume',
+    Source: 'podrun_team-a_web_POD-serviceaccount',
+    Target: SERVICE_ACCOUNT_PATH,
+    ReadOnly: true,
+    VolumeOptions: { NoCopy: true },
+  };
+
+  it('holds the namespace file, mounted read-only into every init and app container', () => {
+    const pod = makePod(
+      {
+        initContainers: [{ name: 'wait', image: 'x:1' }],
+        containers: [{ name: 'a', image: 'x:1' }],
+      },
+      'web',
+      'team-a',
+    );
+    const plan = planWholePod(makeInput(pod));
+    expect(volumeNamed(plan.volumes, SERVICE_ACCOUNT_VOLUME_NAME)).toMatchObject({
+      kind: 'projected',
+      dockerName: 'podrun_team-a_web_POD-serviceaccount',
+      files: [{ path: 'namespace', contentBase64: b64('team-a'), mode: 0o644 }],
+      populatePath: '/.podrun/volumes/POD-serviceaccount',
+    });
+    for (const planned of [...plan.initContainers, ...plan.containers])
+      expect(planned.create.HostConfig?.Mounts).toEqual([saMount]);
+    // The sandbox mounts it only to fill it.
+    expect(plan.sandbox.create.HostConfig?.Mounts).toContainEqual(
+      expect.objectContaining({
+        Source: saMount.Source,
+        Target: '/.podrun/volumes/POD-serviceaccount',
+      }),
+    );
+  });
+
+  it('is not made with automountServiceAccountToken: false', () => {
+    const plan = planWholePod(makeInput(makePod({ automountServiceAccountToken: false })));
+    expect(plan.volumes).toEqual([]);
+    expect(plan.containers[0]?.create.HostConfig?.Mounts).toBeUndefined();
+  });
+
+  it("gives way to a container's own volume mounted there", () => {
+    const pod = makePod(
+      {
+        volumes: [{ name: 'mine', emptyDir: {} }],
+        containers: [
+          {
+            name: 'a',
+            image: 'x:1',
+            volumeMounts: [{ name: 'mine', mountPath: `${SERVICE_ACCOUNT_PATH}/` }],
+          },
+          { name: 'b', image: 'x:1' },
+        ],
+      },
+      'web',
+      'team-a',
+    );
+    const plan = planWholePod(makeInput(pod));
+    const targets = (index: number) =>
+      plan.containers[index]?.create.HostConfig?.Mounts?.map((mount) => mount.Source);
+    expect(targets(0)).toEqual(['podrun_team-a_web_mine']);
+    expect(targets(1)).toEqual([saMount.Source]);
+  });
 });

@@ -10,6 +10,12 @@
 //   persistentVolumeClaim → the claim's named volume, kept after the pod; a claim with
 //                         no PersistentVolumeClaim object (input.claims) is planned
 //                         `undeclared` and src/pod creates its volume on first use
+// Every init and app container also gets /var/run/secrets/kubernetes.io/serviceaccount
+// with the one file `namespace`, as the kubelet's projected service-account volume
+// gives it (a podrun-owned pod volume, SERVICE_ACCOUNT_VOLUME_NAME), unless
+// spec.automountServiceAccountToken is false or the container mounts a volume of its
+// own there (the ServiceAccount admission plugin's rule). No `token`, no `ca.crt`:
+// podrun runs no API server, so no token could be honest.
 // Every subPath a container mounts is listed (volumeSubpaths): as the kubelet, src/pod
 // makes a missing one a directory before the container is created.
 // Mounts of Docker volumes set NoCopy: Kubernetes never copies image content into a volume.
@@ -37,6 +43,10 @@ import type { PendingSubPathMount, PlannedFile, PlannedVolume } from './types.js
 export const POPULATE_ROOT = '/.podrun/volumes';
 export const DEFAULT_FILE_MODE = 0o644;
 export const EMPTY_DIR_MODE = 0o777;
+/** Where Kubernetes mounts the pod's service-account volume. */
+export const SERVICE_ACCOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** podrun's stand-in for kube-api-access-*; upper case never collides with a user's volume. */
+export const SERVICE_ACCOUNT_VOLUME_NAME = 'POD-serviceaccount';
 
 type PodVolume = Extract<PlannedVolume, { files: PlannedFile[] }>;
 type MountSettings = Docker.MountSettings;
@@ -336,6 +346,10 @@ export function planVolumes(ctx: PlanContext): PlannedVolume[] {
   // The pod's resolv.conf, when podrun writes it (src/plan/dns.ts); filled at sandbox start.
   const dns = planDns(ctx.spec);
   if (dns) out.push(podVolume(ctx, 'emptyDir', dns.volumeName, []));
+  if (ctx.spec.automountServiceAccountToken !== false) {
+    const file = { path: 'namespace', contentBase64: text(ctx.namespace), mode: DEFAULT_FILE_MODE };
+    out.push(podVolume(ctx, 'projected', SERVICE_ACCOUNT_VOLUME_NAME, [file]));
+  }
   return out;
 }
 
@@ -475,6 +489,19 @@ export function planMounts(
       Target: mount.mountPath,
       ReadOnly: readOnly,
       VolumeOptions: volumeOptions(subPath),
+    });
+  }
+  const serviceAccount = volumes.find((volume) => volume.name === SERVICE_ACCOUNT_VOLUME_NAME);
+  const ownMount = (container.volumeMounts ?? []).some(
+    (mount) => posix.normalize(mount.mountPath).replace(/(.)\/$/, '$1') === SERVICE_ACCOUNT_PATH,
+  );
+  if (serviceAccount && 'dockerName' in serviceAccount && !ownMount) {
+    out.mounts.push({
+      Type: 'volume',
+      Source: serviceAccount.dockerName,
+      Target: SERVICE_ACCOUNT_PATH,
+      ReadOnly: true,
+      VolumeOptions: volumeOptions(),
     });
   }
   return out;

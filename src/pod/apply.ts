@@ -38,6 +38,7 @@ import {
 import type { EventSink } from './lifecycle/event-log.js';
 import { PodDeletedError } from './lifecycle/fence.js';
 import { findPodRecord, type PodRecord } from './records.js';
+import { namespaceServiceLinks } from './service-links.js';
 import { PodBeingCreatedError, type StartedPod, startedPod, startPod } from './start-pod.js';
 
 export interface ApplyOptions {
@@ -150,6 +151,12 @@ async function planAll(
 ): Promise<PodWork[]> {
   const namespaces = new Set(set.pods.map((pod) => pod.object.metadata?.namespace ?? 'default'));
   const { configMaps, secrets } = await collectConfigData(set, namespaces);
+  // The Services each pod's containers get link variables for: those that exist now.
+  const services = new Map(
+    await Promise.all(
+      [...namespaces].map(async (ns) => [ns, await namespaceServiceLinks(ns)] as const),
+    ),
+  );
   const volumeSubpath = await engineSupportsVolumeSubpath();
   const claimsInSet = new Set(
     set.persistentVolumeClaims.map((claim) =>
@@ -188,6 +195,7 @@ async function planAll(
       claims,
       extraLabels: ownerLabels(options),
       publishAllPorts: options.publishAllPorts,
+      services: services.get(namespace) ?? [],
     };
     try {
       const plan = planPod(input);

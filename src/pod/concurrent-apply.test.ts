@@ -7,6 +7,8 @@ import { apply, engineObjects, IMAGE, manifests, podYaml, useFakePods } from './
 
 const pods = useFakePods();
 
+// automountServiceAccountToken: false keeps the service-account volume out: the
+// interleavings below are scripted around one pod volume (WITH_VOLUME) or none.
 const WITH_VOLUME = manifests(
   podYaml(
     'web',
@@ -14,7 +16,8 @@ const WITH_VOLUME = manifests(
 - {name: app, image: ${IMAGE}, imagePullPolicy: IfNotPresent, volumeMounts: [{name: scratch, mountPath: /scratch}]}
 - {name: side, image: ${IMAGE}, imagePullPolicy: IfNotPresent}
 volumes:
-- {name: scratch, emptyDir: {}}`,
+- {name: scratch, emptyDir: {}}
+automountServiceAccountToken: false`,
   ),
 );
 const NO_VOLUME = manifests(
@@ -22,7 +25,8 @@ const NO_VOLUME = manifests(
     'web',
     `containers:
 - {name: app, image: ${IMAGE}, imagePullPolicy: IfNotPresent}
-- {name: side, image: ${IMAGE}, imagePullPolicy: IfNotPresent}`,
+- {name: side, image: ${IMAGE}, imagePullPolicy: IfNotPresent}
+automountServiceAccountToken: false`,
   ),
 );
 

@@ -20,6 +20,11 @@ export const LifecycleLabels = {
    * engine assigned to the sandbox's random bindings, JSON by "port/proto".
    */
   hostPorts: 'io.podrun.host-ports',
+  /**
+   * The Services whose link variables the pod's containers got when it was applied
+   * (JSON, the plan's `services`), so a restart or a rebuilt sandbox gets the same.
+   */
+  serviceLinks: 'io.podrun.service-links',
 } as const;
 
 /**

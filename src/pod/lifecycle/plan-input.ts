@@ -2,10 +2,13 @@
 // its manifest and config data is recorded on the pod as labels when it is applied
 // (planInputLabels, through podLevelLabels), and every later plan (a sandbox rebuild, a restart, a replan
 // with the pod IP) reads them back (recordedPlanInput) through replanPod: the
-// publishAllPorts option, the pause image, the owner (library reaper), and the host
-// ports the engine assigned to random bindings (so a rebuilt sandbox keeps them).
+// publishAllPorts option, the pause image, the owner (library reaper), the host
+// ports the engine assigned to random bindings (so a rebuilt sandbox keeps them), and
+// the Services whose link variables the containers got (a Service made or removed
+// later changes nothing in the pod, as on a cluster where env is fixed at creation).
 // The supervise scope is the io.podrun.supervised label itself.
 import type Docker from 'dockerode';
+import type { ServiceLinkInput } from '../../plan/input.js';
 import type { PodRecord } from '../records.js';
 import { LifecycleLabels } from './labels.js';
 
@@ -14,6 +17,8 @@ export interface RecordedPlanInput {
   pauseImage?: string;
   owner?: string;
   hostPorts?: Record<string, string>;
+  /** Absent on a pod applied with none (or by a podrun before service links). */
+  services?: ServiceLinkInput[];
 }
 
 /**
@@ -24,11 +29,38 @@ export interface RecordedPlanInput {
 export function planInputLabels(plan: {
   publishAllPorts?: boolean;
   sandbox: { image: string };
+  services?: readonly ServiceLinkInput[];
 }): Record<string, string> {
   return {
     ...(plan.publishAllPorts ? { [LifecycleLabels.publishAll]: 'true' } : {}),
     [LifecycleLabels.pauseImage]: plan.sandbox.image,
+    ...(plan.services && plan.services.length > 0
+      ? { [LifecycleLabels.serviceLinks]: JSON.stringify(plan.services) }
+      : {}),
   };
+}
+
+/** The service-links label read back; anything not of the recorded shape is none. */
+export function parseServiceLinks(label: string | undefined): ServiceLinkInput[] | undefined {
+  if (!label) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(label);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value)) return undefined;
+  const isPort = (port: unknown): boolean =>
+    typeof port === 'object' &&
+    port !== null &&
+    typeof (port as { port?: unknown }).port === 'number';
+  const isService = (service: unknown): service is ServiceLinkInput =>
+    typeof service === 'object' &&
+    service !== null &&
+    typeof (service as { name?: unknown }).name === 'string' &&
+    Array.isArray((service as { ports?: unknown }).ports) &&
+    (service as { ports: unknown[] }).ports.every(isPort);
+  return value.every(isService) ? value : undefined;
 }
 
 /** The plan input recorded on the pod (any container carries it). */
@@ -48,6 +80,7 @@ export function recordedPlanInput(record: PodRecord): RecordedPlanInput {
     pauseImage: labelled(LifecycleLabels.pauseImage) ?? record.sandbox?.Image,
     owner: record.owner,
     hostPorts: hostPorts ?? sandboxHostPorts(record.sandbox),
+    services: parseServiceLinks(labelled(LifecycleLabels.serviceLinks)),
   };
 }
 

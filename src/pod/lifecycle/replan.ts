@@ -1,6 +1,7 @@
 // Plan a pod again from what Docker holds (the manifest label, uid, stored
-// configMaps/secrets), for a given sandbox generation: what a supervisor needs to
-// create a container or a whole new sandbox without any state of its own.
+// configMaps/secrets, the plan input recorded on the pod: plan-input.ts), for a given
+// sandbox generation: what a supervisor needs to create a container or a whole new
+// sandbox without any state of its own.
 import { engineSupportsVolumeSubpath } from '../../docker/client.js';
 import { ensurePauseImage } from '../../docker/pause-image.js';
 import { Labels } from '../../plan/labels.js';
@@ -36,6 +37,7 @@ export async function replanPod(
     extraLabels: recorded.owner ? { [Labels.owner]: recorded.owner } : undefined,
     publishAllPorts: recorded.publishAllPorts,
     hostPorts: recorded.hostPorts,
+    services: recorded.services,
     sandboxAttempt,
     podIP: podIP || undefined,
   });
