@@ -6,7 +6,7 @@
 // container: a new writer writes once, then only changes). Level-triggered: any
 // number of writers may run it; they write the same text.
 import type { Container, Service } from 'kubernetes-types/core/v1.js';
-import { startContainer } from '../docker/containers.js';
+import { killContainer, startContainer } from '../docker/containers.js';
 import { writeProxyConfig } from '../docker/service-proxy.js';
 import { log } from '../log.js';
 import {
@@ -131,6 +131,11 @@ export class EndpointsWriter {
           const text = proxyConfigOf(endpointsOf(record, endpointPods));
           if (this.written.get(record.containerId) === text) return;
           await writeProxyConfig(record.containerId, text);
+          // Apply it now rather than at the proxy's next 250 ms re-read: an apply
+          // that returns answers through its Services at once.
+          if (record.state === 'running' || outcome.restarted.includes(key)) {
+            await killContainer(record.containerId, 'SIGHUP');
+          }
           this.written.set(record.containerId, text);
           outcome.written.push(key);
         } catch (error) {
