@@ -6,11 +6,16 @@
 // ports and its own endpoints loop.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from '../src/docker/archive.js';
+import { getDocker } from '../src/docker/client.js';
 import { listPodrunNetworks } from '../src/docker/networks.js';
 import { startPods } from '../src/lib/start-pod.js';
 import { Labels } from '../src/plan/labels.js';
+import { PROXY_CONFIG_PATH } from '../src/plan/service-proxy.js';
+import { deletePodRecord } from '../src/pod/delete-pod.js';
+import { findPodRecord } from '../src/pod/records.js';
 import { deleteServiceRecord } from '../src/services/delete-service.js';
-import { listServiceRecords } from '../src/services/records.js';
+import { findServiceRecord, listServiceRecords } from '../src/services/records.js';
 import { stopSupervisor } from '../src/supervisor/launch.js';
 import { freePort } from './helpers/net.js';
 import {
@@ -222,6 +227,19 @@ describe('a ClusterIP Service', () => {
   });
 });
 
+describe('the supervisor', () => {
+  it('restarts an exited proxy, which keeps serving', async () => {
+    const before = await findServiceRecord(ns, 'web');
+    await (await getDocker()).getContainer(before!.containerId).kill();
+    const after = await waitFor('the proxy running again', async () => {
+      const record = await findServiceRecord(ns, 'web');
+      return record?.state === 'running' && record.clusterIP ? record : undefined;
+    });
+    expect(after.containerId).toBe(before!.containerId);
+    expect(await requests('web', 3)).toEqual(['backend', 'backend', 'backend']);
+  });
+});
+
 describe('LoadBalancer and NodePort', () => {
   it('answer from the host on 127.0.0.1:port and 127.0.0.1:nodePort', async () => {
     const port = await freePort();
@@ -394,6 +412,15 @@ describe('library Services', () => {
       const port = group.serviceHostPort('front', 80);
       expect(port).not.toBe(80);
       expect(await httpGet(port)).toBe('front');
+      // The pod goes: the process's own endpoints loop (no supervisor) empties the
+      // proxy's list, which nothing else would write.
+      const svc = group.service('front');
+      const pod = await findPodRecord(libNs, group.pods[0]!.name);
+      if (pod) await deletePodRecord(pod, 0);
+      await waitFor(
+        'the endpoint removed',
+        async () => !(await readFile(svc.containerId, PROXY_CONFIG_PATH)).includes('\nto '),
+      );
     } finally {
       await group.delete();
     }
