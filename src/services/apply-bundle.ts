@@ -57,6 +57,7 @@ export function planServices(
   set: ManifestSet,
   stored: readonly ServiceRecord[],
   options: Pick<BundleApplyOptions, 'randomServiceHostPorts'>,
+  random: () => number = Math.random,
 ): ServiceWork[] {
   const inSet = new Set(
     set.services.map(({ object }) =>
@@ -91,7 +92,7 @@ export function planServices(
         service: entry.object,
         version: PODRUN_VERSION,
         nodePortsInUse,
-        random: Math.random,
+        random,
         randomHostPorts: options.randomServiceHostPorts,
         previous: existing?.service,
         hostPortsInUse,
