@@ -17,6 +17,7 @@ import { findPodRecord } from '../src/pod/records.js';
 import { deleteServiceRecord } from '../src/services/delete-service.js';
 import { findServiceRecord, listServiceRecords } from '../src/services/records.js';
 import { stopSupervisor } from '../src/supervisor/launch.js';
+import { startPodrun } from './helpers/cli-process.js';
 import { freePort } from './helpers/net.js';
 import {
   cleanNamespace,
@@ -33,6 +34,7 @@ const ns = testNamespace('hsvcobj');
 const bundleNs = testNamespace('hsvcobj-helm');
 const badNs = testNamespace('hsvcobj-bad');
 const libNs = testNamespace('hsvcobj-lib');
+const rollNs = testNamespace('hsvcobj-roll');
 process.env.PODRUN_SUPERVISOR_SCOPE ??= ns;
 
 async function removeNamespace(namespace: string): Promise<void> {
@@ -133,7 +135,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopSupervisor();
-  for (const namespace of [ns, bundleNs, badNs, libNs]) await removeNamespace(namespace);
+  for (const namespace of [ns, bundleNs, badNs, libNs, rollNs]) await removeNamespace(namespace);
 });
 
 describe('a ClusterIP Service', () => {
@@ -397,6 +399,59 @@ ${backend('backend', 'web')}`,
     expect(result.stdout).toBe('');
     expect(await objectsIn(badNs)).toBe(0);
     expect(await networksOf(badNs)).toBe(0);
+  });
+});
+
+describe('rollback', () => {
+  it('removes the Services of an apply whose pod fails', async () => {
+    const result = await apply(
+      rollNs,
+      'fails',
+      `${service('web', 'web')}---
+apiVersion: v1
+kind: Pod
+metadata: { name: web }
+spec:
+  containers:
+    - { name: c, image: podrun-test/absent:0, imagePullPolicy: Never }
+`,
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/podrun-test\/absent:0/);
+    expect(await objectsIn(rollNs)).toBe(0);
+    expect(await networksOf(rollNs)).toBe(0);
+  });
+
+  it('removes the Services of an apply interrupted before its report (Ctrl-C)', async () => {
+    const file = writeManifest(
+      rollNs,
+      'slow',
+      `${service('web', 'web')}---
+apiVersion: v1
+kind: Pod
+metadata: { name: slow, labels: { app: web } }
+spec:
+  terminationGracePeriodSeconds: 0
+  initContainers:
+    - { name: wait, image: ${TEST_IMAGE}, command: [sleep, '60'] }
+  containers:
+    - { name: c, image: ${TEST_IMAGE}, command: [sleep, '3600'] }
+`,
+    );
+    const run = startPodrun(['apply', '-f', file, '-n', rollNs]);
+    // Ctrl-C once the Service's proxy exists (the pod's init container holds the apply).
+    await waitFor(
+      'the proxy',
+      async () => (await listServiceRecords({ namespace: rollNs })).length > 0,
+      60_000,
+    );
+    run.signal('SIGINT');
+    const exit = await run.done;
+    expect(exit.code).toBe(130);
+    expect(exit.stderr).toMatch(/interrupted: service\/web was rolled back/);
+    expect(exit.stdout).toBe('');
+    expect(await objectsIn(rollNs)).toBe(0);
+    expect(await networksOf(rollNs)).toBe(0);
   });
 });
 
