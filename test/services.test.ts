@@ -13,6 +13,7 @@ import { startPods } from '../src/lib/start-pod.js';
 import { Labels } from '../src/plan/labels.js';
 import { PROXY_CONFIG_PATH } from '../src/plan/service-proxy.js';
 import { deletePodRecord } from '../src/pod/delete-pod.js';
+import { reapOwner } from '../src/pod/reap-owner.js';
 import { findPodRecord } from '../src/pod/records.js';
 import { deleteServiceRecord } from '../src/services/delete-service.js';
 import { findServiceRecord, listServiceRecords } from '../src/services/records.js';
@@ -480,5 +481,20 @@ describe('library Services', () => {
       await group.delete();
     }
     expect(await objectsIn(libNs)).toBe(0);
+  });
+
+  it("are removed by the reaper with their owner's pods", async () => {
+    const group = await startPods(
+      [service('gone', 'gone', '  type: NodePort\n'), backend('gone', 'gone')].join('---\n'),
+      { namespace: libNs },
+    );
+    const owner = group.service('gone').owner;
+    expect(owner).toBeTruthy();
+    expect(await objectsIn(libNs)).toBeGreaterThan(0);
+    // What the watchdog runs when the test process dies.
+    await reapOwner(owner!);
+    expect(await objectsIn(libNs)).toBe(0);
+    expect(await networksOf(libNs)).toBe(0);
+    await group.delete();
   });
 });
