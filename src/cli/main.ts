@@ -72,8 +72,10 @@ export function buildProgram(): Command {
 
   program
     .command('delete')
-    .description('delete pods (gracefully) by name, by manifest, or all in a namespace')
-    .argument('[type]', 'pod or pods')
+    .description(
+      'delete pods (gracefully) or services by name, by manifest, or all pods in a namespace',
+    )
+    .argument('[type]', 'pod, pods or svc')
     .argument('[names...]', 'pod names')
     .option('-f, --filename <path>', 'delete what these manifests declare (repeatable)', collect)
     .option('-n, --namespace <ns>', 'namespace', 'default')
@@ -86,8 +88,8 @@ export function buildProgram(): Command {
 
   program
     .command('get')
-    .description('list pods')
-    .argument('<type>', 'pods')
+    .description('list pods, services or endpoints')
+    .argument('<type>', 'pods | svc | endpoints')
     .argument('[names...]', 'pod names')
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .option('-A, --all-namespaces', 'every namespace')
@@ -105,8 +107,8 @@ export function buildProgram(): Command {
 
   program
     .command('describe')
-    .description('show a pod in detail, with its events')
-    .argument('<type>', 'pod')
+    .description('show a pod or a service in detail')
+    .argument('<type>', 'pod or svc')
     .argument('<name>', 'pod name')
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .action(async (type, name, options) =>

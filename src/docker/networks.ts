@@ -44,6 +44,9 @@ export const NetworkLockLabels = {
   /** When the holder took it, ms since the epoch by the holder's clock. */
   at: 'io.podrun.lock-at',
 } as const;
+/** On a network a Namespace object made: not swept while empty (sweepAbandonedNetworks). */
+export const NAMESPACE_OBJECT_LABEL = 'io.podrun.namespace-object';
+
 /** On a namespace network: the process that created it. */
 export const NetworkCreatorLabels = {
   pid: 'io.podrun.creator-pid',
@@ -302,6 +305,7 @@ export async function sweepAbandonedNetworks(): Promise<void> {
   for (const network of networks) {
     const labels = network.Labels ?? {};
     const pid = Number(labels[NetworkCreatorLabels.pid]);
+    if (labels[NAMESPACE_OBJECT_LABEL] === 'true') continue;
     if (!pid || labels[NetworkCreatorLabels.host] !== hostname()) continue;
     if (pid === process.pid || processAlive(pid)) continue;
     await removeNetworkIfUnused(network.Name);

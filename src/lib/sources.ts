@@ -8,13 +8,14 @@ import type {
   PersistentVolumeClaim,
   Pod,
   Secret,
+  Service,
 } from 'kubernetes-types/core/v1.js';
 import { loadManifests } from '../manifest/load.js';
 import { parseManifestText } from '../manifest/parse.js';
 import type { ManifestObject, ManifestSet, ValidationMode } from '../manifest/types.js';
 
 /** A Kubernetes object the library accepts next to pods. */
-export type PodSourceObject = Pod | ConfigMap | Secret | PersistentVolumeClaim;
+export type PodSourceObject = Pod | ConfigMap | Secret | PersistentVolumeClaim | Service;
 
 /**
  * A manifest path (file or directory), manifest text (anything with a newline or
@@ -50,7 +51,8 @@ function objectsToText(objects: readonly PodSourceObject[]): string {
 }
 
 export async function loadSource(source: PodSource, options: SourceOptions): Promise<ManifestSet> {
-  const load = { defaultNamespace: options.namespace, validate: options.validate };
+  // Bundles too: Services, Namespaces, and the kinds accepted without effect.
+  const load = { defaultNamespace: options.namespace, validate: options.validate, bundle: true };
   if (typeof source === 'string') {
     return isText(source)
       ? parseManifestText(source, '<manifest>', load)
@@ -127,7 +129,7 @@ function renamePodRefs(pod: Pod, claims: Renames, maps: Renames, secrets: Rename
 }
 
 /**
- * Append `suffix` to the name of every object in the set, and point the pods'
+ * Append `suffix` to the name of every object in the set (Services too), and point the pods'
  * references (claims, configMaps, secrets) at the renamed objects of the set, so two
  * tests applying one manifest at once get disjoint pods, claims and config objects.
  * References to objects outside the set keep their names.
@@ -145,7 +147,9 @@ export function withNameSuffix(set: ManifestSet, suffix: string): ManifestSet {
     renamePodRefs(copy.object, claims, maps, secrets);
     return copy;
   });
-  return { ...set, pods, persistentVolumeClaims, configMaps, secrets: secretObjects };
+  // Services are renamed too (their selectors match labels, which stay as written).
+  const services = set.services.map((entry) => renamed(entry, suffix, new Map()));
+  return { ...set, pods, persistentVolumeClaims, configMaps, secrets: secretObjects, services };
 }
 
 export interface PublishedPortRequest {

@@ -5,11 +5,15 @@
 
 import { log } from '../log.js';
 import type { ValidationMode } from '../manifest/types.js';
-import { type ApplyResult, applyManifests } from '../pod/apply.js';
+import type { ApplyResult } from '../pod/apply.js';
 import { deletePodRecord } from '../pod/delete-pod.js';
 import { findPodRecord, withDetails } from '../pod/records.js';
+import { findServiceRecord, type ServiceRecord } from '../pod/service-records.js';
 import { waitForPod } from '../pod/wait.js';
-import { supervisorProbes } from '../supervisor/client.js';
+import { applyBundle } from '../services/apply-bundle.js';
+import { deleteServiceRecord } from '../services/delete-service.js';
+import { EndpointsLoop } from '../services/endpoints-loop.js';
+import { supervisorNamespaceProbes, supervisorProbes } from '../supervisor/client.js';
 import { libraryEvents } from './event-store.js';
 import { type CreatedConfigObject, PodHandle, removeConfigObjects } from './pod-handle.js';
 import { publishedPortsOf } from './published-ports.js';
@@ -64,13 +68,49 @@ export interface StartPodOptions {
   onProgress?: (line: string) => void;
 }
 
-/** Several pods started from one manifest; disposing it removes them all. */
+/**
+ * Library Services' endpoints: one in-process loop for every group of this process,
+ * running while any group holds Services (library pods have no supervisor).
+ */
+const endpointsLoop = new EndpointsLoop({ probes: supervisorNamespaceProbes });
+
+/** Several pods (and Services) started from one manifest; disposing it removes them all. */
 export class PodGroup implements AsyncDisposable {
   constructor(
     readonly pods: readonly PodHandle[],
     private readonly configObjects: CreatedConfigObject[],
     private readonly suffix = '',
+    /** The manifest's Services as created (names with the suffix). */
+    readonly services: readonly ServiceRecord[] = [],
   ) {}
+
+  /** The Service named `name` in the manifest (without the suffix) or as created. */
+  service(name: string): ServiceRecord {
+    const found =
+      this.services.find((service) => service.name === name) ??
+      this.services.find((service) => service.name === `${name}${this.suffix}`);
+    if (!found) {
+      throw new Error(
+        `no service ${name} here (services: ${this.services.map((s) => s.name).join(', ') || 'none'})`,
+      );
+    }
+    return found;
+  }
+
+  /**
+   * The host port (on 127.0.0.1) that serves Service `name`'s port `port` (a
+   * LoadBalancer's or NodePort's; the engine chose it). With both, the first one.
+   */
+  serviceHostPort(name: string, port: number, protocol: 'TCP' | 'UDP' = 'TCP'): number {
+    const service = this.service(name);
+    const found = service.hostPorts.find((h) => h.port === port && h.protocol === protocol);
+    if (!found) {
+      throw new Error(
+        `service ${service.name} publishes no host port for ${port}/${protocol} (only LoadBalancer and NodePort Services do)`,
+      );
+    }
+    return found.hostPort;
+  }
 
   /** The pod named `name` in the manifest (without the suffix) or as created. */
   get(name: string): PodHandle {
@@ -84,7 +124,12 @@ export class PodGroup implements AsyncDisposable {
   }
 
   async delete(): Promise<void> {
-    const results = await Promise.allSettled(this.pods.map((pod) => pod.delete()));
+    endpointsLoop.remove(this.services);
+    if (endpointsLoop.size === 0) await endpointsLoop.stop();
+    const results = await Promise.allSettled([
+      ...this.pods.map((pod) => pod.delete()),
+      ...this.services.map((service) => deleteServiceRecord(service)),
+    ]);
     await removeConfigObjects(this.configObjects);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -97,7 +142,10 @@ export class PodGroup implements AsyncDisposable {
 
 function configObjectsOf(results: ApplyResult[]): CreatedConfigObject[] {
   return results.flatMap((result) =>
-    result.kind !== 'Pod' && result.action === 'created'
+    (result.kind === 'ConfigMap' ||
+      result.kind === 'Secret' ||
+      result.kind === 'PersistentVolumeClaim') &&
+    result.action === 'created'
       ? [{ kind: result.kind, namespace: result.namespace, name: result.name }]
       : [],
   );
@@ -134,7 +182,12 @@ async function start(
 ): Promise<PodGroup> {
   const namespace = options.namespace ?? 'default';
   let set = await loadSource(source, { namespace, validate: options.validate ?? 'strict' });
-  if (set.pods.length === 0) throw new Error('the manifest holds no Pod');
+  if (set.pods.length === 0 && (single || set.services.length === 0)) {
+    throw new Error('the manifest holds no Pod');
+  }
+  if (single && set.services.length > 0) {
+    throw new Error('startPod returns one pod handle; use startPods for a manifest with Services');
+  }
   if (single && set.pods.length > 1) {
     throw new Error(
       `startPod needs a manifest with one Pod, this one has ${set.pods.length}; use startPods`,
@@ -159,9 +212,13 @@ async function start(
 
   const owner = options.reaper === false ? undefined : ownerSession();
   if (owner) await ensureReaper(owner);
-  const results = await applyManifests(set, {
+  const results = await applyBundle(set, {
     owner,
     publishAllPorts: publishPorts,
+    // As publishAllPorts for pods: parallel tests never fight over 127.0.0.1:80.
+    randomServiceHostPorts: true,
+    probes: supervisorNamespaceProbes,
+    onWarning: (line) => log().warn(line),
     pauseImage: options.pauseImage,
     signal: options.signal,
     onProgress: options.onProgress,
@@ -169,10 +226,16 @@ async function start(
   });
   const configObjects = configObjectsOf(results);
   const podResults = results.filter((result) => result.kind === 'Pod');
+  const services: ServiceRecord[] = [];
   const pods: PodHandle[] = [];
   // One pod owns the start's ConfigMaps, Secrets and claims; a group removes them itself.
-  const group = new PodGroup(pods, single ? [] : configObjects, suffix);
+  const group = new PodGroup(pods, single ? [] : configObjects, suffix, services);
   try {
+    for (const result of results.filter((r) => r.kind === 'Service')) {
+      const record = await findServiceRecord(result.namespace, result.name);
+      if (record) services.push(record);
+    }
+    endpointsLoop.add(services);
     for (const result of podResults) {
       pods.push(await handleFor(result, options, owner, single ? configObjects : []));
     }
@@ -189,6 +252,8 @@ async function start(
       );
     }
   } catch (error) {
+    endpointsLoop.remove(services);
+    await Promise.all(services.map((service) => deleteServiceRecord(service).catch(() => {})));
     await cleanUpFailedStart(podResults, pods, configObjects);
     throw error;
   }

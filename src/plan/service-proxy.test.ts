@@ -52,4 +52,23 @@ describe('proxyCreateOptions', () => {
       '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '30080' }],
     });
   });
+
+  it('publishes a LoadBalancer port with a node port on both host ports', () => {
+    const options = proxyCreateOptions({
+      name: 'svc-lb',
+      image: 'podrun/pause:0.1.0',
+      network: 'podrun-default',
+      labels: {},
+      hostPorts: [
+        { protocol: 'TCP', port: 80, hostPort: 80 },
+        { protocol: 'TCP', port: 80, hostPort: 31000 },
+      ],
+    });
+    expect(options.HostConfig?.PortBindings).toEqual({
+      '80/tcp': [
+        { HostIp: '127.0.0.1', HostPort: '80' },
+        { HostIp: '127.0.0.1', HostPort: '31000' },
+      ],
+    });
+  });
 });

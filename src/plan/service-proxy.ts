@@ -72,7 +72,8 @@ export function proxyCreateOptions(input: ProxyContainerInput): Docker.Container
   for (const { protocol, port, hostPort } of input.hostPorts ?? []) {
     const key = `${port}/${protocol.toLowerCase()}`;
     exposed[key] = {};
-    bindings[key] = [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }];
+    // A LoadBalancer port with a node port is published twice (port and nodePort).
+    bindings[key] = [...(bindings[key] ?? []), { HostIp: '127.0.0.1', HostPort: String(hostPort) }];
   }
   return {
     name: input.name,

@@ -77,7 +77,8 @@ const POD_CONCURRENCY = Math.max(1, Number(process.env.PODRUN_APPLY_CONCURRENCY)
 export type ApplyAction = 'created' | 'configured' | 'unchanged';
 
 export interface ApplyResult {
-  kind: 'Pod' | 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim';
+  /** Service and Namespace results come from src/services (applyBundle), around this apply. */
+  kind: 'Pod' | 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'Service' | 'Namespace';
   namespace: string;
   name: string;
   action: ApplyAction;

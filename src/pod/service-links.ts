@@ -3,13 +3,25 @@
 // variables). apply asks it once per namespace, before planning; the answer is then
 // recorded on the pod (lifecycle/plan-input.ts), so later plans never ask again.
 import type { ServiceLinkInput } from '../plan/input.js';
+import { listServiceRecords } from './service-records.js';
 
 /** The Services of `namespace` that exist now (name, ClusterIP, ports), any order. */
 export type NamespaceServiceLinks = (namespace: string) => Promise<ServiceLinkInput[]>;
 
 /**
- * None yet: podrun runs no Services until src/services lands. Its engineer fills this
- * in from the Services on the engine (their proxy containers' labels), without
- * importing anything above src/pod.
+ * The namespace's Services on the engine, from their proxy containers' labels. A
+ * headless Service, or one whose proxy has no address yet, gets no links (as the
+ * kubelet gives none without a ClusterIP).
  */
-export const namespaceServiceLinks: NamespaceServiceLinks = async (_namespace) => [];
+export const namespaceServiceLinks: NamespaceServiceLinks = async (namespace) =>
+  (await listServiceRecords({ namespace }))
+    .filter((record) => record.clusterIP && record.clusterIP !== 'None')
+    .map((record) => ({
+      name: record.name,
+      clusterIP: record.clusterIP,
+      ports: (record.service.spec?.ports ?? []).map((port) => ({
+        name: port.name,
+        port: port.port,
+        protocol: port.protocol,
+      })),
+    }));

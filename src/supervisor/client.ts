@@ -20,6 +20,12 @@ export async function supervisorProbes(namespace: string, name: string): Promise
   return reports[`${namespace}/${name}`]?.probes ?? {};
 }
 
+/** The supervisor's probe states of every pod of a namespace, by container id ({} without one). */
+export async function supervisorNamespaceProbes(namespace: string): Promise<ProbeReport> {
+  const reports = await supervisorPodReports(namespace).catch(() => ({}));
+  return Object.assign({}, ...Object.values(reports).map((report) => report.probes));
+}
+
 /** A report's events as a live writer list for podEvents (none without a supervisor). */
 export function liveEventsOf(report: PodReport | undefined): WriterEvents[] {
   return report?.writer ? [{ writer: report.writer, events: report.events }] : [];

@@ -22,6 +22,7 @@ import { ProberSet } from '../pod/probes/prober-set.js';
 import type { ProbeReport } from '../pod/probes/report.js';
 import { ProbeResults } from '../pod/probes/results.js';
 import { listSupervisedRecords, type PodRecord } from '../pod/records.js';
+import { EndpointsWriter } from '../services/endpoints-sync.js';
 import type { PodReport } from './protocol.js';
 import { AbsenceTracker } from './retention.js';
 
@@ -56,6 +57,8 @@ export class Supervisor {
   /** Probers write verdicts here; every reconcile step reads them (decide.ts) and kills. */
   private readonly results = new ProbeResults(() => this.poke());
   private readonly probers = new ProberSet({ results: this.results, events: this.store.sink });
+  /** The Services of this scope: their proxies' endpoint lists, kept from this ProberSet's report. */
+  private readonly endpoints = new EndpointsWriter();
   private readonly busy = new Set<string>();
   private readonly notified = new Set<string>();
   // What is forgotten of instances and pods no longer listed (retention.ts): a
@@ -162,6 +165,19 @@ export class Supervisor {
     }
     await Promise.all(records.map((record) => this.reconcile(record)));
     this.probers.sync(records);
+    // Every tick, and at once when a probe result changes (the results cache pokes):
+    // a pod going not-ready leaves its Services within one probe period. Services
+    // are no pods: they do not keep the supervisor from its idle exit.
+    await this.endpoints
+      .sync({
+        scope: this.options.scope,
+        namespace: this.options.namespace,
+        report: this.probeReport(),
+        restartExited: true,
+      })
+      .catch((error: unknown) =>
+        log().warn({ err: error }, `supervisor: endpoints: ${(error as Error).message}`),
+      );
     this.forgetGone(records);
     await this.housekeeping();
   }

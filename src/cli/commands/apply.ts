@@ -6,11 +6,12 @@ import { manifestObjectCount } from '../../manifest/set-checks.js';
 import type { ValidationMode } from '../../manifest/types.js';
 import { redactCreateOptions } from '../../plan/redact.js';
 import type { PodPlan } from '../../plan/types.js';
-import { ApplyInterrupted, type ApplyResult, applyManifests } from '../../pod/apply.js';
+import { ApplyInterrupted, type ApplyResult } from '../../pod/apply.js';
 import { PodEventStore } from '../../pod/event-store.js';
 import { interruptLines, planInterrupt, podKey } from '../../pod/interrupt-outcome.js';
 import { waitForPod } from '../../pod/wait.js';
-import { supervisorProbes } from '../../supervisor/client.js';
+import { applyBundle } from '../../services/apply-bundle.js';
+import { supervisorNamespaceProbes, supervisorProbes } from '../../supervisor/client.js';
 import { ensureSupervisor } from '../../supervisor/launch.js';
 import { supervisionScope } from '../../supervisor/paths.js';
 import { abortOnSignals } from '../interrupt.js';
@@ -80,12 +81,16 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     const set = await loadManifests(flags.filename, {
       defaultNamespace: flags.namespace,
       validate: flags.validate,
+      // Whole bundles: Services, Namespaces, and kinds accepted with one warning each.
+      bundle: true,
     });
     // kubectl: `error: no objects passed to apply`, exit 1 (not a silent success).
     if (manifestObjectCount(set) === 0) throw new Error('no objects passed to apply');
     printWarnings(set.warnings);
     const timeout = waitSeconds(flags.wait);
-    const results = await applyManifests(set, {
+    const results = await applyBundle(set, {
+      onWarning: (line) => process.stderr.write(`${line}\n`),
+      probes: supervisorNamespaceProbes,
       dryRun: flags.dryRun,
       pauseImage: flags.pauseImage,
       signal: interrupt.signal,
@@ -102,7 +107,8 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       events: events.sink,
     });
     const stored = events.flush();
-    if (!flags.dryRun && results.some((result) => result.kind === 'Pod')) {
+    // Services need it too: it keeps their endpoints and restarts their proxies.
+    if (!flags.dryRun && results.some((r) => r.kind === 'Pod' || r.kind === 'Service')) {
       await ensureSupervisor().catch((error: Error) =>
         process.stderr.write(`Warning: ${error.message}; pods will not be restarted\n`),
       );

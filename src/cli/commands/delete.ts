@@ -1,11 +1,15 @@
-// podrun delete pod NAME... | pods --all | -f FILE
+// podrun delete pod NAME... | pods --all | svc NAME... | -f FILE
 import { loadManifests } from '../../manifest/load.js';
 import { manifestObjectCount } from '../../manifest/set-checks.js';
 import { deleteClaimVolume, deleteConfigObject } from '../../pod/config-store.js';
 import { deletePodRecord } from '../../pod/delete-pod.js';
 import { PodNotFoundError } from '../../pod/errors.js';
 import { listPodRecords, type PodRecord } from '../../pod/records.js';
+import { findServiceRecord } from '../../pod/service-records.js';
+import { deleteServiceRecord } from '../../services/delete-service.js';
+import { removeNamespaceIfUnused } from '../../services/namespaces.js';
 import { podNameArg } from '../output.js';
+import { runDeleteServices, SERVICE_TYPES } from './services.js';
 
 interface DeleteFlags {
   filename?: string[];
@@ -29,6 +33,7 @@ export async function runDelete(
     const set = await loadManifests(flags.filename, {
       defaultNamespace: flags.namespace,
       validate: 'ignore',
+      bundle: true,
     });
     // kubectl: `error: no objects passed to delete`, exit 1 (not a silent success).
     if (manifestObjectCount(set) === 0) throw new Error('no objects passed to delete');
@@ -56,8 +61,30 @@ export async function runDelete(
         process.stdout.write(`persistentvolumeclaim "${name}" deleted\n`);
       }
     }
+    for (const { object } of set.services) {
+      const namespace = object.metadata?.namespace ?? flags.namespace;
+      const name = object.metadata?.name ?? '';
+      const record = await findServiceRecord(namespace, name);
+      if (!record) {
+        missing.push(`services "${name}" not found`);
+        continue;
+      }
+      await deleteServiceRecord(record);
+      process.stdout.write(`service "${name}" deleted\n`);
+    }
+    // A Namespace is its network: it goes once nothing of it is left (the pods and
+    // Services above went first). Objects of ignored kinds were never created.
+    for (const { object } of set.namespaces) {
+      const name = object.metadata?.name ?? '';
+      await removeNamespaceIfUnused(name);
+      process.stdout.write(`namespace "${name}" deleted\n`);
+    }
     if (missing.length > 0) throw new Error(missing.join('\n'));
     return;
+  }
+  const kind = type?.replace(/\/.*$/, '');
+  if (kind && SERVICE_TYPES.includes(kind)) {
+    return runDeleteServices(type?.includes('/') ? [type, ...names] : names, flags.namespace);
   }
   if (type === undefined || !['pod', 'pods', 'po'].includes(type.replace(/\/.*$/, ''))) {
     // Accept `delete pod/web` as kubectl does.

@@ -6,13 +6,17 @@ import { findPodRecord, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
 import { liveEventsOf, reportsFor } from '../../supervisor/client.js';
 import { formatAge, formatTable } from '../output.js';
+import { runDescribeService, SERVICE_TYPES } from './services.js';
 
 export async function runDescribe(
   type: string,
   name: string,
   flags: { namespace: string },
 ): Promise<void> {
-  if (!['pod', 'pods', 'po'].includes(type)) throw new Error(`podrun describes pods, not ${type}`);
+  if (SERVICE_TYPES.includes(type)) return runDescribeService(name, flags.namespace);
+  if (!['pod', 'pods', 'po'].includes(type)) {
+    throw new Error(`podrun describes pods and services, not ${type}`);
+  }
   const found = await findPodRecord(flags.namespace, name.replace(/^pods?\//, ''));
   if (!found) throw new PodNotFoundError(flags.namespace, name);
   const [record, reports] = await Promise.all([withDetails(found), reportsFor(flags.namespace)]);

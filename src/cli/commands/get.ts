@@ -5,6 +5,7 @@ import { listPodRecords, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
 import { reportsFor, reviveSupervisor } from '../../supervisor/client.js';
 import { formatAge, formatTable, podNameArg } from '../output.js';
+import { ENDPOINTS_TYPES, runGetEndpoints, runGetServices, SERVICE_TYPES } from './services.js';
 
 interface GetFlags {
   namespace: string;
@@ -13,8 +14,12 @@ interface GetFlags {
 }
 
 export async function runGet(type: string, names: string[], flags: GetFlags): Promise<void> {
+  if (SERVICE_TYPES.includes(type)) return runGetServices(names, flags);
+  if (ENDPOINTS_TYPES.includes(type)) return runGetEndpoints(names, flags);
   if (!['pod', 'pods', 'po'].includes(type)) {
-    throw new Error(`the server doesn't have a resource type "${type}" (podrun gets pods)`);
+    throw new Error(
+      `the server doesn't have a resource type "${type}" (podrun gets pods, services, endpoints)`,
+    );
   }
   const wanted = new Set(names.map(podNameArg));
   const listed = (

@@ -1,0 +1,198 @@
+// podrun get svc|endpoints, describe svc, delete svc: Services read back from their
+// proxy containers (src/services/records.ts), laid out as kubectl does
+// (plan/service-table.ts has the rows).
+import { stringify } from 'yaml';
+import { endpointsTableRows, formatSelector, serviceTableRows } from '../../plan/service-table.js';
+import type { ProbeReport } from '../../pod/probes/report.js';
+import { listPodRecords } from '../../pod/records.js';
+import { listServiceRecords, type ServiceRecord } from '../../pod/service-records.js';
+import { deleteServiceRecord } from '../../services/delete-service.js';
+import { endpointPodOf, endpointServiceOf, endpointsOf } from '../../services/endpoints-sync.js';
+import { serviceObject, servicePortsOf, serviceTypeOf } from '../../services/service-object.js';
+import { reportsFor } from '../../supervisor/client.js';
+import { formatAge, formatTable } from '../output.js';
+
+export const SERVICE_TYPES = ['svc', 'service', 'services'];
+export const ENDPOINTS_TYPES = ['ep', 'endpoints'];
+
+interface ListFlags {
+  namespace: string;
+  allNamespaces?: boolean;
+  output?: 'wide' | 'json' | 'yaml' | 'name';
+}
+
+function nameArg(arg: string): string {
+  return arg.replace(/^(svc|services?|ep|endpoints)\//, '');
+}
+
+async function wantedServices(names: string[], flags: ListFlags): Promise<ServiceRecord[]> {
+  const wanted = new Set(names.map(nameArg));
+  const records = (
+    await listServiceRecords(flags.allNamespaces ? {} : { namespace: flags.namespace })
+  ).filter((record) => wanted.size === 0 || wanted.has(record.name));
+  for (const name of wanted) {
+    if (!records.some((record) => record.name === name)) {
+      throw new Error(`services "${name}" not found in namespace ${flags.namespace}`);
+    }
+  }
+  return records;
+}
+
+function noneFound(flags: ListFlags): void {
+  process.stderr.write(
+    flags.allNamespaces
+      ? 'No resources found\n'
+      : `No resources found in ${flags.namespace} namespace.\n`,
+  );
+}
+
+export async function runGetServices(names: string[], flags: ListFlags): Promise<void> {
+  const records = await wantedServices(names, flags);
+  if (flags.output === 'json' || flags.output === 'yaml') {
+    const objects = records.map(serviceObject);
+    const value =
+      names.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
+    process.stdout.write(
+      flags.output === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value),
+    );
+    return;
+  }
+  if (flags.output === 'name') {
+    for (const record of records) process.stdout.write(`service/${record.name}\n`);
+    return;
+  }
+  if (records.length === 0) return noneFound(flags);
+  const rows = serviceTableRows(
+    records.map((record) => ({
+      name: record.name,
+      namespace: record.namespace,
+      type: serviceTypeOf(record),
+      clusterIP: record.clusterIP || undefined,
+      ports: servicePortsOf(record),
+      selector: record.service.spec?.selector,
+      age: formatAge(record.createdAt),
+    })),
+    { wide: flags.output === 'wide', allNamespaces: flags.allNamespaces },
+  );
+  process.stdout.write(formatTable(rows));
+}
+
+/** The endpoints of these Services, from their namespaces' pods and the supervisor's probes. */
+async function endpointsFor(records: ServiceRecord[], allNamespaces: boolean, namespace: string) {
+  const [pods, reports] = await Promise.all([
+    listPodRecords(allNamespaces ? {} : { namespace }),
+    reportsFor(allNamespaces ? undefined : namespace),
+  ]);
+  const report: ProbeReport = Object.assign({}, ...Object.values(reports).map((r) => r.probes));
+  const endpointPods = pods.map((pod) => endpointPodOf(pod, report));
+  return records.map((record) => endpointsOf(record, endpointPods));
+}
+
+export async function runGetEndpoints(names: string[], flags: ListFlags): Promise<void> {
+  const records = (await wantedServices(names, flags)).filter((r) => r.clusterIP !== 'None');
+  const endpoints = await endpointsFor(records, flags.allNamespaces === true, flags.namespace);
+  if (flags.output === 'json' || flags.output === 'yaml') {
+    const objects = records.map((record, i) => ({
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: record.name, namespace: record.namespace },
+      subsets: endpoints[i]!.ports.some((p) => p.ready.length + p.notReady.length > 0)
+        ? endpoints[i]!.ports.map((port) => ({
+            addresses: port.ready.map((t) => ({
+              ip: t.ip,
+              targetRef: { kind: 'Pod', name: t.pod },
+            })),
+            notReadyAddresses: port.notReady.map((t) => ({
+              ip: t.ip,
+              targetRef: { kind: 'Pod', name: t.pod },
+            })),
+            ports: [
+              {
+                ...(port.name ? { name: port.name } : {}),
+                port: port.ready[0]?.port ?? port.notReady[0]?.port,
+                protocol: port.protocol,
+              },
+            ],
+          }))
+        : undefined,
+    }));
+    const value =
+      names.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
+    process.stdout.write(
+      flags.output === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value),
+    );
+    return;
+  }
+  if (flags.output === 'name') {
+    for (const record of records) process.stdout.write(`endpoints/${record.name}\n`);
+    return;
+  }
+  const rows = endpointsTableRows(
+    records.map((record, i) => ({
+      name: record.name,
+      namespace: record.namespace,
+      service: endpointServiceOf(record.service),
+      endpoints: endpoints[i]!,
+      age: formatAge(record.createdAt),
+    })),
+    { allNamespaces: flags.allNamespaces },
+  );
+  if (rows.length === 1) return noneFound(flags);
+  process.stdout.write(formatTable(rows));
+}
+
+/** kubectl describe svc: its fields in its order, Events <none> (podrun records none for Services). */
+export async function runDescribeService(name: string, namespace: string): Promise<void> {
+  const [record] = await wantedServices([name], { namespace });
+  if (!record) throw new Error(`services "${name}" not found in namespace ${namespace}`);
+  const [endpoints] = await endpointsFor([record], false, namespace);
+  const service = record.service;
+  const type = serviceTypeOf(record);
+  const out: string[] = [];
+  const field = (label: string, value: string) => out.push(`${`${label}:`.padEnd(26)}${value}`);
+  const map = (entries: Record<string, string> | undefined, sep: string) =>
+    Object.entries(entries ?? {})
+      .map(([k, v]) => `${k}${sep}${v}`)
+      .join(`\n${' '.repeat(26)}`) || '<none>';
+  field('Name', record.name);
+  field('Namespace', record.namespace);
+  field('Labels', map(service.metadata?.labels, '='));
+  field('Annotations', map(service.metadata?.annotations, ': '));
+  field('Selector', formatSelector(service.spec?.selector));
+  field('Type', type);
+  field('IP Family Policy', 'SingleStack');
+  field('IP Families', 'IPv4');
+  field('IP', record.clusterIP || '<none>');
+  field('IPs', record.clusterIP || '<none>');
+  if (type === 'LoadBalancer') field('LoadBalancer Ingress', '127.0.0.1');
+  for (const [i, port] of servicePortsOf(record).entries()) {
+    const portName = port.name || '<unset>';
+    field('Port', `${portName}  ${port.port}/${port.protocol}`);
+    field('TargetPort', `${port.targetPort}/${port.protocol}`);
+    if (port.nodePort) field('NodePort', `${portName}  ${port.nodePort}/${port.protocol}`);
+    const ready = endpoints?.ports[i]?.ready ?? [];
+    field('Endpoints', ready.map((t) => `${t.ip}:${t.port}`).join(',') || '<none>');
+  }
+  field('Session Affinity', service.spec?.sessionAffinity ?? 'None');
+  if (type !== 'ClusterIP') {
+    field('External Traffic Policy', service.spec?.externalTrafficPolicy ?? 'Cluster');
+  }
+  field('Events', '<none>');
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** delete svc NAME...: the proxy goes at once (no grace: it holds nothing). */
+export async function runDeleteServices(names: string[], namespace: string): Promise<void> {
+  if (names.length === 0) throw new Error('specify service names');
+  const errors: string[] = [];
+  for (const name of names.map(nameArg)) {
+    const [record] = await listServiceRecords({ namespace, name });
+    if (!record) {
+      errors.push(`services "${name}" not found`);
+      continue;
+    }
+    await deleteServiceRecord(record);
+    process.stdout.write(`service "${name}" deleted\n`);
+  }
+  if (errors.length > 0) throw new Error(errors.join('\n'));
+}

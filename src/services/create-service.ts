@@ -1,0 +1,114 @@
+// Create (or keep, or replace) one Service's proxy container from its plan: on the
+// namespace network under the Service's DNS names, its config written (no endpoints
+// yet: every port refuses until the endpoints sync fills it) before it starts. A
+// Service whose spec hash matches the container's is kept as it is, with its
+// address; only a changed spec replaces the container. A headless Service has no
+// proxy: a holder container (created, never started, on no network) keeps its labels.
+import { createContainer, removeContainer, startContainer } from '../docker/containers.js';
+import { isConflict } from '../docker/errors.js';
+import { writeProxyConfig } from '../docker/service-proxy.js';
+import { Labels } from '../plan/labels.js';
+import type { ServicePlan } from '../plan/service.js';
+import { proxyCreateOptions, renderProxyConfig } from '../plan/service-proxy.js';
+import { LifecycleLabels } from '../pod/lifecycle/labels.js';
+import { findServiceRecord, type ServiceRecord } from '../pod/service-records.js';
+import { ensureNamespace } from './namespaces.js';
+
+export interface EnsureServiceOptions {
+  /** The proxy image (proxy-image.ts). */
+  image: string;
+  owner?: string;
+  /** The supervision scope: a supervisor of it restarts the proxy and keeps its endpoints. */
+  supervise?: string;
+  /** The record as read before this apply, if any (avoids reading it twice). */
+  existing?: ServiceRecord;
+}
+
+export interface EnsuredService {
+  action: 'created' | 'configured' | 'unchanged';
+  containerId: string;
+  /** This call created the namespace network (a rollback may remove it). */
+  networkCreated: boolean;
+}
+
+/** The labels the proxy container carries: the plan's, the owner's, the scope's. */
+export function serviceLabels(
+  plan: ServicePlan,
+  options: Pick<EnsureServiceOptions, 'owner' | 'supervise'>,
+): Record<string, string> {
+  return {
+    ...plan.labels,
+    ...(options.owner ? { [Labels.owner]: options.owner } : {}),
+    ...(options.supervise ? { [LifecycleLabels.supervised]: options.supervise } : {}),
+  };
+}
+
+/** The config of a proxy with no endpoints: it listens on nothing until endpoints come. */
+export function emptyProxyConfig(plan: Pick<ServicePlan, 'ports'>): string {
+  return renderProxyConfig(
+    plan.ports.map((port) => ({ protocol: port.protocol, port: port.port, endpoints: [] })),
+  );
+}
+
+export async function ensureService(
+  plan: ServicePlan,
+  options: EnsureServiceOptions,
+): Promise<EnsuredService> {
+  const existing = options.existing ?? (await findServiceRecord(plan.namespace, plan.name));
+  if (existing && existing.specHash === plan.labels[Labels.specHash]) {
+    // Kept with its address; a proxy that exited (engine restart) runs again.
+    if (existing.state !== 'running' && existing.clusterIP !== 'None') {
+      await startContainer(existing.containerId);
+    }
+    return { action: 'unchanged', containerId: existing.containerId, networkCreated: false };
+  }
+  if (existing) await removeContainer(existing.containerId);
+  const network = await ensureNamespace(plan.namespace, {
+    lockImage: options.image,
+    owner: options.owner,
+  });
+  const labels = serviceLabels(plan, options);
+  const create = plan.headless
+    ? {
+        name: plan.dockerName,
+        Image: options.image,
+        Labels: labels,
+        HostConfig: { NetworkMode: 'none' },
+      }
+    : proxyCreateOptions({
+        name: plan.dockerName,
+        image: options.image,
+        network: network.id,
+        aliases: plan.aliases,
+        labels,
+        hostPorts: plan.bindings.map((binding) => ({
+          protocol: binding.protocol,
+          port: binding.containerPort,
+          hostPort: binding.hostPort,
+        })),
+      });
+  let containerId: string;
+  try {
+    containerId = await createContainer(create);
+  } catch (error) {
+    // Another apply of the same Service got there first: it is that one's.
+    if (!isConflict(error)) throw error;
+    const winner = await findServiceRecord(plan.namespace, plan.name);
+    if (!winner) throw error;
+    return { action: 'unchanged', containerId: winner.containerId, networkCreated: false };
+  }
+  if (!plan.headless) {
+    try {
+      await writeProxyConfig(containerId, emptyProxyConfig(plan));
+      await startContainer(containerId);
+    } catch (error) {
+      await removeContainer(containerId).catch(() => undefined);
+      throw error;
+    }
+  }
+  return {
+    action: existing ? 'configured' : 'created',
+    containerId,
+    networkCreated: network.created,
+  };
+}
