@@ -296,7 +296,7 @@ export async function networkGone(id: string): Promise<boolean> {
 /**
  * Remove podrun networks no container uses whose creator process is gone (on this
  * host): an apply killed after making its namespace's network and before its first
- * sandbox. A network a live process made (it is about to start a pod), or one made
+ * sandbox; and network locks whose holder is dead (killed before it made one). A network a live process made (it is about to start a pod), or one made
  * on another host, stays; a network in use stays. A concurrent apply that was about
  * to join a swept network finds it gone and makes it again (start-sandbox.ts).
  */
@@ -309,5 +309,15 @@ export async function sweepAbandonedNetworks(): Promise<void> {
     if (!pid || labels[NetworkCreatorLabels.host] !== hostname()) continue;
     if (pid === process.pid || processAlive(pid)) continue;
     await removeNetworkIfUnused(network.Name);
+  }
+  // Locks whose holder died before it made the network (so no network to find them by).
+  const locks = await engine().listContainers({
+    all: true,
+    filters: { label: labelFilter({ [Labels.role]: 'marker' }) },
+  });
+  for (const lock of locks) {
+    const name = lock.Names?.[0]?.replace(/^\//, '') ?? '';
+    if (!name.endsWith('__NETWORK') || lock.Labels?.[NetworkLockLabels.pid] === undefined) continue;
+    await removeDeadNetworkLock(name.slice(0, -'__NETWORK'.length));
   }
 }

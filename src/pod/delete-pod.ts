@@ -26,7 +26,7 @@ import { containerDockerName, namespaceNetworkName, podVolumeDockerName } from '
 import { LifecycleLabels, TERMINATING_MARKER, TerminatingLabels } from './lifecycle/labels.js';
 import { createMarker, holderAlive } from './lifecycle/markers.js';
 import { graceSecondsOfPod, stopWithGrace } from './lifecycle/stop.js';
-import { type PodRecord, podIPOf } from './records.js';
+import { findPodRecord, type PodRecord, podIPOf } from './records.js';
 
 export const DEFAULT_GRACE_SECONDS = 30;
 
@@ -206,7 +206,15 @@ export async function deletePodRecord(
   // The network goes with the namespace's last pod, and with it a network lock a
   // killed process left (networks.ts); a live creator's lock stays.
   await removeNetworkIfUnused(namespaceNetworkName(record.namespace));
-  return { byAnother: mark !== undefined && !mark.mine };
+  const byAnother = mark !== undefined && !mark.mine;
+  // Deleted alongside another deleter, which has finished. If that one was a
+  // re-apply replacing the pod, its new version may be appearing now: this delete
+  // wants the pod gone, so it deletes what is there, under a marker of its own.
+  if (byAnother) {
+    const again = await findPodRecord(record.namespace, record.name);
+    if (again && !again.terminating) await deletePodRecord(again, graceOverride);
+  }
+  return { byAnother };
 }
 
 /** Whether a deletion of this pod is under way by a live process (a re-apply waits for it). */

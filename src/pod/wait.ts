@@ -107,7 +107,9 @@ export async function waitForPod(
   for (;;) {
     if (options.signal?.aborted) throw new PodWaitError(`waiting for pod/${name} was interrupted`);
     const record = await findPodRecord(namespace, name);
-    if (!record) throw new PodWaitError(`pod/${name} does not exist`);
+    // waitForPod is asked about a pod that was just applied (or started): gone now
+    // means deleted meanwhile (a delete wins over the wait).
+    if (!record) throw new PodWaitError(`pod/${name} was deleted while waiting for it`);
     last = podStatus(await withDetails(record), await probes(namespace, name));
     if (last.phase === 'Succeeded') return 'Succeeded';
     if (last.phase === 'Running' && last.ready === last.total && !record.terminating) {
