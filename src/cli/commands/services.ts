@@ -46,15 +46,19 @@ function noneFound(flags: ListFlags): void {
   );
 }
 
+/** -o json|yaml: one object when one name was asked for, else a v1 List (kubectl). */
+function printObjects(objects: unknown[], names: string[], flags: ListFlags): void {
+  const value =
+    names.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
+  process.stdout.write(
+    flags.output === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value),
+  );
+}
+
 export async function runGetServices(names: string[], flags: ListFlags): Promise<void> {
   const records = await wantedServices(names, flags);
   if (flags.output === 'json' || flags.output === 'yaml') {
-    const objects = records.map(serviceObject);
-    const value =
-      names.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
-    process.stdout.write(
-      flags.output === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value),
-    );
+    printObjects(records.map(serviceObject), names, flags);
     return;
   }
   if (flags.output === 'name') {
@@ -116,11 +120,7 @@ export async function runGetEndpoints(names: string[], flags: ListFlags): Promis
           }))
         : undefined,
     }));
-    const value =
-      names.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
-    process.stdout.write(
-      flags.output === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value),
-    );
+    printObjects(objects, names, flags);
     return;
   }
   if (flags.output === 'name') {
