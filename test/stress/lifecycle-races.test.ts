@@ -59,6 +59,8 @@ process.env.PODRUN_SUPERVISOR_SCOPE = scope;
 const SETTLE_MS = 3000;
 /** After a SIGKILL'd apply: the supervisor's tick is 1 s; then the pod is or is not there. */
 const TAKEOVER_MS = 2000;
+/** Two periods of the supervisor's housekeeping sweep (SWEEP_MS, supervisor.ts). */
+const SWEEP_WAIT_MS = 11_000;
 const POD = 'x';
 const RAW_ENGINE_ERROR = /\(HTTP code|HTTP code|conflict -|is ambiguous|No such/;
 
@@ -508,7 +510,14 @@ describe('lifecycle races on the real engine', () => {
         }
         note(!killed ? 'exited first' : outcome === 'gone' ? 'no pod made' : 'taken over');
         if (outcome === 'gone') {
-          const left = await namespaceObjects(ns);
+          // What the killed apply made before any pod existed (the namespace network,
+          // its lock) is the supervisor's housekeeping's to sweep, every 5 s: wait two
+          // sweeps for it.
+          let left = await namespaceObjects(ns);
+          for (const until = Date.now() + SWEEP_WAIT_MS; left.length > 0 && Date.now() < until; ) {
+            await sleep(250);
+            left = await namespaceObjects(ns);
+          }
           if (left.length > 0) problems.push(`killed apply left a pod-less ${left.join(', ')}`);
           return problems;
         }
