@@ -17,7 +17,7 @@ import { type InstanceFacts, type PodFacts, podFacts } from './facts.js';
 import { readingGone, stillLive } from './fence.js';
 import { launchContainer, pruneOlderInstances } from './launch.js';
 import { holderAlive } from './markers.js';
-import { sandboxHostPorts } from './plan-input.js';
+import { inspectedHostPorts, sandboxHostPorts } from './plan-input.js';
 import { replanPod } from './replan.js';
 import { graceSecondsOfPod, stopWithGrace } from './stop.js';
 
@@ -171,7 +171,11 @@ export async function executeDecision(
           sandboxId: record.sandbox.Id,
           podIP: podIPOf(record),
           supervised: deps.supervised,
-          hostPorts: sandboxHostPorts(record.sandbox),
+          // The sandbox's inspect (this step's reading) names the engine-assigned ports
+          // for sure; `docker ps` may list a just-started sandbox without them yet.
+          hostPorts:
+            inspectedHostPorts(record.inspected?.get(record.sandbox.Id)) ??
+            sandboxHostPorts(record.sandbox),
           events: deps.events,
           results: deps.results,
         },
