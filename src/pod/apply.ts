@@ -37,6 +37,7 @@ import {
 } from './interrupt-outcome.js';
 import type { EventSink } from './lifecycle/event-log.js';
 import { PodDeletedError } from './lifecycle/fence.js';
+import { liveIntents, lowerIntent, raiseIntent } from './lifecycle/intents.js';
 import { findPodRecord, type PodRecord } from './records.js';
 import { namespaceServiceLinks } from './service-links.js';
 import { PodBeingCreatedError, type StartedPod, startedPod, startPod } from './start-pod.js';
@@ -338,6 +339,40 @@ async function settledRecord(
   }
 }
 
+/** This apply's REPLACING intent on a pod; `lower` is safe to call more than once. */
+async function replacingIntent(
+  plan: PodPlan,
+  options: ApplyOptions,
+): Promise<{ lower: () => Promise<void> }> {
+  const id = await raiseIntent(
+    {
+      namespace: plan.namespace,
+      pod: plan.name,
+      image: plan.sandbox.create.Image ?? '',
+      supervised: options.supervise,
+      owner: options.owner,
+    },
+    'replacing',
+  );
+  let lowered: Promise<void> | undefined;
+  return {
+    lower: () => {
+      lowered ??= lowerIntent(id);
+      return lowered;
+    },
+  };
+}
+
+/**
+ * Delete the old version of a pod this apply replaces. True if another process is
+ * deleting it too, or asked to (a delete request raised meanwhile): then the
+ * replacement is not made.
+ */
+async function deletedByAnother(existing: PodRecord, plan: PodPlan): Promise<boolean> {
+  if ((await deletePodRecord(existing, undefined, { replacing: true })).byAnother) return true;
+  return (await liveIntents(plan.namespace, plan.name, 'delete')).length > 0;
+}
+
 interface ApplyProgress {
   /** ConfigMaps, Secrets and claims this apply created. */
   shared: CreatedObjects;
@@ -458,14 +493,25 @@ async function createObjects(
         podResults[index] = { ...base, action: 'unchanged', plan, started };
         return;
       }
+      // Another re-apply has deleted the old version and is making its new one: read
+      // again once it has (then this one is unchanged or replaces that).
+      if (existing?.replacing && !existing.sandbox && existing.containers.length === 0) {
+        if (tries >= ADOPT_TRIES)
+          throw new PodBeingCreatedError(`pod ${plan.name} is being replaced`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
       stage(existing ? 'replacing' : 'creating');
-      // Another process began deleting it meanwhile: deletion wins, no new version.
-      if (existing && (await deletePodRecord(existing)).byAnother)
-        throw new PodDeletedError(plan.namespace, plan.name);
+      // Replacing: raise REPLACING before deleting the old version, so a delete that
+      // meets this one either stops it or waits for the new version (intents.ts).
+      const replacing = existing ? await replacingIntent(plan, options) : undefined;
       const created = new CreatedObjects();
-      progress.created.set(key, created);
       try {
-        const started = await startPod(plan, { ...run, created });
+        // Another process began deleting it meanwhile: deletion wins, no new version.
+        if (existing && (await deletedByAnother(existing, plan)))
+          throw new PodDeletedError(plan.namespace, plan.name);
+        progress.created.set(key, created);
+        const started = await startPod(plan, { ...run, created, sandboxMade: replacing?.lower });
         stage(existing ? 'configured' : 'created');
         podResults[index] = { ...base, action: existing ? 'configured' : 'created', plan, started };
         return;
@@ -477,6 +523,8 @@ async function createObjects(
         await created.release();
         progress.created.delete(key);
         await new Promise((resolve) => setTimeout(resolve, 100));
+      } finally {
+        await replacing?.lower();
       }
     }
   };

@@ -23,6 +23,7 @@ import { removeNetworkIfUnused } from '../docker/networks.js';
 import { listPodrunVolumes, listVolumesNamed, removeVolume } from '../docker/volumes.js';
 import { Labels } from '../plan/labels.js';
 import { containerDockerName, namespaceNetworkName, podVolumeDockerName } from '../plan/names.js';
+import { isLiveIntent, liveIntents, lowerIntent, raiseIntent } from './lifecycle/intents.js';
 import { LifecycleLabels, TERMINATING_MARKER, TerminatingLabels } from './lifecycle/labels.js';
 import { createMarker, holderAlive } from './lifecycle/markers.js';
 import { graceSecondsOfPod, stopWithGrace } from './lifecycle/stop.js';
@@ -49,22 +50,36 @@ interface DeletionMark {
   mine: boolean;
 }
 
+function supervisedScopeOf(record: PodRecord): string | undefined {
+  return record.all.find((i) => i.Labels[LifecycleLabels.supervised])?.Labels[
+    LifecycleLabels.supervised
+  ];
+}
+
+/** Pods (namespace/name) a deletion of this process is running on, with how many. */
+const activeDeletions = new Map<string, number>();
+
+function podKeyOf(record: PodRecord): string {
+  return `${record.namespace}/${record.name}`;
+}
+
 /** Create the TERMINATING marker, or find the one a deleter made before. */
 async function markTerminating(record: PodRecord): Promise<DeletionMark | undefined> {
   const image = record.sandbox?.Image ?? record.all[0]?.Image;
   const existing = record.terminatingBy;
   // A marker of this very process is one an earlier deletion here left (it failed
-  // halfway): this deletion finishes it, or nobody would while the process lives.
-  if (existing)
+  // halfway): this deletion finishes it, or nobody would while the process lives;
+  // unless a deletion of this process is running under it right now (the library
+  // deleting a pod a re-apply in the same process is replacing).
+  if (existing) {
+    const ours = existing.pid === process.pid && existing.host === hostname();
     return {
       id: existing.markerId,
-      mine:
-        (existing.pid === process.pid && existing.host === hostname()) || !holderAlive(existing),
+      mine: ours ? (activeDeletions.get(podKeyOf(record)) ?? 0) < 2 : !holderAlive(existing),
     };
+  }
   if (!image) return undefined;
-  const supervised = record.all.find((i) => i.Labels[LifecycleLabels.supervised])?.Labels[
-    LifecycleLabels.supervised
-  ];
+  const supervised = supervisedScopeOf(record);
   try {
     const id = await createMarker({
       namespace: record.namespace,
@@ -135,7 +150,10 @@ async function removeEverything(record: PodRecord, mark: DeletionMark | undefine
       listPodrunContainers({ [Labels.namespace]: namespace, [Labels.pod]: name }),
       podVolumes(namespace, name),
     ]);
-    const left = containers.filter((info) => info.Labels[Labels.container] !== TERMINATING_MARKER);
+    // The marker stays until the end; live intents (intents.ts) are their holders' to lower.
+    const left = containers.filter(
+      (info) => info.Labels[Labels.container] !== TERMINATING_MARKER && !isLiveIntent(info),
+    );
     if (
       mark &&
       !mark.mine &&
@@ -162,6 +180,16 @@ async function removeEverything(record: PodRecord, mark: DeletionMark | undefine
   }
 }
 
+export interface DeleteOptions {
+  /**
+   * The caller is a re-apply replacing the pod (it holds a REPLACING intent,
+   * lifecycle/intents.ts). If another process is deleting the pod, it returns at once
+   * with byAnother (the caller then stops: deletion wins) and leaves the deleting to
+   * that process, which waits for the caller's intent to be lowered.
+   */
+  replacing?: boolean;
+}
+
 /**
  * Delete the pod. Resolves `byAnother: true` when another live process was deleting
  * it too (this call deleted alongside it): a re-apply that meant to replace the pod
@@ -170,8 +198,95 @@ async function removeEverything(record: PodRecord, mark: DeletionMark | undefine
 export async function deletePodRecord(
   record: PodRecord,
   graceOverride?: number,
+  options: DeleteOptions = {},
+): Promise<{ byAnother: boolean }> {
+  // Counted from before the marker's create: another deletion in this process that
+  // finds the marker meanwhile deletes alongside, as one in another process would.
+  const key = podKeyOf(record);
+  activeDeletions.set(key, (activeDeletions.get(key) ?? 0) + 1);
+  try {
+    return await deleteCounted(record, graceOverride, options);
+  } finally {
+    const left = (activeDeletions.get(key) ?? 1) - 1;
+    if (left > 0) activeDeletions.set(key, left);
+    else activeDeletions.delete(key);
+  }
+}
+
+async function deleteCounted(
+  record: PodRecord,
+  graceOverride: number | undefined,
+  options: DeleteOptions,
 ): Promise<{ byAnother: boolean }> {
   const mark = await markTerminating(record);
+  if (!mark?.mine && options.replacing) return { byAnother: mark !== undefined };
+  // Deleting alongside another deleter, which may be a re-apply replacing the pod:
+  // say so before looking any further (intents.ts), so that re-apply either sees the
+  // request and makes no new version, or this delete sees its intent and deletes the
+  // new version too.
+  const image = record.sandbox?.Image ?? record.all[0]?.Image;
+  const request =
+    mark && !mark.mine && image
+      ? await raiseIntent(
+          {
+            namespace: record.namespace,
+            pod: record.name,
+            image,
+            supervised: supervisedScopeOf(record),
+            owner: record.owner,
+          },
+          'delete',
+        )
+      : undefined;
+  try {
+    await stopAndRemove(record, mark, graceOverride);
+    if (mark?.mine && !options.replacing) {
+      // A re-apply that raised REPLACING before this marker stood may still create
+      // its new version: its create meets this marker and undoes itself (fence.ts).
+      // Wait for it to be over, then remove what it may have left.
+      await replacementsSettled(record);
+      await removeEverything(record, mark);
+    }
+    if (mark?.mine) await removeContainer(mark.id);
+    // The network goes with the namespace's last pod, and with it a network lock a
+    // killed process left (networks.ts); a live creator's lock stays.
+    await removeNetworkIfUnused(namespaceNetworkName(record.namespace));
+    const byAnother = mark !== undefined && !mark.mine;
+    // Deleted alongside another deleter, which has finished. If that one was a
+    // re-apply replacing the pod, it either saw this delete's request and stopped, or
+    // is making its new version: wait until it has, then delete what is there, under
+    // a marker of its own.
+    if (byAnother) {
+      await replacementsSettled(record);
+      const again = await findPodRecord(record.namespace, record.name);
+      if (again && !again.terminating) await deletePodRecord(again, graceOverride);
+    }
+    return { byAnother };
+  } finally {
+    if (request) await lowerIntent(request);
+  }
+}
+
+/** How long a deleter waits for a replacing re-apply to make (or give up) its new version. */
+const REPLACE_WAIT_MS = 120_000;
+
+async function replacementsSettled(record: PodRecord): Promise<void> {
+  const began = Date.now();
+  while ((await liveIntents(record.namespace, record.name, 'replacing')).length > 0) {
+    if (Date.now() - began > REPLACE_WAIT_MS)
+      throw new Error(
+        `pod ${record.name}: a re-apply kept replacing it for ${REPLACE_WAIT_MS / 1000}s while deleting it; run podrun delete again`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Stop the pod's containers as the kubelet does, then remove all of it but the marker. */
+async function stopAndRemove(
+  record: PodRecord,
+  mark: DeletionMark | undefined,
+  graceOverride: number | undefined,
+): Promise<void> {
   const grace = graceSecondsOf(record, graceOverride);
   const specs = new Map<string, Container>(
     [...(record.pod?.spec?.initContainers ?? []), ...(record.pod?.spec?.containers ?? [])].map(
@@ -200,21 +315,8 @@ export async function deletePodRecord(
   if (record.sandbox && isRunning(record.sandbox)) {
     await stopWithGrace({ id: record.sandbox.Id }, 0);
   }
-  // Anything a creator made while we were stopping goes too (fence.ts); the marker last.
+  // Anything a creator made while we were stopping goes too (fence.ts).
   await removeEverything(record, mark);
-  if (mark?.mine) await removeContainer(mark.id);
-  // The network goes with the namespace's last pod, and with it a network lock a
-  // killed process left (networks.ts); a live creator's lock stays.
-  await removeNetworkIfUnused(namespaceNetworkName(record.namespace));
-  const byAnother = mark !== undefined && !mark.mine;
-  // Deleted alongside another deleter, which has finished. If that one was a
-  // re-apply replacing the pod, its new version may be appearing now: this delete
-  // wants the pod gone, so it deletes what is there, under a marker of its own.
-  if (byAnother) {
-    const again = await findPodRecord(record.namespace, record.name);
-    if (again && !again.terminating) await deletePodRecord(again, graceOverride);
-  }
-  return { byAnother };
 }
 
 /** Whether a deletion of this pod is under way by a live process (a re-apply waits for it). */

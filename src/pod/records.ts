@@ -6,6 +6,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { inspectContainer, listPodrunContainers } from '../docker/containers.js';
 import { Labels } from '../plan/labels.js';
 import { namespaceNetworkName } from '../plan/names.js';
+import { INTENT_LABEL, isLiveIntent } from './lifecycle/intents.js';
 import {
   EVENTS_STORE,
   LifecycleLabels,
@@ -30,6 +31,8 @@ export interface PodRecord {
   createdAt: Date;
   /** A deletion is under way (the TERMINATING marker exists): nobody restarts anything. */
   terminating?: boolean;
+  /** A live re-apply is replacing it (its REPLACING intent stands, lifecycle/intents.ts). */
+  replacing?: boolean;
   /** The process deleting it, from the TERMINATING marker (absent on an older marker). */
   terminatingBy?: { pid: number; host: string; markerId: string };
   /** The pod's event store (a container that never runs), once an event was recorded. */
@@ -87,6 +90,14 @@ export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[]
     // An event store alone is no pod (its pod was deleted while an event was in
     // flight): it must not make the pod reappear. Its writer removes it.
     if (store && everything.length === 1) continue;
+    // Nor are a live deleter's requests alone (lifecycle/intents.ts). A re-apply's
+    // REPLACING intent alone is listed (between deleting the old version and making
+    // the new one): a delete finds the pod it is about to make. A dead holder's
+    // intents are listed too, so delete can finish them.
+    const replacing = everything.some(
+      (info) => info.Labels[INTENT_LABEL] === 'replacing' && isLiveIntent(info),
+    );
+    if (!replacing && everything.every((info) => info === store || isLiveIntent(info))) continue;
     // Markers and the event store are no instances of the pod's containers (nor is
     // an older podrun's STARTING marker).
     const group = everything.filter((info) => info.Labels[Labels.role] !== 'marker');
@@ -111,6 +122,7 @@ export function groupPodRecords(containers: Docker.ContainerInfo[]): PodRecord[]
       all: [...group, ...everything.filter((info) => !group.includes(info))],
       eventStore: store,
       terminating: marker !== undefined,
+      replacing,
       terminatingBy: marker && {
         pid: Number(marker.Labels[TerminatingLabels.pid] ?? 0),
         host: marker.Labels[TerminatingLabels.host] ?? '',

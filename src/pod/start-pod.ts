@@ -27,6 +27,8 @@ export interface StartContext {
   /** io.podrun.supervised value: a supervisor keeps this pod alive. */
   supervised?: string;
   events: EventSink;
+  /** Called once the sandbox exists (and passed the delete fence), before the sync loop. */
+  sandboxMade?: () => Promise<void>;
 }
 
 export interface StartedPod {
@@ -63,6 +65,7 @@ export async function startPod(plan: PodPlan, context: StartContext): Promise<St
   // From here on the pod exists; a rollback deletes it through the delete fence, so
   // whatever any process creates for it meanwhile goes too.
   context.created.pod(plan.namespace, plan.name);
+  await context.sandboxMade?.();
   return startedPod(plan.namespace, plan.name, context);
 }
 

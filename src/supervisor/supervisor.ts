@@ -16,6 +16,7 @@ import { PodEventStore } from '../pod/event-store.js';
 import { type BackoffSettings, backoffFromEnv } from '../pod/lifecycle/backoff.js';
 import { EventLog } from '../pod/lifecycle/event-log.js';
 import { PodDeletedError, StaleReadingError } from '../pod/lifecycle/fence.js';
+import { sweepDeadIntents } from '../pod/lifecycle/intents.js';
 import { LifecycleLabels } from '../pod/lifecycle/labels.js';
 import { reconcilePod } from '../pod/lifecycle/reconcile.js';
 import { ProberSet } from '../pod/probes/prober-set.js';
@@ -188,6 +189,9 @@ export class Supervisor {
     this.lastSweep = Date.now();
     await sweepAbandonedNetworks().catch((error: unknown) =>
       log().warn({ err: error }, 'supervisor: sweeping abandoned networks failed'),
+    );
+    await sweepDeadIntents().catch((error: unknown) =>
+      log().warn({ err: error }, 'supervisor: sweeping dead intent markers failed'),
     );
   }
 

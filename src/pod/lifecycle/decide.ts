@@ -115,7 +115,7 @@ export function decide(facts: PodFacts, options: DecideOptions): Decision {
   const { now } = options;
   const backoff = options.backoff ?? KUBELET_BACKOFF;
   const decision: Decision = { actions: [], backingOff: [] };
-  if (facts.terminating) return decision;
+  if (facts.terminating || facts.replacing) return decision;
   const policy = policyOf(facts.spec.restartPolicy);
   const inits = facts.spec.initContainers ?? [];
   const apps = facts.spec.containers ?? [];

@@ -51,6 +51,8 @@ export interface PodFacts {
   /** Every init/app instance, newest attempt first. */
   instances: InstanceFacts[];
   terminating: boolean;
+  /** A re-apply is making the pod's new version (lifecycle/intents.ts): hands off until it has. */
+  replacing?: boolean;
   supervised: boolean;
 }
 
@@ -127,6 +129,7 @@ export function podFacts(record: PodRecord): PodFacts {
     maxSandboxAttempt,
     instances,
     terminating: record.terminating ?? false,
+    replacing: record.replacing ?? false,
     supervised: record.all.some((info) => Boolean(info.Labels[LifecycleLabels.supervised])),
   };
 }
