@@ -589,6 +589,9 @@ class Step {
       return this.now + deadline * 1000 + 1000;
     }
     if (current?.reason === 'ProgressDeadlineExceeded') return undefined;
+    // DeploymentTimedOut: after a finished rollout nothing is estimated (the status may
+    // lag a step behind a template change).
+    if (current?.reason === 'NewReplicaSetAvailable') return undefined;
     const since = Date.parse(current?.lastUpdateTime ?? '');
     if (Number.isFinite(since)) {
       const due = since + deadline * 1000;
