@@ -3,7 +3,8 @@
 // (name, type, required) of the Kubernetes types reachable from the kinds podrun reads: Pod,
 // ConfigMap, Secret, PersistentVolumeClaim, Service, Namespace, and the kinds it accepts
 // without effect (ServiceAccount, RBAC, NetworkPolicy, HPA, PDB, ...), so those too get
-// strict unknown-field checks.
+// strict unknown-field checks, and the workload kinds (apps/v1 Deployment, ReplicaSet,
+// DaemonSet, batch/v1 Job).
 //
 // Source of truth: the type declarations of the `kubernetes-models` package (a
 // devDependency, pinned to 4.5.1 because 5.x needs Node 22), which its authors generate
@@ -63,6 +64,10 @@ const ROOTS = Object.fromEntries([
   group('autoscaling/v2', 'HorizontalPodAutoscaler'),
   group('policy/v1', 'PodDisruptionBudget'),
   group('scheduling.k8s.io/v1', 'PriorityClass'),
+  group('apps/v1', 'Deployment'),
+  group('apps/v1', 'ReplicaSet'),
+  group('apps/v1', 'DaemonSet'),
+  group('batch/v1', 'Job'),
 ]);
 
 // Aliases whose meaning is more than their TypeScript shape (both are `string | number`).

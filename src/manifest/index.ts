@@ -2,9 +2,10 @@
 export { type ConfigRefOptions, checkConfigRefs, lookupInSet } from './config-refs.js';
 export { formatFieldPath, formatIssue, formatLocation, ManifestError } from './errors.js';
 export { ignoredObjectWarning } from './ignored.js';
-export { BUNDLE_KINDS, IGNORED_KINDS, POD_KINDS } from './kinds.js';
+export { BUNDLE_KINDS, IGNORED_KINDS, POD_KINDS, WORKLOAD_KINDS } from './kinds.js';
 export { loadManifests } from './load.js';
 export { parseManifestText } from './parse.js';
+export { matchesSelector } from './selector.js';
 export {
   DEFAULT_VALUES,
   IGNORED_FIELDS,

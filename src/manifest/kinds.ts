@@ -1,6 +1,7 @@
 // Which kinds podrun reads, under which apiVersions, and what it does with each: runs
 // it (Pod), stores it (ConfigMap, Secret, PVC), serves it (Service), creates its
-// network (Namespace), or accepts it without effect, with one warning (the kinds that
+// network (Namespace), hands it to a controller (Deployment, ReplicaSet, DaemonSet,
+// Job; only when the caller reads workloads), or accepts it without effect, with one warning (the kinds that
 // only mean something to an API server or a controller podrun does not run).
 import {
   dns1035LabelError,
@@ -29,7 +30,12 @@ export const POD_KINDS = ['Pod', 'ConfigMap', 'Secret', 'PersistentVolumeClaim']
 
 export const BUNDLE_KINDS = ['Service', 'Namespace'] as const;
 
-export type HandledKind = (typeof POD_KINDS)[number] | (typeof BUNDLE_KINDS)[number];
+/** The kinds run by controllers; read only when LoadOptions.workloads is set. */
+export const WORKLOAD_KINDS = ['Deployment', 'ReplicaSet', 'DaemonSet', 'Job'] as const;
+
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+export type HandledKind = (typeof POD_KINDS)[number] | (typeof BUNDLE_KINDS)[number] | WorkloadKind;
 
 export const HANDLED_KINDS: Readonly<Record<HandledKind, KindInfo>> = {
   Pod: { apiVersions: ['v1'], clusterScoped: false, nameError: dnsSubdomainError },
@@ -42,6 +48,10 @@ export const HANDLED_KINDS: Readonly<Record<HandledKind, KindInfo>> = {
   },
   Service: { apiVersions: ['v1'], clusterScoped: false, nameError: dns1035LabelError },
   Namespace: { apiVersions: ['v1'], clusterScoped: true, nameError: dnsLabelError },
+  Deployment: { apiVersions: ['apps/v1'], clusterScoped: false, nameError: dnsSubdomainError },
+  ReplicaSet: { apiVersions: ['apps/v1'], clusterScoped: false, nameError: dnsSubdomainError },
+  DaemonSet: { apiVersions: ['apps/v1'], clusterScoped: false, nameError: dnsSubdomainError },
+  Job: { apiVersions: ['batch/v1'], clusterScoped: false, nameError: dnsSubdomainError },
 };
 
 const NO_API_SERVER = 'podrun runs no API server, so there is nothing to authorize';

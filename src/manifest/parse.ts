@@ -17,22 +17,30 @@ import {
   type KindInfo,
   POD_KINDS,
   schemaKey,
+  WORKLOAD_KINDS,
 } from './kinds.js';
 import { makeLocator } from './locate.js';
 import { IssueList, type Reporter, say } from './report.js';
 import { checkSchema, type SchemaKind } from './schema.js';
 import { completeManifestSet, emptyManifestSet } from './set-checks.js';
-import { isObj, obj } from './shape.js';
+import { isObj, list, obj } from './shape.js';
 import {
   warnUnsupportedNamespaceFields,
   warnUnsupportedPodFields,
   warnUnsupportedServiceFields,
 } from './supported-fields.js';
-import type { IgnoredObject, LoadOptions, ManifestObject, ManifestSet } from './types.js';
+import type {
+  IgnoredObject,
+  LoadOptions,
+  ManifestObject,
+  ManifestSet,
+  WorkloadObject,
+} from './types.js';
 import { checkConfigMap, checkSecret, normalizeSecret } from './validate-config.js';
 import { checkMetadata } from './validate-metadata.js';
 import { checkPod } from './validate-pod.js';
 import { checkService, normalizeService } from './validate-service.js';
+import { checkWorkload } from './validate-workload.js';
 import { readYamlDocuments } from './yaml-documents.js';
 
 /**
@@ -88,7 +96,7 @@ function addObject(value: unknown, node: Node, ctx: Context): void {
     report.error([], 'expected a Kubernetes object (a mapping with apiVersion and kind)');
     return;
   }
-  const identified = identify(value, report, ctx.options.bundle === true);
+  const identified = identify(value, report, ctx.options);
   if (identified === undefined) return;
   const { kind, info } = identified;
   dropNulls(value);
@@ -137,6 +145,16 @@ function addObject(value: unknown, node: Node, ctx: Context): void {
       warnUnsupportedNamespaceFields(value, report);
       ctx.set.namespaces.push(entry as ManifestObject<Namespace>);
       break;
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'DaemonSet':
+    case 'Job':
+      checkWorkload(kind, value, report);
+      for (const [volume] of list(obj(obj(obj(value.spec).template).spec).volumes)) {
+        normalizeVolume(volume);
+      }
+      ctx.set.workloads.push(entry as unknown as ManifestObject<WorkloadObject>);
+      break;
     default:
       checkMetadata(value, report, info.nameError);
       ctx.set.ignored.push(entry as ManifestObject<IgnoredObject>);
@@ -145,15 +163,21 @@ function addObject(value: unknown, node: Node, ctx: Context): void {
 
 /**
  * The object's kind and how podrun handles it, when podrun reads that kind with this
- * apiVersion; else reports why not. Without `bundle`, only the pod kinds are read.
+ * apiVersion; else reports why not. Without `bundle`, only the pod kinds are read;
+ * the workload kinds only with `workloads`.
  */
 function identify(
   value: Record<string, unknown>,
   report: Reporter,
-  bundle: boolean,
+  options: LoadOptions,
 ): { kind: string; info: KindInfo } | undefined {
   const { kind, apiVersion } = value;
-  const handled: readonly HandledKind[] = bundle ? [...POD_KINDS, ...BUNDLE_KINDS] : POD_KINDS;
+  const bundle = options.bundle === true;
+  const handled: readonly HandledKind[] = [
+    ...POD_KINDS,
+    ...(bundle ? BUNDLE_KINDS : []),
+    ...(options.workloads === true ? WORKLOAD_KINDS : []),
+  ];
   const known: readonly string[] = bundle ? [...handled, ...Object.keys(IGNORED_KINDS)] : handled;
   const infoOf = (k: string): KindInfo | undefined =>
     (handled as readonly string[]).includes(k)
@@ -200,8 +224,10 @@ function dropNulls(value: unknown): void {
 
 /** The API server's one volume default: a volume naming no source is an emptyDir. */
 function normalizePod(pod: Pod): void {
-  for (const volume of pod.spec?.volumes ?? []) {
-    if (!isObj(volume)) continue;
-    if (Object.keys(volume).every((key) => key === 'name')) volume.emptyDir = {};
-  }
+  for (const volume of pod.spec?.volumes ?? []) normalizeVolume(volume);
+}
+
+function normalizeVolume(volume: unknown): void {
+  if (!isObj(volume)) return;
+  if (Object.keys(volume).every((key) => key === 'name')) volume.emptyDir = {};
 }

@@ -13,6 +13,7 @@ export function emptyManifestSet(): ManifestSet {
     persistentVolumeClaims: [],
     services: [],
     namespaces: [],
+    workloads: [],
     ignored: [],
     warnings: [],
   };
@@ -27,6 +28,7 @@ export function manifestObjectCount(set: ManifestSet): number {
     set.persistentVolumeClaims.length +
     set.services.length +
     set.namespaces.length +
+    set.workloads.length +
     set.ignored.length
   );
 }
@@ -43,13 +45,14 @@ export function completeManifestSet(set: ManifestSet, issues: IssueList): Manife
   ] as const) {
     checkUniqueNames(kind, objects, issues);
   }
-  const ignoredKinds = new Set(set.ignored.map(({ object }) => object.kind));
-  for (const kind of ignoredKinds) {
-    checkUniqueNames(
-      kind,
-      set.ignored.filter(({ object }) => object.kind === kind),
-      issues,
-    );
+  for (const objects of [set.workloads, set.ignored]) {
+    for (const kind of new Set(objects.map(({ object }) => object.kind))) {
+      checkUniqueNames(
+        kind,
+        objects.filter(({ object }) => object.kind === kind),
+        issues,
+      );
+    }
   }
   for (const issue of checkConfigRefs(set.pods, lookupInSet(set))) issues.add('error', issue);
   if (issues.errors.length > 0) throw new ManifestError(inReadingOrder(issues.errors));

@@ -1,5 +1,8 @@
 // The output of the manifest stage: typed Kubernetes objects, each remembering where
 // in which file it came from, so later stages can point errors at file:line:col.
+
+import type { DaemonSet, Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
+import type { Job } from 'kubernetes-types/batch/v1.js';
 import type {
   ConfigMap,
   Namespace,
@@ -46,6 +49,8 @@ export interface ManifestSet {
   /** Normalized as the API server defaults them (type, protocol, targetPort, sessionAffinity). */
   services: ManifestObject<Service>[];
   namespaces: ManifestObject<Namespace>[];
+  /** Deployments, ReplicaSets, DaemonSets and Jobs (only with LoadOptions.workloads). */
+  workloads: ManifestObject<WorkloadObject>[];
   /**
    * Objects accepted without effect (ServiceAccount, Role, NetworkPolicy, ...): the
    * caller prints ignoredObjectWarning() for each, once. Not in `warnings`.
@@ -53,6 +58,13 @@ export interface ManifestSet {
   ignored: ManifestObject<IgnoredObject>[];
   warnings: ManifestWarning[];
 }
+
+/** An object a controller runs; `kind` tells which. */
+export type WorkloadObject =
+  | (Deployment & { kind: 'Deployment' })
+  | (ReplicaSet & { kind: 'ReplicaSet' })
+  | (DaemonSet & { kind: 'DaemonSet' })
+  | (Job & { kind: 'Job' });
 
 /** A validated object of a kind podrun accepts without effect (manifest/kinds.ts). */
 export interface IgnoredObject {
@@ -87,4 +99,10 @@ export interface LoadOptions {
    * `namespaces` and `ignored` keeps rejecting those kinds as before.
    */
   bundle?: boolean;
+  /**
+   * Also accept the workload kinds (apps/v1 Deployment, ReplicaSet, DaemonSet,
+   * batch/v1 Job) into `workloads`. Off by default: until the supervisor runs their
+   * controllers, `apply` keeps rejecting those kinds as before.
+   */
+  workloads?: boolean;
 }

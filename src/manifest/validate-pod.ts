@@ -16,6 +16,14 @@ const VOLUME_SOURCES = Object.keys(schemaType('Volume')?.fields ?? {}).filter((f
 
 export function checkPod(pod: unknown, report: Reporter): void {
   checkMetadata(pod, report, dnsSubdomainError);
+  checkPodSpec(pod, report);
+}
+
+/**
+ * The checks of a pod's `spec` (paths start at `spec`), without its metadata: for a Pod,
+ * and for a workload's `spec.template` through a reporter that prefixes the paths.
+ */
+export function checkPodSpec(pod: unknown, report: Reporter): void {
   const spec = obj(obj(pod).spec);
   const volumes = checkVolumes(spec.volumes, report);
 
