@@ -1,7 +1,7 @@
 // podrun's command line: commander verbs that stay thin over src/pod. Each verb's
 // module is imported only when that verb runs, so `--version` and `--help` load
 // nothing heavy.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { PODRUN_VERSION } from '../version.js';
 import { reportError } from './report-error.js';
 
@@ -93,16 +93,37 @@ export function buildProgram(): Command {
     .argument('[names...]', 'pod names')
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .option('-A, --all-namespaces', 'every namespace')
+    .option('-l, --selector <selector>', 'pods: label selector (k=v, k!=v, k in (a,b), k, !k)')
     .addOption(
-      new Option('-o, --output <format>', 'output format').choices([
-        'wide',
-        'json',
-        'yaml',
-        'name',
-      ]),
+      new Option(
+        '-o, --output <format>',
+        'output format: wide, json, yaml, name, jsonpath=TEMPLATE (pods)',
+      ).argParser((value: string) => {
+        if (['wide', 'json', 'yaml', 'name'].includes(value) || value.startsWith('jsonpath='))
+          return value;
+        throw new InvalidArgumentError(
+          'Allowed choices are wide, json, yaml, name, jsonpath=TEMPLATE.',
+        );
+      }),
     )
     .action(async (type, names, options) =>
       (await import('./commands/get.js')).runGet(type, names, options),
+    );
+
+  program
+    .command('wait')
+    .description('wait until pods meet a condition (Ready, delete, a jsonpath value)')
+    .argument('<resources...>', 'pod/NAME..., or pods with -l or --all')
+    .requiredOption(
+      '--for <condition>',
+      'delete | condition=NAME[=VALUE] | jsonpath={PATH}[=VALUE]',
+    )
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('-l, --selector <selector>', 'label selector (k=v, k!=v, k in (a,b), k, !k)')
+    .option('--all', 'every pod of the namespace')
+    .option('--timeout <duration>', 'give up after this long (0: check once)', '30s')
+    .action(async (resources, options) =>
+      (await import('./commands/wait.js')).runWait(resources, options),
     );
 
   program

@@ -1,30 +1,49 @@
-// podrun get pods [-n NS | -A] [-o wide|json|yaml|name]
+// podrun get pods [NAME...] [-n NS | -A] [-l SELECTOR] [-o wide|json|yaml|name|jsonpath=TEMPLATE]
 import { stringify } from 'yaml';
+import { matchesSelector } from '../../manifest/selector.js';
 import { podObject } from '../../pod/pod-object.js';
 import { listPodRecords, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
 import { reportsFor, reviveSupervisor } from '../../supervisor/client.js';
+import { renderJsonPath } from '../jsonpath.js';
 import { formatAge, formatTable, podNameArg } from '../output.js';
+import { parseSelector } from '../selector-syntax.js';
 import { ENDPOINTS_TYPES, runGetEndpoints, runGetServices, SERVICE_TYPES } from './services.js';
 
 interface GetFlags {
   namespace: string;
   allNamespaces?: boolean;
-  output?: 'wide' | 'json' | 'yaml' | 'name';
+  selector?: string;
+  /** wide, json, yaml, name, or jsonpath=TEMPLATE (pods). */
+  output?: string;
 }
 
 export async function runGet(type: string, names: string[], flags: GetFlags): Promise<void> {
-  if (SERVICE_TYPES.includes(type)) return runGetServices(names, flags);
-  if (ENDPOINTS_TYPES.includes(type)) return runGetEndpoints(names, flags);
+  if (SERVICE_TYPES.includes(type) || ENDPOINTS_TYPES.includes(type)) {
+    const { output, selector } = flags;
+    if (selector !== undefined || output?.startsWith('jsonpath='))
+      throw new Error(`-l and -o jsonpath are for pods only (podrun does not filter ${type} yet)`);
+    const listFlags = { ...flags, output: output as 'wide' | 'json' | 'yaml' | 'name' | undefined };
+    return SERVICE_TYPES.includes(type)
+      ? runGetServices(names, listFlags)
+      : runGetEndpoints(names, listFlags);
+  }
   if (!['pod', 'pods', 'po'].includes(type)) {
     throw new Error(
       `the server doesn't have a resource type "${type}" (podrun gets pods, services, endpoints)`,
     );
   }
   const wanted = new Set(names.map(podNameArg));
+  const selector = flags.selector === undefined ? undefined : parseSelector(flags.selector);
+  if (selector && wanted.size > 0)
+    throw new Error('name cannot be provided when a selector is specified');
   const listed = (
     await listPodRecords(flags.allNamespaces ? {} : { namespace: flags.namespace })
-  ).filter((record) => wanted.size === 0 || wanted.has(record.name));
+  ).filter(
+    (record) =>
+      (wanted.size === 0 || wanted.has(record.name)) &&
+      (!selector || matchesSelector(selector, record.pod?.metadata?.labels)),
+  );
   await reviveSupervisor(listed);
   const [records, reports] = await Promise.all([
     Promise.all(listed.map(withDetails)),
@@ -37,13 +56,19 @@ export async function runGet(type: string, names: string[], flags: GetFlags): Pr
       throw new Error(`pods "${name}" not found in namespace ${flags.namespace}`);
     }
   }
-  if (flags.output === 'json' || flags.output === 'yaml') {
+  const jsonpath = flags.output?.startsWith('jsonpath=')
+    ? flags.output.slice('jsonpath='.length)
+    : undefined;
+  if (flags.output === 'json' || flags.output === 'yaml' || jsonpath !== undefined) {
     const objects = records.map((record) => podObject(record, probesOf(record)));
     const value =
       wanted.size === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
-    process.stdout.write(
-      flags.output === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value),
-    );
+    // As kubectl: a template's output ends where the template does (no newline added).
+    if (jsonpath !== undefined) process.stdout.write(renderJsonPath(jsonpath, value));
+    else
+      process.stdout.write(
+        flags.output === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value),
+      );
     return;
   }
   if (flags.output === 'name') {
