@@ -37,7 +37,8 @@ function deployment(
 
 function setImage(d: Deployment, image: string): void {
   d.spec!.template.spec!.containers[0]!.image = image;
-  d.metadata!.generation = (d.metadata!.generation ?? 1) + 1;
+  // The API server bumps it on a spec change (kubernetes-types marks it read-only).
+  Object.assign(d.metadata!, { generation: (d.metadata!.generation ?? 1) + 1 });
 }
 
 /** Pods become Ready 3 s after creation; an image named `bad` never does. */
@@ -372,7 +373,7 @@ describe('syncDeployment: Recreate', () => {
     setImage(d, 'web:2');
     const [old] = cluster.replicaSets.values();
     old!.spec!.replicas = 0;
-    old!.status = { replicas: 0 };
+    Object.assign(old!, { status: { replicas: 0 } });
     const [oldPod] = cluster.pods.values();
     const step = syncDeployment({
       deployment: d,
