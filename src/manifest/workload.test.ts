@@ -324,4 +324,16 @@ describe('Job spec', () => {
     ]);
     expect(errors(job('  completionMode: Indexed\n  completions: 3\n'))).toEqual([]);
   });
+
+  it('fields the Job controller does not implement are warned about, defaults are not', () => {
+    const warnings = (extra: string) =>
+      parse(job(extra)).warnings.map((w) => `${w.location.line}:${w.path.join('.')}: ${w.message}`);
+    expect(warnings('  suspend: true\n  podFailurePolicy: {rules: []}\n')).toEqual([
+      '5:spec.suspend: not supported by podrun; ignored',
+    ]);
+    expect(
+      warnings('  backoffLimitPerIndex: 1\n  completionMode: Indexed\n  completions: 2\n'),
+    ).toEqual(['5:spec.backoffLimitPerIndex: not supported by podrun; ignored']);
+    expect(warnings('  suspend: false\n  completions: 2\n')).toEqual([]);
+  });
 });
