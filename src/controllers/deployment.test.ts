@@ -413,6 +413,18 @@ describe('syncDeployment: paused and scaling', () => {
     expect(cluster.live().byHash).toEqual({ [podTemplateHash(d.spec!.template)]: 3 });
   });
 
+  it('scaling a settled Deployment resizes its one ReplicaSet, down to 0 and back', () => {
+    const cluster = new Cluster(kubelet);
+    const d = deployment(3);
+    runUntil(cluster, d, isComplete(d));
+    for (const replicas of [5, 1, 0, 2]) {
+      d.spec!.replicas = replicas;
+      runUntil(cluster, d, isComplete(d));
+      expect(cluster.replicaSets.size).toBe(1);
+      expect(cluster.live()).toMatchObject({ total: replicas, ready: replicas });
+    }
+  });
+
   it('scaling mid-rollout shares the new size between the ReplicaSets', () => {
     const cluster = new Cluster(kubelet);
     const d = deployment(4, 'web:1', undefined, { progressDeadlineSeconds: 600 });
