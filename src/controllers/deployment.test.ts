@@ -37,7 +37,8 @@ function deployment(
 
 function setImage(d: Deployment, image: string): void {
   d.spec!.template.spec!.containers[0]!.image = image;
-  d.metadata!.generation = (d.metadata!.generation ?? 1) + 1;
+  // The API server bumps it on a spec change (kubernetes-types marks it read-only).
+  Object.assign(d.metadata!, { generation: (d.metadata!.generation ?? 1) + 1 });
 }
 
 /** Pods become Ready 3 s after creation; an image named `bad` never does. */
@@ -372,7 +373,7 @@ describe('syncDeployment: Recreate', () => {
     setImage(d, 'web:2');
     const [old] = cluster.replicaSets.values();
     old!.spec!.replicas = 0;
-    old!.status = { replicas: 0 };
+    Object.assign(old!, { status: { replicas: 0 } });
     const [oldPod] = cluster.pods.values();
     const step = syncDeployment({
       deployment: d,
@@ -410,6 +411,18 @@ describe('syncDeployment: paused and scaling', () => {
     runUntil(cluster, d, isComplete(d));
     expect(cluster.replicaSets.size).toBe(2);
     expect(cluster.live().byHash).toEqual({ [podTemplateHash(d.spec!.template)]: 3 });
+  });
+
+  it('scaling a settled Deployment resizes its one ReplicaSet, down to 0 and back', () => {
+    const cluster = new Cluster(kubelet);
+    const d = deployment(3);
+    runUntil(cluster, d, isComplete(d));
+    for (const replicas of [5, 1, 0, 2]) {
+      d.spec!.replicas = replicas;
+      runUntil(cluster, d, isComplete(d));
+      expect(cluster.replicaSets.size).toBe(1);
+      expect(cluster.live()).toMatchObject({ total: replicas, ready: replicas });
+    }
   });
 
   it('scaling mid-rollout shares the new size between the ReplicaSets', () => {

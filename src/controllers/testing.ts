@@ -164,7 +164,7 @@ export class Cluster {
         random: this.random,
       });
       this.apply(`rs/${name}`, step.intents);
-      rs.status = step.status;
+      Object.assign(rs, { status: step.status }); // read-only in kubernetes-types
     }
   }
 

@@ -7,6 +7,7 @@
 // whole subtree unless other entries name children of it: `metadata.labels` covers every
 // label, while listing `...resources.limits.cpu` and `.memory` leaves other keys of
 // `limits` (e.g. `nvidia.com/gpu`) unsupported.
+import { HANDLED_KINDS, schemaKey, WORKLOAD_KINDS, type WorkloadKind } from './kinds.js';
 import type { Reporter } from './report.js';
 import { type SchemaKind, schemaRoot, schemaType } from './schema.js';
 import type { FieldPath } from './types.js';
@@ -339,3 +340,76 @@ export const warnUnsupportedNamespaceFields = unsupportedFieldWarner('Namespace'
   ignored: IGNORED_NAMESPACE_FIELDS,
   defaults: {},
 });
+
+/**
+ * Every field of the workload kinds their controllers implement, `spec.template` aside:
+ * the template is a Pod and gets the Pod's warnings (warnUnsupportedPodFields, with
+ * paths under `spec.template`).
+ */
+export const SUPPORTED_WORKLOAD_FIELDS: Readonly<Record<WorkloadKind, readonly string[]>> = {
+  Deployment: [
+    ...METADATA,
+    'spec.replicas',
+    'spec.selector',
+    'spec.template',
+    'spec.minReadySeconds',
+    'spec.strategy',
+    'spec.progressDeadlineSeconds',
+    'spec.revisionHistoryLimit',
+    'spec.paused',
+  ],
+  ReplicaSet: [
+    ...METADATA,
+    'spec.replicas',
+    'spec.selector',
+    'spec.template',
+    'spec.minReadySeconds',
+  ],
+  DaemonSet: [
+    ...METADATA,
+    'spec.selector',
+    'spec.template',
+    'spec.minReadySeconds',
+    'spec.updateStrategy',
+    'spec.revisionHistoryLimit',
+  ],
+  Job: [
+    ...METADATA,
+    'spec.completions',
+    'spec.parallelism',
+    'spec.backoffLimit',
+    'spec.activeDeadlineSeconds',
+    'spec.ttlSecondsAfterFinished',
+    'spec.completionMode',
+    'spec.selector',
+    'spec.manualSelector',
+    'spec.template',
+  ],
+};
+
+/** Workload fields accepted silently when they hold the API server's default. */
+export const DEFAULT_WORKLOAD_VALUES: Readonly<Record<string, unknown>> = {
+  'spec.suspend': false,
+  'spec.podReplacementPolicy': 'TerminatingOrFailed',
+};
+
+const workloadWarners = Object.fromEntries(
+  WORKLOAD_KINDS.map((kind) => [
+    kind,
+    unsupportedFieldWarner(schemaKey(HANDLED_KINDS[kind].apiVersions[0]!, kind) as SchemaKind, {
+      supported: SUPPORTED_WORKLOAD_FIELDS[kind],
+      values: {},
+      ignored: SERVER_METADATA,
+      defaults: DEFAULT_WORKLOAD_VALUES,
+    }),
+  ]),
+) as Record<WorkloadKind, (object: unknown, report: Reporter) => void>;
+
+/** Warns about every field of a workload outside its template that podrun does not implement. */
+export function warnUnsupportedWorkloadFields(
+  kind: WorkloadKind,
+  object: unknown,
+  report: Reporter,
+): void {
+  workloadWarners[kind](object, report);
+}

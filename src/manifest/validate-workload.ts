@@ -10,7 +10,7 @@ import { dnsSubdomainError } from './names.js';
 import { type Reporter, say } from './report.js';
 import { checkLabelSelector, isEmptySelector, matchesSelector } from './selector.js';
 import { int, isObj, list, type Obj, obj, str } from './shape.js';
-import { warnUnsupportedPodFields } from './supported-fields.js';
+import { warnUnsupportedPodFields, warnUnsupportedWorkloadFields } from './supported-fields.js';
 import type { FieldPath } from './types.js';
 import { checkLabels, checkMetadata } from './validate-metadata.js';
 import { checkPodSpec } from './validate-pod.js';
@@ -79,6 +79,7 @@ export function checkWorkload(kind: WorkloadKind, object: unknown, report: Repor
       break;
   }
   checkHostPorts(kind, spec, report);
+  warnUnsupportedWorkloadFields(kind, object, report);
 }
 
 /** Deployment, ReplicaSet, DaemonSet: a non-empty selector that selects the template's labels. */

@@ -324,4 +324,63 @@ describe('Job spec', () => {
     ]);
     expect(errors(job('  completionMode: Indexed\n  completions: 3\n'))).toEqual([]);
   });
+
+  it('fields the Job controller does not implement are warned about, defaults are not', () => {
+    const warnings = (extra: string) =>
+      parse(job(extra)).warnings.map((w) => `${w.location.line}:${w.path.join('.')}: ${w.message}`);
+    expect(warnings('  suspend: true\n  podFailurePolicy: {rules: []}\n')).toEqual([
+      '5:spec.suspend: not supported by podrun; ignored',
+    ]);
+    expect(
+      warnings('  backoffLimitPerIndex: 1\n  completionMode: Indexed\n  completions: 2\n'),
+    ).toEqual(['5:spec.backoffLimitPerIndex: not supported by podrun; ignored']);
+    expect(warnings('  suspend: false\n  completions: 2\n')).toEqual([]);
+  });
+});
+
+describe('the Kubernetes docs examples', () => {
+  it('nginx-deployment and the pi Job parse without a warning', () => {
+    // controllers/nginx-deployment.yaml and controllers/job.yaml, as the docs print them.
+    const set = parse(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx-deployment
+  labels:
+    app: nginx
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.14.2
+        ports:
+        - containerPort: 80
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: pi
+spec:
+  template:
+    spec:
+      containers:
+      - name: pi
+        image: perl:5.34.0
+        command: ["perl",  "-Mbignum=bpi", "-wle", "print bpi(2000)"]
+      restartPolicy: Never
+  backoffLimit: 4
+`);
+    expect(set.workloads.map(({ object }) => `${object.kind}/${object.metadata?.name}`)).toEqual([
+      'Deployment/nginx-deployment',
+      'Job/pi',
+    ]);
+    expect(set.warnings).toEqual([]);
+  });
 });
