@@ -111,6 +111,17 @@ export function buildProgram(): Command {
     );
 
   program
+    .command('cp')
+    .description('copy files and directories to and from a pod (no tar needed in the image)')
+    .argument('<source>', '[NS/]POD:PATH or a local path')
+    .argument('<destination>', '[NS/]POD:PATH or a local path')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('-c, --container <name>', "container (default: the pod's default container)")
+    .action(async (source, destination, options) =>
+      (await import('./commands/cp.js')).runCp(source, destination, options),
+    );
+
+  program
     .command('wait')
     .description('wait until pods meet a condition (Ready, delete, a jsonpath value)')
     .argument('<resources...>', 'pod/NAME..., or pods with -l or --all')
