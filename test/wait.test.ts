@@ -128,4 +128,33 @@ describe('podrun wait', () => {
     expect(selector.code).toBe(1);
     expect(selector.stderr).toMatch(/^error: unable to parse selector "app in web": .*\n$/);
   });
+
+  it('takes -l on logs and delete too', async () => {
+    const talker = (name: string) => `apiVersion: v1
+kind: Pod
+metadata: { name: ${name}, labels: { role: talker } }
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+    - { name: app, image: busybox:1.35, command: [sh, -c, 'echo hi from ${name}; exec sleep 3600'] }
+`;
+    const file = writeManifest(ns, 'talkers', `${talker('talk-a')}---\n${talker('talk-b')}`);
+    expect((await podrun(['apply', '-f', file, '-n', ns, '--wait=60s'])).code).toBe(0);
+    const logs = await podrun(['logs', '-l', 'role=talker', '--prefix', '-n', ns]);
+    expect(logs).toMatchObject({
+      code: 0,
+      stdout: '[pod/talk-a/app] hi from talk-a\n[pod/talk-b/app] hi from talk-b\n',
+    });
+    const deleted = await podrun(['delete', 'pods', '-l', 'role in (talker)', '-n', ns]);
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      'pod "talk-a" deleted',
+      'pod "talk-b" deleted',
+    ]);
+    const left = await podrun(['get', 'pods', '-l', 'role=talker', '-n', ns]);
+    expect(left.stderr).toBe(`No resources found in ${ns} namespace.\n`);
+    // The web pods of the first test were not selected.
+    const web = await podrun(['get', 'pods', '-l', 'app=web', '-n', ns, '-o', 'name']);
+    expect(web.stdout).toBe('pod/web-1\npod/web-2\n');
+  });
 });

@@ -80,7 +80,8 @@ export function buildProgram(): Command {
     .option('-f, --filename <path>', 'delete what these manifests declare (repeatable)', collect)
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .option('--all', 'every pod in the namespace')
-    .option('-A, --all-namespaces', 'with --all: every namespace')
+    .option('-l, --selector <selector>', 'pods whose labels match (k=v, k!=v, k in (a,b), k, !k)')
+    .option('-A, --all-namespaces', 'with --all or -l: every namespace')
     .option('--grace-period <seconds>', 'override terminationGracePeriodSeconds', Number)
     .action(async (type, names, options) =>
       (await import('./commands/delete.js')).runDelete(type, names, options),
@@ -150,8 +151,10 @@ export function buildProgram(): Command {
   program
     .command('logs')
     .description("print a container's logs")
-    .argument('<pod>', 'pod name (or pod/NAME)')
+    .argument('[pod]', 'pod name (or pod/NAME)')
     .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('-l, --selector <selector>', 'every matching pod (last 10 lines unless --tail)')
+    .option('--max-log-requests <n>', 'with -l -f: most streams followed at once', Number, 5)
     .option('-c, --container <name>', 'container (default: the default container)')
     .option('--all-containers', 'every container of the pod')
     .option('-f, --follow', 'stream new lines')

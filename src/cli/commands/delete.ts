@@ -1,5 +1,6 @@
-// podrun delete pod NAME... | pods --all | svc NAME... | -f FILE
+// podrun delete pod NAME... | pods --all | pods -l SELECTOR | svc NAME... | -f FILE
 import { loadManifests } from '../../manifest/load.js';
+import { matchesSelector } from '../../manifest/selector.js';
 import { manifestObjectCount } from '../../manifest/set-checks.js';
 import { deleteClaimVolume, deleteConfigObject } from '../../pod/config-store.js';
 import { deletePodRecord } from '../../pod/delete-pod.js';
@@ -9,12 +10,14 @@ import { findServiceRecord } from '../../pod/service-records.js';
 import { deleteServiceRecord } from '../../services/delete-service.js';
 import { removeNamespaceIfUnused } from '../../services/namespaces.js';
 import { podNameArg } from '../output.js';
+import { parseSelector } from '../selector-syntax.js';
 import { runDeleteServices, SERVICE_TYPES } from './services.js';
 
 interface DeleteFlags {
   filename?: string[];
   namespace: string;
   all?: boolean;
+  selector?: string;
   allNamespaces?: boolean;
   gracePeriod?: number;
 }
@@ -92,17 +95,22 @@ export async function runDelete(
       names = [type, ...names];
     } else {
       throw new Error(
-        'specify pods to delete: delete pod NAME..., delete pods --all, or delete -f FILE',
+        'specify pods to delete: delete pod NAME..., delete pods --all, delete pods -l SELECTOR, or delete -f FILE',
       );
     }
   }
-  if (flags.all) {
-    const records = await listPodRecords(flags.allNamespaces ? {} : { namespace: flags.namespace });
+  if (flags.selector !== undefined && names.length > 0)
+    throw new Error('name cannot be provided when a selector is specified');
+  if (flags.all || flags.selector !== undefined) {
+    const selector = flags.selector === undefined ? undefined : parseSelector(flags.selector);
+    const records = (
+      await listPodRecords(flags.allNamespaces ? {} : { namespace: flags.namespace })
+    ).filter((record) => !selector || matchesSelector(selector, record.pod?.metadata?.labels));
     if (records.length === 0) process.stdout.write('No resources found\n');
     await Promise.all(records.map((record) => deleteOne(record, flags.gracePeriod)));
     return;
   }
-  if (names.length === 0) throw new Error('specify pod names, or --all');
+  if (names.length === 0) throw new Error('specify pod names, --all or -l SELECTOR');
   const errors: string[] = [];
   for (const name of names.map(podNameArg)) {
     const [record] = await listPodRecords({ namespace: flags.namespace, name });

@@ -1,11 +1,13 @@
-// podrun logs POD [-c C] [--all-containers] [-f] [--tail N] [--since D] [--timestamps] [--previous]
+// podrun logs (POD | -l SELECTOR [--max-log-requests N]) [-c C] [--all-containers] [-f] [--tail N] [--since D] [--timestamps] [--previous]
 import type { Writable } from 'node:stream';
+import { matchesSelector } from '../../manifest/selector.js';
 import { containerLogs } from '../../pod/container-io.js';
 import { containerNames, defaultContainerName, hasInstance } from '../../pod/containers-of.js';
 import { PodNotFoundError } from '../../pod/errors.js';
-import { findPodRecord } from '../../pod/records.js';
+import { findPodRecord, listPodRecords, type PodRecord } from '../../pod/records.js';
 import { linePrefixer } from '../line-prefix.js';
 import { podNameArg } from '../output.js';
+import { parseSelector } from '../selector-syntax.js';
 
 interface LogsFlags {
   namespace: string;
@@ -17,6 +19,8 @@ interface LogsFlags {
   timestamps?: boolean;
   previous?: boolean;
   prefix?: boolean;
+  selector?: string;
+  maxLogRequests?: number;
 }
 
 /** "5s", "2m", "3h", "1h30m" → seconds. */
@@ -32,10 +36,45 @@ export function parseDuration(text: string): number {
   );
 }
 
-export async function runLogs(podArg: string, flags: LogsFlags): Promise<void> {
+/** kubectl's defaults for `logs -l`: the last 10 lines, at most 5 streams followed at once. */
+const SELECTOR_TAIL = 10;
+const MAX_LOG_REQUESTS = 5;
+
+export async function runLogs(podArg: string | undefined, flags: LogsFlags): Promise<void> {
+  if (flags.selector !== undefined) {
+    if (podArg !== undefined) throw new Error('only one of a pod name and a selector can be used');
+    return runSelectedLogs(flags.selector, flags);
+  }
+  if (podArg === undefined) throw new Error('name a pod (logs POD) or a selector (logs -l k=v)');
   const name = podNameArg(podArg);
   const record = await findPodRecord(flags.namespace, name);
   if (!record) throw new PodNotFoundError(flags.namespace, name);
+  await podLogs(record, flags);
+}
+
+/** Every matching pod's logs, one after another (or all at once with -f), as kubectl logs -l. */
+async function runSelectedLogs(text: string, flags: LogsFlags): Promise<void> {
+  const selector = parseSelector(text);
+  const records = (await listPodRecords({ namespace: flags.namespace })).filter(
+    (record) => !record.terminating && matchesSelector(selector, record.pod?.metadata?.labels),
+  );
+  if (records.length === 0) {
+    process.stderr.write(`No resources found in ${flags.namespace} namespace.\n`);
+    return;
+  }
+  const max = flags.maxLogRequests ?? MAX_LOG_REQUESTS;
+  const streams = records.length * (flags.allContainers ? containerNames(records[0]!).length : 1);
+  if (flags.follow && streams > max) {
+    throw new Error(
+      `you are attempting to follow ${streams} log streams, but maximum allowed concurrency is ${max}, use --max-log-requests to increase the limit`,
+    );
+  }
+  const options = { ...flags, tail: flags.tail ?? SELECTOR_TAIL };
+  if (flags.follow) await Promise.all(records.map((record) => podLogs(record, options)));
+  else for (const record of records) await podLogs(record, options);
+}
+
+async function podLogs(record: PodRecord, flags: LogsFlags): Promise<void> {
   const names = flags.allContainers
     ? containerNames(record)
     : [flags.container ?? defaultContainerName(record)];
