@@ -14,11 +14,14 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDocker } from '../src/docker/client.js';
+import { killContainer } from '../src/docker/containers.js';
 import { listPodrunNetworks } from '../src/docker/networks.js';
 import { Labels } from '../src/plan/labels.js';
 import { listResolverRecords } from '../src/pod/dns-resolver.js';
 import { findPodRecord, podIPOf } from '../src/pod/records.js';
 import { findServiceRecord, listServiceRecords } from '../src/pod/service-records.js';
+import { podStatus } from '../src/pod/status.js';
 import { deleteServiceRecord } from '../src/services/delete-service.js';
 import { stopSupervisor } from '../src/supervisor/launch.js';
 import {
@@ -315,6 +318,9 @@ const ip = { a: '', b: '' };
 
 describe('a headless Service end to end', () => {
   beforeAll(async () => {
+    // Applied while the namespace has no headless Service: no resolver for it.
+    const early = await apply('early', pod('early', 'role: early'));
+    expect(early.code).toBe(0);
     const result = await apply(
       'base',
       [
@@ -388,6 +394,45 @@ describe('a headless Service end to end', () => {
     await sh(ns, 'db-b', 'c', 'rm /tmp/ready');
     await waitFor('db-b gone from db', async () => (await lookup('db')).length === 1, 30_000);
     for (const name of names('db')) expect(await lookup(name), name).toEqual([ip.a]);
+  });
+
+  it('leaves a pod applied before the first headless Service on the engine resolver', async () => {
+    expect(await sh(ns, 'early', 'c', 'cat /etc/resolv.conf')).toMatch(
+      /^nameserver 127\.0\.0\.11$/m,
+    );
+    expect(await sh(ns, 'early', 'c', 'nslookup db 2>&1 || true')).toContain(
+      "can't find db: NXDOMAIN",
+    );
+    expect(await sh(ns, 'early', 'c', 'nslookup db-a 2>&1 || true')).toContain(`Address: ${ip.a}`);
+  });
+
+  it('a rebuilt sandbox names the resolver again, at its address after a restart', async () => {
+    const [resolver] = await listResolverRecords(ns);
+    const before = await findPodRecord(ns, 'client');
+    const oldSandbox = before!.sandbox!.Id;
+    // As an engine restart leaves them: the resolver stopped, the sandbox gone.
+    await (await getDocker()).getContainer(resolver!.containerId).stop({ t: 0 });
+    await killContainer(oldSandbox);
+    await waitFor(
+      'a new client sandbox',
+      async () => {
+        const record = await findPodRecord(ns, 'client');
+        if (!record?.sandbox || record.sandbox.Id === oldSandbox) return false;
+        return podStatus(record).status === 'Running';
+      },
+      30_000,
+    );
+    const [again] = await listResolverRecords(ns);
+    expect(again?.state).toBe('running');
+    expect(await sh(ns, 'client', 'c', 'grep ^nameserver /etc/resolv.conf')).toBe(
+      `nameserver ${again?.ip}`,
+    );
+    expect(
+      await waitFor('db after the rebuild', async () => {
+        const got = await lookup('db');
+        return got.length === 1 ? got : undefined;
+      }),
+    ).toEqual([ip.a]);
   });
 
   it('a deleted headless Service resolves no more; the last delete takes the resolver and network', async () => {

@@ -2,7 +2,7 @@
 // container, found by its labels, and its address on the namespace network, which a
 // pod planned to use it writes into its resolv.conf at sandbox start.
 import type Docker from 'dockerode';
-import { listPodrunContainers } from '../docker/containers.js';
+import { listPodrunContainers, startContainer } from '../docker/containers.js';
 import { RESOLVER_ROLE } from '../plan/headless-dns.js';
 import { Labels } from '../plan/labels.js';
 import { namespaceNetworkName } from '../plan/names.js';
@@ -45,8 +45,19 @@ export async function listResolverRecords(namespace?: string): Promise<ResolverR
     .filter((record): record is ResolverRecord => record !== undefined);
 }
 
-/** The running resolver's address, undefined when the namespace has none. */
+/**
+ * The resolver's address, undefined when the namespace has none. One that exited (an
+ * engine restart stops it with the pods) is started first: a pod rebuilt before the
+ * supervisor's endpoints step restarts it would otherwise miss it. Its records are in
+ * its own file system, so it answers as before; its address may be a new one, which
+ * is why every sandbox start asks.
+ */
 export async function namespaceResolverIP(namespace: string): Promise<string | undefined> {
-  const records = await listResolverRecords(namespace);
-  return records.find((record) => record.state === 'running' && record.ip)?.ip;
+  const [record] = await listResolverRecords(namespace);
+  if (!record) return undefined;
+  if (record.state === 'running' && record.ip) return record.ip;
+  if (record.state !== 'exited' && record.state !== 'created') return undefined;
+  await startContainer(record.containerId).catch(() => undefined);
+  const [again] = await listResolverRecords(namespace);
+  return again?.state === 'running' && again.ip ? again.ip : undefined;
 }
