@@ -17,8 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDocker } from '../src/docker/client.js';
 import { killContainer } from '../src/docker/containers.js';
 import { listPodrunNetworks } from '../src/docker/networks.js';
+import { startPods } from '../src/lib/start-pod.js';
 import { Labels } from '../src/plan/labels.js';
 import { listResolverRecords } from '../src/pod/dns-resolver.js';
+import { reapOwner } from '../src/pod/reap-owner.js';
 import { findPodRecord, podIPOf } from '../src/pod/records.js';
 import { findServiceRecord, listServiceRecords } from '../src/pod/service-records.js';
 import { podStatus } from '../src/pod/status.js';
@@ -36,6 +38,7 @@ import {
 } from './helpers/pods.js';
 
 const ns = testNamespace('hheadless');
+const libNs = testNamespace('hheadless-lib');
 process.env.PODRUN_SUPERVISOR_SCOPE ??= ns;
 
 // ---------- a DNS client, just enough for the tests ----------
@@ -448,5 +451,55 @@ describe('a headless Service end to end', () => {
     expect(await listResolverRecords(ns)).toEqual([]);
     expect(await objectsIn(ns)).toBe(0);
     expect(await listPodrunNetworks({ [Labels.namespace]: ns })).toEqual([]);
+  });
+});
+
+describe('library headless Services', () => {
+  afterAll(async () => {
+    await cleanNamespace(libNs);
+    for (const record of await listServiceRecords({ namespace: libNs })) {
+      await deleteServiceRecord(record);
+    }
+  });
+
+  it("resolve through the process's own endpoints loop; the group's delete and the reaper leave nothing", async () => {
+    const manifest = [
+      headlessService('db'),
+      pod('db-a', 'app: db'),
+      pod('client', 'role: client'),
+    ].join('---\n');
+    const group = await startPods(manifest, { namespace: libNs });
+    try {
+      const name = group.service('db').name;
+      const backend = await findPodRecord(libNs, group.get('db-a').name);
+      const expected = [podIPOf(backend!)];
+      const client = group.get('client').name;
+      for (const form of [name, `${name}.${libNs}`, `${name}.${libNs}.svc.cluster.local`]) {
+        const got = await waitFor(form, async () => {
+          const out = await sh(libNs, client, 'c', `nslookup ${form} 2>&1 || true`);
+          const found = [
+            ...out
+              .split('\n')
+              .slice(2)
+              .join('\n')
+              .matchAll(/^Address:\s+(\S+)$/gm),
+          ];
+          return found.length > 0 ? found.map((m) => m[1]) : undefined;
+        });
+        expect(got, form).toEqual(expected);
+      }
+    } finally {
+      await group.delete();
+    }
+    expect(await objectsIn(libNs)).toBe(0);
+    expect(await listPodrunNetworks({ [Labels.namespace]: libNs })).toEqual([]);
+
+    const again = await startPods(manifest, { namespace: libNs });
+    expect(await listResolverRecords(libNs)).toHaveLength(1);
+    // What the watchdog runs when the test process dies.
+    await reapOwner(again.service('db').owner!);
+    expect(await objectsIn(libNs)).toBe(0);
+    expect(await listPodrunNetworks({ [Labels.namespace]: libNs })).toEqual([]);
+    await again.delete();
   });
 });
