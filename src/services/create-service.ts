@@ -13,7 +13,7 @@ import type { ServicePlan } from '../plan/service.js';
 import { proxyCreateOptions, renderProxyConfig } from '../plan/service-proxy.js';
 import { LifecycleLabels } from '../pod/lifecycle/labels.js';
 import { findServiceRecord, type ServiceRecord } from '../pod/service-records.js';
-import { ensureResolver } from './dns-resolver.js';
+import { ensureResolver, forgetHeadlessNames } from './dns-resolver.js';
 import { ensureNamespace } from './namespaces.js';
 
 export interface EnsureServiceOptions {
@@ -66,6 +66,10 @@ export async function ensureService(
     return { action: 'unchanged', containerId: existing.containerId, networkCreated: false };
   }
   if (existing) await removeContainer(existing.containerId);
+  // Headless no more: its names go back to the engine's DNS (the proxy's aliases).
+  if (existing?.clusterIP === 'None' && !plan.headless) {
+    await forgetHeadlessNames(existing).catch(() => undefined);
+  }
   const network = await ensureNamespace(plan.namespace, {
     lockImage: options.image,
     owner: options.owner,
