@@ -438,6 +438,18 @@ describe('a headless Service end to end', () => {
     ).toEqual([ip.a]);
   });
 
+  it('a Service made headless no more resolves to its new proxy at once', async () => {
+    const changed = await apply('front-headless', headlessService('front'));
+    expect(changed.code).toBe(0);
+    await waitFor('front headless', async () => (await lookup('front')).length === 1);
+    expect(await lookup('front')).toEqual([ip.a]);
+    const back = await apply('front-again', FRONT);
+    expect(back.code).toBe(0);
+    const front = await findServiceRecord(ns, 'front');
+    expect(front?.clusterIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    for (const name of names('front')) expect(await lookup(name), name).toEqual([front?.clusterIP]);
+  });
+
   it('a deleted headless Service resolves no more; the last delete takes the resolver and network', async () => {
     expect((await podrun(['delete', 'svc', 'db', '-n', ns])).code).toBe(0);
     const out = await sh(ns, 'client', 'c', 'nslookup db 2>&1 || true');

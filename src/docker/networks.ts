@@ -298,6 +298,8 @@ async function dropLoneResolver(info: Docker.NetworkInspectInfo): Promise<boolea
     try {
       await engine().removeContainer(id, { force: true, v: false });
     } catch (error) {
+      // Gone, or a concurrent delete is removing it (409): that one removes the network.
+      if (isConflict(error)) return false;
       if (!isNotFound(error)) throw error;
     }
   }
