@@ -24,7 +24,8 @@
  *
  * And it is podrun's Service proxy: `/pause --proxy CONFIG_FILE` runs as PID 1 of a
  * Service's proxy container and forwards the Service's ports to its Ready
- * endpoints (proxy.c describes the config and the bounds).
+ * endpoints (proxy.c describes the config and the bounds). And `/pause --dns FILE`
+ * is a namespace's resolver for its headless Services (dns.c).
  * Written from the behaviour the Kubernetes docs describe, not from its source.
  * Built static (scripts/build-pause.sh) so the image can be FROM scratch.
  */
@@ -42,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dns.h"
 #include "proxy.h"
 
 #ifndef PODRUN_PAUSE_VERSION
@@ -224,7 +226,7 @@ int main(int argc, char **argv) {
     /* The second line lets podrun tell this prober-capable binary from older ones
      * (and from the upstream pause), which must never be exec'd with probe args. */
     puts("podrun-pause " PODRUN_PAUSE_VERSION);
-    puts("features: probe-tcp probe-http proxy");
+    puts("features: probe-tcp probe-http proxy dns");
     return 0;
   }
   if (argc > 1 && strcmp(argv[1], "probe-tcp") == 0) return probe_tcp(argc, argv);
@@ -236,6 +238,7 @@ int main(int argc, char **argv) {
     }
     return proxy_main(argv[2]);
   }
+  if (argc > 1 && strcmp(argv[1], "--dns") == 0) return dns_main(argc, argv);
   if (getpid() != 1) {
     fputs("podrun-pause: warning: not running as PID 1\n", stderr);
   }

@@ -19,6 +19,7 @@
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { log } from '../log.js';
+import { RESOLVER_NAME_PREFIX } from '../plan/headless-dns.js';
 import { Labels, labelFilter } from '../plan/labels.js';
 import { engine } from './engine.js';
 import { engineMessage, isConflict, isInUse, isNotFound } from './errors.js';
@@ -266,7 +267,7 @@ async function removeUnusedNetworks(name: string): Promise<void> {
       if (isNotFound(error)) continue;
       throw error;
     }
-    if (Object.keys(info.Containers ?? {}).length > 0) continue;
+    if (Object.keys(info.Containers ?? {}).length > 0 && !(await dropLoneResolver(info))) continue;
     try {
       await engine().removeNetwork(network.Id);
     } catch (error) {
@@ -274,6 +275,35 @@ async function removeUnusedNetworks(name: string): Promise<void> {
       if (!isNotFound(error) && !isInUse(error)) throw error;
     }
   }
+}
+
+/**
+ * A namespace's resolver (plan/headless-dns.ts) serves the network's pods and holds it
+ * for nobody: when it is the network's only container and no headless Service of the
+ * namespace is left (their holders are on no network), it goes, so the network can.
+ * True when it went (or there was nothing else attached).
+ */
+async function dropLoneResolver(info: Docker.NetworkInspectInfo): Promise<boolean> {
+  const attached = Object.entries(info.Containers ?? {});
+  if (!attached.every(([, c]) => c.Name?.startsWith(RESOLVER_NAME_PREFIX))) return false;
+  const namespace = info.Labels?.[Labels.namespace];
+  if (!namespace) return false;
+  const services = await engine().listContainers({
+    all: true,
+    filters: { label: labelFilter({ [Labels.role]: 'service', [Labels.namespace]: namespace }) },
+  });
+  const onNetwork = new Set(attached.map(([id]) => id));
+  if (services.some((service) => !onNetwork.has(service.Id))) return false;
+  for (const [id] of attached) {
+    try {
+      await engine().removeContainer(id, { force: true, v: false });
+    } catch (error) {
+      // Gone, or a concurrent delete is removing it (409): that one removes the network.
+      if (isConflict(error)) return false;
+      if (!isNotFound(error)) throw error;
+    }
+  }
+  return true;
 }
 
 export async function listPodrunNetworks(

@@ -83,7 +83,9 @@ export function renderSupportedFields(): string {
     'Read when the caller accepts bundles. Service names are DNS-1035 labels;',
     '`type: ExternalName`, `protocol: SCTP` and a fixed `clusterIP` address are errors',
     '(only empty, or `None` for a headless Service, is accepted). Any other valid field',
-    'is reported as a warning.',
+    "is reported as a warning. A headless Service's four names resolve, from the pods of",
+    "its namespace applied after it with `dnsPolicy: ClusterFirst`, to its Ready pods' IPs",
+    "(every matching pod's with `publishNotReadyAddresses: true`), TTL 5 s.",
     '',
     ...SUPPORTED_SERVICE_FIELDS.filter((field) => !field.startsWith('metadata')).map((field) => {
       const values = SUPPORTED_SERVICE_VALUES[field];

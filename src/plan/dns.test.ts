@@ -200,3 +200,68 @@ describe('in the plan', () => {
     expect(plain.containers[0]?.subPathMounts).toEqual([]);
   });
 });
+
+describe('a namespace with a headless Service (its resolver)', () => {
+  const withResolver = { namespaceResolver: true };
+
+  it('ClusterFirst without dnsConfig writes the file, naming the resolver instead of 127.0.0.11', () => {
+    const planned = planDns({ containers: [] }, withResolver);
+    expect(planned).toMatchObject({ policy: 'ClusterFirst', base: 'engine', resolver: true });
+    expect(podResolvConf(planned as PlannedDns, ENGINE, '172.18.0.2')).toBe(
+      'nameserver 172.18.0.2\nsearch corp.example\noptions ndots:0\n',
+    );
+  });
+
+  it('keeps the engine file as it is when the resolver is gone at sandbox start', () => {
+    const planned = planDns({ containers: [] }, withResolver) as PlannedDns;
+    expect(podResolvConf(planned, ENGINE)).toBe(
+      'nameserver 127.0.0.11\nsearch corp.example\noptions ndots:0\n',
+    );
+  });
+
+  it('merges dnsConfig after the resolver', () => {
+    const planned = dns({
+      containers: [],
+      dnsPolicy: 'ClusterFirstWithHostNet',
+      dnsConfig: { nameservers: ['9.9.9.9'], searches: ['x.example'] },
+    });
+    expect(planned.resolver).toBeUndefined();
+    const resolved = planDns(
+      { containers: [], dnsConfig: { nameservers: ['9.9.9.9'], searches: ['x.example'] } },
+      withResolver,
+    ) as PlannedDns;
+    expect(podResolvConf(resolved, ENGINE, '172.18.0.2')).toBe(
+      'nameserver 172.18.0.2\nnameserver 9.9.9.9\nsearch corp.example x.example\noptions ndots:0\n',
+    );
+  });
+
+  it('changes nothing for dnsPolicy Default and None', () => {
+    const host = 'nameserver 10.0.0.1\n';
+    const byDefault = planDns({ containers: [], dnsPolicy: 'Default' }, withResolver) as PlannedDns;
+    expect(byDefault.resolver).toBeUndefined();
+    expect(podResolvConf(byDefault, host, '172.18.0.2')).toBe('nameserver 10.0.0.1\n');
+    const none = planDns(
+      { containers: [], dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'] } },
+      withResolver,
+    ) as PlannedDns;
+    expect(podResolvConf(none, ENGINE, '172.18.0.2')).toBe('nameserver 1.1.1.1\n');
+  });
+
+  it('is planned from the Services the pod is planned with: only a headless one adds the volume', () => {
+    const clusterIP = { name: 'web', clusterIP: '172.18.0.9', ports: [{ port: 80 }] };
+    const headless = { name: 'db', clusterIP: 'None', ports: [{ port: 5432 }] };
+    const plain = planPod(makeInput(makePod(), { services: [clusterIP] }));
+    expect(plain.dns).toBeUndefined();
+    expect(plain.volumes.map((volume) => volume.name)).toEqual(['POD-serviceaccount']);
+    const plan = planPod(makeInput(makePod(), { services: [clusterIP, headless] }));
+    expect(plan.dns).toMatchObject({ base: 'engine', resolver: true });
+    expect(plan.volumes.map((volume) => volume.name)).toContain(DNS_VOLUME_NAME);
+    expect(plan.containers[0]?.subPathMounts).toContainEqual(
+      expect.objectContaining({ volumeName: DNS_VOLUME_NAME, target: '/etc/resolv.conf' }),
+    );
+    // No service-link variables for the headless one, as before.
+    const env = plan.containers[0]?.create.Env ?? [];
+    expect(env.some((entry) => entry.startsWith('WEB_SERVICE_HOST='))).toBe(true);
+    expect(env.some((entry) => entry.startsWith('DB_'))).toBe(false);
+  });
+});

@@ -11,7 +11,12 @@
 // Docker cannot express this (HostConfig.Dns on a user-defined network only sets the
 // embedded server's upstreams), so podrun writes the file into a small pod volume and
 // bind-mounts it at /etc/resolv.conf in every init and app container. ClusterFirst
-// without dnsConfig keeps the engine's own file untouched.
+// without dnsConfig keeps the engine's own file untouched — unless the namespace had a
+// headless Service when the pod was planned: then the namespace's resolver
+// (src/plan/headless-dns.ts) replaces 127.0.0.11 as the nameserver (it answers the
+// headless names and forwards everything else to 127.0.0.11), its address filled in
+// at sandbox start. A pod planned before the namespace's first headless Service keeps
+// the engine's file, as the pod of a cluster keeps the resolv.conf it started with.
 import type { PodDNSConfig, PodSpec } from 'kubernetes-types/core/v1.js';
 
 /** Docker's embedded DNS server on user-defined networks. */
@@ -43,21 +48,30 @@ export interface PlannedDns {
   /** The pod volume (in plan.volumes) that holds the file. */
   volumeName: string;
   file: string;
+  /** Use the namespace's resolver instead of 127.0.0.11 (its IP given at sandbox start). */
+  resolver?: boolean;
+}
+
+export interface DnsPlanOptions {
+  /** The namespace has a headless Service, so it has a resolver (plan/headless-dns.ts). */
+  namespaceResolver?: boolean;
 }
 
 /** Whether podrun writes the pod's resolv.conf, and from what; undefined: the engine's file as is. */
-export function planDns(spec: PodSpec): PlannedDns | undefined {
+export function planDns(spec: PodSpec, options: DnsPlanOptions = {}): PlannedDns | undefined {
   const policy = spec.dnsPolicy ?? 'ClusterFirst';
   const config = spec.dnsConfig ?? {};
   const common = { config, volumeName: DNS_VOLUME_NAME, file: RESOLV_CONF_FILE };
   if (policy === 'None') return { policy, base: 'none', ...common };
   if (policy === 'Default') return { policy, base: 'host', ...common };
   // ClusterFirst, ClusterFirstWithHostNet (and, as the kubelet falls back, anything else).
-  if (!spec.dnsConfig) return undefined;
+  const resolver = options.namespaceResolver === true;
+  if (!spec.dnsConfig && !resolver) return undefined;
   return {
     policy: policy === 'ClusterFirstWithHostNet' ? policy : 'ClusterFirst',
     base: 'engine',
     ...common,
+    ...(resolver ? { resolver: true } : {}),
   };
 }
 
@@ -127,11 +141,19 @@ function isLoopback(server: string): boolean {
   return server.startsWith('127.') || server === '::1';
 }
 
-/** The base of the merge, from the text of the engine's or the host's resolv.conf. */
-export function dnsBase(dns: PlannedDns, baseText: string): ResolvConf {
+/**
+ * The base of the merge, from the text of the engine's or the host's resolv.conf.
+ * `resolverIP`: the namespace resolver's address, which stands in for 127.0.0.11 when
+ * the plan asks for it (none found: the engine's file as it is).
+ */
+export function dnsBase(dns: PlannedDns, baseText: string, resolverIP?: string): ResolvConf {
   if (dns.base === 'none') return { nameservers: [], searches: [], options: [] };
   const parsed = parseResolvConf(baseText);
-  if (dns.base === 'engine') return parsed;
+  if (dns.base === 'engine') {
+    if (!dns.resolver || !resolverIP) return parsed;
+    const others = parsed.nameservers.filter((server) => server !== EMBEDDED_DNS);
+    return { ...parsed, nameservers: [resolverIP, ...others] };
+  }
   // The host's loopback resolvers (systemd-resolved's 127.0.0.53) are not reachable
   // from the pod's network namespace; as Docker, drop them. If none is left, the
   // engine's embedded server forwards to them from the host's namespace.
@@ -140,6 +162,6 @@ export function dnsBase(dns: PlannedDns, baseText: string): ResolvConf {
 }
 
 /** The pod's /etc/resolv.conf. `baseText`: the engine's (base engine) or host's (base host) file. */
-export function podResolvConf(dns: PlannedDns, baseText = ''): string {
-  return formatResolvConf(mergeDnsConfig(dnsBase(dns, baseText), dns.config));
+export function podResolvConf(dns: PlannedDns, baseText = '', resolverIP?: string): string {
+  return formatResolvConf(mergeDnsConfig(dnsBase(dns, baseText, resolverIP), dns.config));
 }

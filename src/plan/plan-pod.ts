@@ -6,6 +6,7 @@ import { planWorkload, type WorkloadRole } from './container.js';
 import { createContext, type PlanContext } from './context.js';
 import { planDns } from './dns.js';
 import { PlanError } from './errors.js';
+import { namespaceHasHeadless } from './headless-dns.js';
 import type { PlanInput } from './input.js';
 import { planNetwork } from './network.js';
 import { planSandbox } from './sandbox.js';
@@ -48,7 +49,7 @@ export function planPod(input: PlanInput): PodPlan {
   const containers = (ctx.spec.containers ?? []).map((container, index) =>
     planWorkload(ctx, container, 'app', 0, ['spec', 'containers', index], volumes),
   );
-  const dns = planDns(ctx.spec);
+  const dns = planDns(ctx.spec, { namespaceResolver: namespaceHasHeadless(ctx.input.services) });
   ctx.issues.throwIfAny();
   return {
     namespace: ctx.namespace,

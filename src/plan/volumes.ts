@@ -33,6 +33,7 @@ import { DNS_VOLUME_NAME, planDns, RESOLV_CONF_FILE, RESOLV_CONF_PATH } from './
 import { resolveFieldRef, resolveResourceFieldRef } from './downward.js';
 import { type EnvMap, envLookup, expand, findContainer } from './env.js';
 import type { PlanPath } from './errors.js';
+import { namespaceHasHeadless } from './headless-dns.js';
 import { baseLabels, Labels } from './labels.js';
 import { claimVolumeDockerName, podVolumeDockerName } from './names.js';
 import { parseQuantity, QuantityError, quantityValue } from './quantity.js';
@@ -344,7 +345,7 @@ export function planVolumes(ctx: PlanContext): PlannedVolume[] {
     if (planned) out.push(planned);
   }
   // The pod's resolv.conf, when podrun writes it (src/plan/dns.ts); filled at sandbox start.
-  const dns = planDns(ctx.spec);
+  const dns = planDns(ctx.spec, { namespaceResolver: namespaceHasHeadless(ctx.input.services) });
   if (dns) out.push(podVolume(ctx, 'emptyDir', dns.volumeName, []));
   if (ctx.spec.automountServiceAccountToken !== false) {
     const file = { path: 'namespace', contentBase64: text(ctx.namespace), mode: DEFAULT_FILE_MODE };

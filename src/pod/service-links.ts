@@ -10,12 +10,13 @@ export type NamespaceServiceLinks = (namespace: string) => Promise<ServiceLinkIn
 
 /**
  * The namespace's Services on the engine, from their proxy containers' labels. A
- * headless Service, or one whose proxy has no address yet, gets no links (as the
- * kubelet gives none without a ClusterIP).
+ * headless Service (clusterIP 'None') is listed too but gets no links (as the kubelet
+ * gives none without a ClusterIP): it tells the pod's plan to use the namespace's
+ * resolver (src/plan/dns.ts). One whose proxy has no address yet is left out.
  */
 export const namespaceServiceLinks: NamespaceServiceLinks = async (namespace) =>
   (await listServiceRecords({ namespace }))
-    .filter((record) => record.clusterIP && record.clusterIP !== 'None')
+    .filter((record) => record.clusterIP)
     .map((record) => ({
       name: record.name,
       clusterIP: record.clusterIP,

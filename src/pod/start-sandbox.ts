@@ -13,6 +13,7 @@ import { inspectVolume } from '../docker/volumes.js';
 import { podResolvConf, RESOLV_CONF_PATH } from '../plan/dns.js';
 import type { PodPlan } from '../plan/types.js';
 import type { CreatedObjects } from './created-objects.js';
+import { namespaceResolverIP } from './dns-resolver.js';
 import { PodStartError } from './errors.js';
 import { makeSubPathDir, prepareHostPath } from './host-paths.js';
 import { fenceCreated, undoCreate } from './lifecycle/fence.js';
@@ -158,7 +159,9 @@ async function writeResolvConf(plan: PodPlan, sandboxId: string): Promise<void> 
       `pod sandbox: cannot read the base resolv.conf: ${engineMessage(error)}`,
     );
   }
-  const content = podResolvConf(dns, baseText);
+  // A pod of a namespace with headless Services names the namespace's resolver.
+  const resolverIP = dns.resolver ? await namespaceResolverIP(plan.namespace) : undefined;
+  const content = podResolvConf(dns, baseText, resolverIP);
   const file = {
     path: dns.file,
     contentBase64: Buffer.from(content).toString('base64'),

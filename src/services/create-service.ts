@@ -3,7 +3,8 @@
 // yet: every port refuses until the endpoints sync fills it) before it starts. A
 // Service whose spec hash matches the container's is kept as it is, with its
 // address; only a changed spec replaces the container. A headless Service has no
-// proxy: a holder container (created, never started, on no network) keeps its labels.
+// proxy: a holder container (created, never started, on no network) keeps its labels,
+// and the namespace's resolver (dns-resolver.ts) answers its names.
 import { createContainer, removeContainer, startContainer } from '../docker/containers.js';
 import { isConflict } from '../docker/errors.js';
 import { writeProxyConfig } from '../docker/service-proxy.js';
@@ -12,6 +13,7 @@ import type { ServicePlan } from '../plan/service.js';
 import { proxyCreateOptions, renderProxyConfig } from '../plan/service-proxy.js';
 import { LifecycleLabels } from '../pod/lifecycle/labels.js';
 import { findServiceRecord, type ServiceRecord } from '../pod/service-records.js';
+import { ensureResolver, forgetHeadlessNames } from './dns-resolver.js';
 import { ensureNamespace } from './namespaces.js';
 
 export interface EnsureServiceOptions {
@@ -60,9 +62,14 @@ export async function ensureService(
     if (existing.state !== 'running' && existing.clusterIP !== 'None') {
       await startContainer(existing.containerId);
     }
+    if (plan.headless) await ensureHeadlessResolver(plan, options);
     return { action: 'unchanged', containerId: existing.containerId, networkCreated: false };
   }
   if (existing) await removeContainer(existing.containerId);
+  // Headless no more: its names go back to the engine's DNS (the proxy's aliases).
+  if (existing?.clusterIP === 'None' && !plan.headless) {
+    await forgetHeadlessNames(existing).catch(() => undefined);
+  }
   const network = await ensureNamespace(plan.namespace, {
     lockImage: options.image,
     owner: options.owner,
@@ -97,7 +104,18 @@ export async function ensureService(
     if (!winner) throw error;
     return { action: 'unchanged', containerId: winner.containerId, networkCreated: false };
   }
-  if (!plan.headless) {
+  if (plan.headless) {
+    try {
+      await ensureResolver(plan.namespace, {
+        image: options.image,
+        network: network.id,
+        supervise: options.supervise,
+      });
+    } catch (error) {
+      await removeContainer(containerId).catch(() => undefined);
+      throw error;
+    }
+  } else {
     try {
       await writeProxyConfig(containerId, emptyProxyConfig(plan));
       await startContainer(containerId);
@@ -111,4 +129,20 @@ export async function ensureService(
     containerId,
     networkCreated: network.created,
   };
+}
+
+/** A kept headless Service's resolver (made again if something removed it). */
+async function ensureHeadlessResolver(
+  plan: ServicePlan,
+  options: EnsureServiceOptions,
+): Promise<void> {
+  const network = await ensureNamespace(plan.namespace, {
+    lockImage: options.image,
+    owner: options.owner,
+  });
+  await ensureResolver(plan.namespace, {
+    image: options.image,
+    network: network.id,
+    supervise: options.supervise,
+  });
 }

@@ -20,6 +20,7 @@ import type { ProbeReport } from '../pod/probes/report.js';
 import { listPodRecords, type PodRecord, podIPOf } from '../pod/records.js';
 import { listServiceRecords, type ServiceRecord } from '../pod/service-records.js';
 import { podStatus } from '../pod/status.js';
+import { HeadlessRecordsWriter } from './dns-resolver.js';
 
 /** The parts of a stored Service that decide its endpoints. */
 export function endpointServiceOf(service: Service): EndpointService {
@@ -96,6 +97,8 @@ export interface SyncOutcome {
  */
 export class EndpointsWriter {
   private readonly written = new Map<string, string>();
+  /** Headless Services: their namespace resolver's records (dns-resolver.ts). */
+  private readonly headless = new HeadlessRecordsWriter();
 
   async sync(options: SyncOptions = {}): Promise<SyncOutcome> {
     const outcome: SyncOutcome = { written: [], restarted: [] };
@@ -107,16 +110,24 @@ export class EndpointsWriter {
       const wanted = new Set(options.only.map((s) => `${s.namespace}/${s.name}`));
       services = services.filter((record) => wanted.has(`${record.namespace}/${record.name}`));
     }
+    const headless = services.filter((record) => record.clusterIP === 'None');
     services = services.filter((record) => record.clusterIP !== 'None');
     const live = new Set(services.map((record) => record.containerId));
     for (const id of this.written.keys()) if (!live.has(id)) this.written.delete(id);
-    if (services.length === 0) return outcome;
+    if (services.length === 0 && headless.length === 0) return outcome;
 
-    const namespaces = [...new Set(services.map((record) => record.namespace))];
+    const namespaces = [...new Set([...services, ...headless].map((record) => record.namespace))];
     const pods = (
       await Promise.all(namespaces.map((namespace) => listPodRecords({ namespace })))
     ).flat();
     const endpointPods = pods.map((record) => endpointPodOf(record, options.report));
+    if (headless.length > 0) {
+      await this.headless.sync(
+        headless,
+        (record) => endpointsOf(record, endpointPods).ready.map((address) => address.ip),
+        { restartExited: options.restartExited },
+      );
+    }
     await Promise.all(
       services.map(async (record) => {
         const key = `${record.namespace}/${record.name}`;
