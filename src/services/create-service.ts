@@ -13,6 +13,8 @@ import { proxyCreateOptions, renderProxyConfig } from '../plan/service-proxy.js'
 import { LifecycleLabels } from '../pod/lifecycle/labels.js';
 import { findServiceRecord, type ServiceRecord } from '../pod/service-records.js';
 import { ensureNamespace } from './namespaces.js';
+import { readServiceEvents, recordServiceEvents } from './service-event-file.js';
+import { proxyEnsureEvents } from './service-events.js';
 
 export interface EnsureServiceOptions {
   /** The proxy image (proxy-image.ts). */
@@ -62,6 +64,9 @@ export async function ensureService(
     }
     return { action: 'unchanged', containerId: existing.containerId, networkCreated: false };
   }
+  const startedAt = new Date();
+  // The old proxy's events go on with the Service (same uid): read them before it goes.
+  const carried = existing ? await readServiceEvents(existing.containerId) : [];
   if (existing) await removeContainer(existing.containerId);
   const network = await ensureNamespace(plan.namespace, {
     lockImage: options.image,
@@ -105,6 +110,11 @@ export async function ensureService(
       await removeContainer(containerId).catch(() => undefined);
       throw error;
     }
+    const events = proxyEnsureEvents(existing?.service, plan.manifest, {
+      startedAt,
+      doneAt: new Date(),
+    });
+    await recordServiceEvents(containerId, carried, events);
   }
   return {
     action: existing ? 'configured' : 'created',
