@@ -1,12 +1,13 @@
 // Create (or keep, or replace) one Service's proxy container from its plan: on the
-// namespace network under the Service's DNS names, its config written (no endpoints
-// yet: every port refuses until the endpoints sync fills it) before it starts. A
+// namespace network under the Service's DNS names, started with no config file,
+// which the proxy runs as no ports at all (every port refuses, as with a config of
+// no endpoints) until the endpoints sync writes one: the apply's sync after its pods
+// does, so no write of an empty config stands before the proxy's start. A
 // Service whose spec hash matches the container's is kept as it is, with its
 // address; only a changed spec replaces the container. A headless Service has no
 // proxy: a holder container (created, never started, on no network) keeps its labels.
 import { createContainer, removeContainer, startContainer } from '../docker/containers.js';
 import { isConflict } from '../docker/errors.js';
-import { writeProxyConfig } from '../docker/service-proxy.js';
 import { Labels } from '../plan/labels.js';
 import type { ServicePlan } from '../plan/service.js';
 import { proxyCreateOptions, renderProxyConfig } from '../plan/service-proxy.js';
@@ -31,6 +32,11 @@ export interface EnsuredService {
   containerId: string;
   /** This call created the namespace network (a rollback may remove it). */
   networkCreated: boolean;
+  /**
+   * The Service's events being written into the new proxy (service-events.ts): off
+   * the apply's critical path, so pods start meanwhile; never rejects.
+   */
+  eventsWritten?: Promise<void>;
 }
 
 /** The labels the proxy container carries: the plan's, the owner's, the scope's. */
@@ -102,9 +108,9 @@ export async function ensureService(
     if (!winner) throw error;
     return { action: 'unchanged', containerId: winner.containerId, networkCreated: false };
   }
+  let eventsWritten: Promise<void> | undefined;
   if (!plan.headless) {
     try {
-      await writeProxyConfig(containerId, emptyProxyConfig(plan));
       await startContainer(containerId);
     } catch (error) {
       await removeContainer(containerId).catch(() => undefined);
@@ -114,11 +120,12 @@ export async function ensureService(
       startedAt,
       doneAt: new Date(),
     });
-    await recordServiceEvents(containerId, carried, events);
+    eventsWritten = recordServiceEvents(containerId, carried, events);
   }
   return {
     action: existing ? 'configured' : 'created',
     containerId,
     networkCreated: network.created,
+    eventsWritten,
   };
 }
