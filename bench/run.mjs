@@ -20,6 +20,10 @@
 //       with podrun's peak RSS for the latter
 //   (e) cold start of `podrun --version`, and `podrun get pods` (against both floors'
 //       `list` and `podman pod ps`) with A pods and with B pods
+//   (f) the same pod plus one Service (a LoadBalancer on 127.0.0.1:port) applied in
+//       one file until the page answers through the Service, interleaved with the
+//       pod alone until it answers on its hostPort: the median of the per-rep
+//       differences is what the Service costs (target: at most 150 ms)
 // Writes a JSON result. Everything runs in fresh namespaces / a fresh podman network
 // on free host ports and is removed at the end, also after a failure or Ctrl-C.
 //
@@ -33,7 +37,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
-import { composeFile, GRACE_SECONDS, manifestText } from './pod.mjs';
+import { CONTAINER_PORT, composeFile, GRACE_SECONDS, manifestText } from './pod.mjs';
 import { startPodman, stopPodman } from './podman.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,6 +71,8 @@ const namespace = `podrun-bench-${runId}`;
 // The library runs in its own namespace: its pod must not keep the CLI's namespace
 // network alive (podrun removes a namespace's network with its last pod).
 const libNamespace = `podrun-benchlib-${runId}`;
+// (f) in a namespace of its own, emptied after every up: both cases create its network.
+const svcNamespace = `podrun-benchsvc-${runId}`;
 const floorNetworks = { floor: `pbfloor_${runId}`, raw: `pbraw_${runId}` };
 const work = mkdtempSync(join(os.tmpdir(), 'podrun-bench-'));
 const docker = new Docker();
@@ -206,6 +212,23 @@ function writeManifest(pods, file) {
   return path;
 }
 
+/** (f): the bench pod in the Service namespace, with a LoadBalancer Service in front of it. */
+function serviceCaseText(pod, servicePort) {
+  const pods = manifestText([{ ...pod, namespace: svcNamespace }]);
+  if (servicePort === undefined) return pods;
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: `${pod.name}-svc`, namespace: svcNamespace },
+    spec: {
+      type: 'LoadBalancer',
+      selector: { app: 'podrun-bench' },
+      ports: [{ port: servicePort, targetPort: CONTAINER_PORT }],
+    },
+  };
+  return `${pods}---\n${JSON.stringify(service)}\n`;
+}
+
 function writeFloorSpec(kind, pods, network = {}) {
   const spec = join(work, `${kind}-${pods[0].name}-${pods.length}.json`);
   writeFileSync(
@@ -232,6 +255,20 @@ const contenders = {
     await podrun(args);
     await Promise.all(pods.map((pod) => waitForPage(pod.hostPort)));
     return performance.now() - start;
+  },
+  /** (f): the pod, plus a LoadBalancer Service on `servicePort` when given. */
+  async serviceCaseUp(pod, servicePort) {
+    const file = join(work, `svc-${pod.name}.yaml`);
+    writeFileSync(file, serviceCaseText(pod, servicePort));
+    const start = performance.now();
+    const args = ['apply', '-f', file];
+    if (features.wait) args.push('--wait');
+    await podrun(args);
+    await waitForPage(servicePort ?? pod.hostPort);
+    return performance.now() - start;
+  },
+  async serviceCaseDelete(pod) {
+    await podrun(['delete', '-f', join(work, `svc-${pod.name}.yaml`)]);
   },
   async podrunDelete(pods) {
     const start = performance.now();
@@ -379,7 +416,8 @@ async function cleanup() {
   const mine = (labels = {}) =>
     labels['podrun-bench'] === runId ||
     labels['io.podrun.namespace'] === namespace ||
-    labels['io.podrun.namespace'] === libNamespace;
+    labels['io.podrun.namespace'] === libNamespace ||
+    labels['io.podrun.namespace'] === svcNamespace;
   const containers = await docker.listContainers({ all: true });
   await Promise.all(
     containers
@@ -522,6 +560,7 @@ async function main() {
     say(peers[peer] ? `${peer}: ${peers[peer].version}` : `${peer}: not installed, skipped`);
   }
 
+  const traces = [];
   const samples = {};
   const add = (key, ms) => {
     samples[key] ??= [];
@@ -583,6 +622,44 @@ async function main() {
     say(
       `rep ${rep + 1}/${REPS}: up ${everyone.map((w) => `${w} ${samples[`up.${w}`].at(-1).toFixed(0)}`).join(' ')} | delete ${everyone.map((w) => `${w} ${samples[`delete.${w}`].at(-1).toFixed(0)}`).join(' ')} ms`,
     );
+  }
+
+  // (f) the pod plus one Service against the pod alone, interleaved, a fresh
+  // namespace network for both every time (each rep deletes what it applied).
+  {
+    const [podPort, servicePort] = await freePorts(2);
+    const cases = {
+      pod: (rep) => podSpec(`sp${rep}`, podPort),
+      podSvc: (rep) => podSpec(`ss${rep}`, podPort),
+    };
+    const extra = [];
+    for (let rep = 0; rep < REPS; rep++) {
+      for (const who of rotate(Object.keys(cases), rep)) {
+        const pod = cases[who](rep);
+        add(
+          `svc.${who}`,
+          await contenders.serviceCaseUp(pod, who === 'podSvc' ? servicePort : undefined),
+        );
+        await contenders.serviceCaseDelete(pod);
+      }
+      extra.push(samples['svc.podSvc'].at(-1) - samples['svc.pod'].at(-1));
+      say(
+        `service rep ${rep + 1}/${REPS}: pod ${samples['svc.pod'].at(-1).toFixed(0)} pod+Service ${samples['svc.podSvc'].at(-1).toFixed(0)} ms (+${extra.at(-1).toFixed(0)})`,
+      );
+    }
+    result.service = { extraMs: stats(extra), samples: extra };
+    const tp = podSpec('svctrace', podPort);
+    const file = join(work, 'svc-trace.yaml');
+    writeFileSync(file, serviceCaseText(tp, servicePort));
+    traces.push(
+      await tracedRun(
+        'podrun apply pod + Service',
+        bin,
+        ['apply', '-f', file, ...(features.wait ? ['--wait'] : [])],
+        servicePort,
+      ),
+    );
+    await podrun(['delete', '-f', file]);
   }
 
   // (d) a fleet: M pods one after another (M invocations), then M at once (one).
@@ -659,7 +736,6 @@ async function main() {
     raw: () => contenders.floorList('raw'),
     ...(podmanPeer ? { podman: () => podmanPeer.ps() } : {}),
   };
-  const traces = [];
   for (const [phase, from, to] of [
     ['getFew', 0, FEW],
     ['getMany', FEW, MANY],
@@ -740,6 +816,8 @@ async function main() {
     }
     line(`${verb} compose`, `${kase}.compose`);
   }
+  line('up+ready pod alone (Service namespace)', 'svc.pod', []);
+  line('up+ready pod + LoadBalancer Service', 'svc.podSvc', []);
   line(`${FLEET} pods one by one  floor (dockerode)`, 'fleetSeq.floor');
   line(`${FLEET} pods one by one  podrun`, 'fleetSeq.podrun');
   for (const [kase, what] of [
@@ -814,6 +892,7 @@ async function main() {
     },
     coldStartMs: { limit: 150, value: get('getFew.version') },
     fleetRssMB: { limit: 150, value: result.rss?.applyFleetMB },
+    serviceExtraMs: { limit: 150, value: result.service?.extraMs.median },
   };
   say('\ntargets:');
   for (const [name, t] of Object.entries(result.targets)) {

@@ -2,6 +2,8 @@
 // (podrun uses RestartPolicy "no": a pause container revived alone would strand its
 // joiners); the detached supervisor keeps retrying the engine and, once it answers
 // again, rebuilds each supervised pod: new sandbox, init containers again, apps.
+// A Service comes back too (the supervisor starts its proxy again); its ClusterIP
+// does not stay the same yet (a known gap, the it.fails case below).
 //
 // The engine restarted here is never the default one (other people's containers run
 // there): scripts/test-engine.sh starts a second, podrun-owned dockerd with its own
@@ -17,7 +19,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_PAUSE_IMAGE } from '../src/docker/pause-image.js';
 import { findPodRecord } from '../src/pod/records.js';
+import {
+  findServiceRecord,
+  listServiceRecords,
+  type ServiceRecord,
+} from '../src/pod/service-records.js';
 import { podStatus } from '../src/pod/status.js';
+import { deleteServiceRecord } from '../src/services/delete-service.js';
 import { cleanNamespace, podrun, sh, TEST_IMAGE, testNamespace, waitFor } from './helpers/pods.js';
 
 const run = promisify(execFile);
@@ -33,6 +41,16 @@ const SLACK_MS = 30_000;
 const TEST_TIMEOUT_MS = APPLY_WAIT_S * 1000 + 2 * ENGINE_WAIT_S * 1000 + BACK_WAIT_MS + SLACK_MS;
 const SETUP_TIMEOUT_MS = ENGINE_WAIT_S * 1000 + 60_000; // start + copying two images
 const TEARDOWN_TIMEOUT_MS = ENGINE_WAIT_S * 1000 + 60_000; // supervisor stop, cleanup, stop
+
+/** One HTTP/1.0 request from the Service case's client pod to HOST:80. */
+function throughService(host: string): Promise<string> {
+  return sh(
+    svcNs,
+    'client',
+    'c',
+    `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc ${host} 80 | tail -n 1`,
+  );
+}
 
 /** Run scripts/test-engine.sh against the default engine's environment. */
 async function testEngine(...args: string[]): Promise<string> {
@@ -61,6 +79,7 @@ function canRunTestEngine(): boolean {
 const canRun = canRunTestEngine();
 const defaultEnv = { ...process.env };
 const ns = testNamespace('engine');
+const svcNs = testNamespace('engine-svc');
 let engineHost = '';
 
 describe.skipIf(!canRun && process.env.CI !== 'true')('an engine restart', () => {
@@ -78,7 +97,12 @@ describe.skipIf(!canRun && process.env.CI !== 'true')('an engine restart', () =>
       if (engineHost) {
         const env = { DOCKER_HOST: engineHost, PODRUN_SUPERVISOR_SCOPE: ns };
         await podrun(['supervisor', 'stop'], undefined, env);
-        await cleanNamespace(ns).catch(() => {});
+        for (const namespace of [ns, svcNs]) {
+          await cleanNamespace(namespace).catch(() => {});
+          for (const record of await listServiceRecords({ namespace }).catch(() => [])) {
+            await deleteServiceRecord(record).catch(() => {});
+          }
+        }
       }
     } finally {
       if (defaultEnv.DOCKER_HOST === undefined) delete process.env.DOCKER_HOST;
@@ -136,4 +160,82 @@ spec:
     },
     TEST_TIMEOUT_MS,
   );
+  // Set by the Service case, read by the ClusterIP case after it (one restart for both).
+  let serviceBefore: ServiceRecord | undefined;
+  let serviceAfter: ServiceRecord | undefined;
+
+  it(
+    'brings a Service back: the supervisor starts the same proxy, which answers through its name',
+    async () => {
+      // The same supervisor scope as above: one supervisor, stopped in afterAll.
+      const env = { DOCKER_HOST: engineHost, PODRUN_SUPERVISOR_SCOPE: ns };
+      const file = join(tmpdir(), `${svcNs}.yaml`);
+      writeFileSync(
+        file,
+        `apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec:
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: 8080 }]
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: backend, labels: { app: web } }
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+    - name: httpd
+      image: ${TEST_IMAGE}
+      command: [sh, -c, 'mkdir -p /www && echo backend > /www/index.html && exec httpd -f -p 8080 -h /www']
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: client }
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+    - { name: c, image: ${TEST_IMAGE}, command: [sleep, '3600'] }
+`,
+      );
+      const applied = await podrun(
+        ['apply', '-f', file, '-n', svcNs, `--wait=${APPLY_WAIT_S}s`],
+        undefined,
+        env,
+      );
+      expect(applied.stderr).toBe('');
+      expect(applied.code).toBe(0);
+      serviceBefore = (await findServiceRecord(svcNs, 'web'))!;
+      expect(serviceBefore.clusterIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      expect(await throughService(serviceBefore.clusterIP)).toBe('backend');
+
+      await testEngine('restart');
+
+      serviceAfter = await waitFor(
+        'the Service answering through its name again',
+        async () => {
+          const record = await findServiceRecord(svcNs, 'web');
+          if (record?.state !== 'running') return undefined;
+          return (await throughService('web')) === 'backend' ? record : undefined;
+        },
+        BACK_WAIT_MS,
+      );
+      expect(serviceAfter.containerId).toBe(serviceBefore.containerId);
+      console.log(
+        `ClusterIP before the engine restart ${serviceBefore.clusterIP}, after ${serviceAfter.clusterIP}`,
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  // Known gap (it.fails: this case passes while the address changes, and fails once
+  // it is pinned, which is the signal to make it a plain it). The engine gives the
+  // restarted proxy whatever address is free when it starts (the rebuilt pods took
+  // the old one first), and Docker refuses a fixed IPv4Address on a network without
+  // a user-configured subnet, which the namespace networks are (plan/network.ts).
+  it.fails("keeps the Service's ClusterIP across the restart", () => {
+    // Nothing to compare (the case above failed): not the known failure, so fail it.fails.
+    if (!serviceBefore || !serviceAfter) return;
+    expect(serviceAfter.clusterIP).toBe(serviceBefore.clusterIP);
+  });
 });

@@ -298,6 +298,43 @@ spec:
   });
 });
 
+describe('describe svc events', () => {
+  it("records a LoadBalancer's load balancer being ensured, and its type change on a re-apply", async () => {
+    const port = await freePort();
+    const lb = (type: string) => `apiVersion: v1
+kind: Service
+metadata: { name: ev }
+spec:
+  type: ${type}
+  selector: { app: web }
+  ports: [{ port: ${port}, targetPort: 8080 }]
+`;
+    expect((await apply(ns, 'ev', lb('LoadBalancer'))).code).toBe(0);
+    const first = (await podrun(['describe', 'svc', 'ev', '-n', ns])).stdout;
+    expect(first).toMatch(/^Events:\n {2}Type\s+Reason\s+Age\s+From\s+Message\n/m);
+    expect(first).toMatch(
+      /^ {2}Normal\s+EnsuringLoadBalancer\s+\S+\s+podrun\s+Ensuring load balancer$/m,
+    );
+    expect(first).toMatch(
+      /^ {2}Normal\s+EnsuredLoadBalancer\s+\S+\s+podrun\s+Ensured load balancer$/m,
+    );
+
+    // A changed spec replaces the proxy: its events go on with the Service.
+    expect((await apply(ns, 'ev', lb('ClusterIP'))).stdout).toMatch(/^service\/ev configured$/m);
+    const second = (await podrun(['describe', 'svc', 'ev', '-n', ns])).stdout;
+    const reasons = [...second.matchAll(/^ {2}Normal\s+(\S+)\s/gm)].map((m) => m[1]);
+    expect(reasons).toEqual([
+      'EnsuringLoadBalancer',
+      'EnsuredLoadBalancer',
+      'Type',
+      'DeletingLoadBalancer',
+      'DeletedLoadBalancer',
+    ]);
+    expect(second).toMatch(/^ {2}Normal\s+Type\s+\S+\s+podrun\s+LoadBalancer -> ClusterIP$/m);
+    expect((await podrun(['delete', 'svc', 'ev', '-n', ns])).code).toBe(0);
+  });
+});
+
 describe('bundles', () => {
   const helm = `apiVersion: v1
 kind: Namespace

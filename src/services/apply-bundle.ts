@@ -175,6 +175,8 @@ export async function applyBundle(
   const image = await ensureProxyImage();
   const progress: BundleProgress = { containers: [], networks: [], objects: [] };
   const serviceNamespaces = work.map(({ plan }) => plan.namespace);
+  // The Services' events files, written while the pods start (create-service.ts).
+  const eventWrites: Array<Promise<void>> = [];
   let reported = false;
   const interrupted = () => options.signal?.aborted === true && !reported;
   const interruptError = async (podLines?: string) => {
@@ -216,6 +218,7 @@ export async function applyBundle(
         progress.objects.push(`service/${plan.name}`);
       }
       if (made.networkCreated) progress.networks.push(plan.namespace);
+      if (made.eventsWritten) eventWrites.push(made.eventsWritten);
       own.push({
         kind: 'Service',
         namespace: plan.namespace,
@@ -233,6 +236,7 @@ export async function applyBundle(
       },
     });
   } catch (error) {
+    await Promise.all(eventWrites);
     if (reported) throw error;
     if (error instanceof ApplyInterrupted) {
       // The pod stage rolled back its pods and said so; the Services go too.
@@ -252,5 +256,6 @@ export async function applyBundle(
     const report = (await options.probes?.(namespace).catch(() => undefined)) ?? undefined;
     await writer.sync({ namespace, report });
   }
+  await Promise.all(eventWrites);
   return [...own, ...results];
 }

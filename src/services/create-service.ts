@@ -1,13 +1,14 @@
 // Create (or keep, or replace) one Service's proxy container from its plan: on the
-// namespace network under the Service's DNS names, its config written (no endpoints
-// yet: every port refuses until the endpoints sync fills it) before it starts. A
+// namespace network under the Service's DNS names, started with no config file,
+// which the proxy runs as no ports at all (every port refuses, as with a config of
+// no endpoints) until the endpoints sync writes one: the apply's sync after its pods
+// does, so no write of an empty config stands before the proxy's start. A
 // Service whose spec hash matches the container's is kept as it is, with its
 // address; only a changed spec replaces the container. A headless Service has no
 // proxy: a holder container (created, never started, on no network) keeps its labels,
 // and the namespace's resolver (dns-resolver.ts) answers its names.
 import { createContainer, removeContainer, startContainer } from '../docker/containers.js';
 import { isConflict } from '../docker/errors.js';
-import { writeProxyConfig } from '../docker/service-proxy.js';
 import { Labels } from '../plan/labels.js';
 import type { ServicePlan } from '../plan/service.js';
 import { proxyCreateOptions, renderProxyConfig } from '../plan/service-proxy.js';
@@ -15,6 +16,8 @@ import { LifecycleLabels } from '../pod/lifecycle/labels.js';
 import { findServiceRecord, type ServiceRecord } from '../pod/service-records.js';
 import { ensureResolver, forgetHeadlessNames } from './dns-resolver.js';
 import { ensureNamespace } from './namespaces.js';
+import { readServiceEvents, recordServiceEvents } from './service-event-file.js';
+import { proxyEnsureEvents } from './service-events.js';
 
 export interface EnsureServiceOptions {
   /** The proxy image (proxy-image.ts). */
@@ -31,6 +34,11 @@ export interface EnsuredService {
   containerId: string;
   /** This call created the namespace network (a rollback may remove it). */
   networkCreated: boolean;
+  /**
+   * The Service's events being written into the new proxy (service-events.ts): off
+   * the apply's critical path, so pods start meanwhile; never rejects.
+   */
+  eventsWritten?: Promise<void>;
 }
 
 /** The labels the proxy container carries: the plan's, the owner's, the scope's. */
@@ -65,6 +73,9 @@ export async function ensureService(
     if (plan.headless) await ensureHeadlessResolver(plan, options);
     return { action: 'unchanged', containerId: existing.containerId, networkCreated: false };
   }
+  const startedAt = new Date();
+  // The old proxy's events go on with the Service (same uid): read them before it goes.
+  const carried = existing ? await readServiceEvents(existing.containerId) : [];
   if (existing) await removeContainer(existing.containerId);
   // Headless no more: its names go back to the engine's DNS (the proxy's aliases).
   if (existing?.clusterIP === 'None' && !plan.headless) {
@@ -104,6 +115,7 @@ export async function ensureService(
     if (!winner) throw error;
     return { action: 'unchanged', containerId: winner.containerId, networkCreated: false };
   }
+  let eventsWritten: Promise<void> | undefined;
   if (plan.headless) {
     try {
       await ensureResolver(plan.namespace, {
@@ -117,17 +129,22 @@ export async function ensureService(
     }
   } else {
     try {
-      await writeProxyConfig(containerId, emptyProxyConfig(plan));
       await startContainer(containerId);
     } catch (error) {
       await removeContainer(containerId).catch(() => undefined);
       throw error;
     }
+    const events = proxyEnsureEvents(existing?.service, plan.manifest, {
+      startedAt,
+      doneAt: new Date(),
+    });
+    eventsWritten = recordServiceEvents(containerId, carried, events);
   }
   return {
     action: existing ? 'configured' : 'created',
     containerId,
     networkCreated: network.created,
+    eventsWritten,
   };
 }
 

@@ -5,7 +5,7 @@ import { probeSettings } from '../../pod/probes/spec.js';
 import { findPodRecord, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
 import { liveEventsOf, reportsFor } from '../../supervisor/client.js';
-import { formatAge, formatTable } from '../output.js';
+import { eventsSection } from './events-table.js';
 import { runDescribeService, SERVICE_TYPES } from './services.js';
 
 export async function runDescribe(
@@ -135,31 +135,6 @@ export async function runDescribe(
     const kind = Object.keys(volume).find((key) => key !== 'name') ?? 'unknown';
     out.push(`  ${volume.name}: ${kind}`);
   }
-  out.push('Events:');
-  const events = await podEvents(record, { live: liveEventsOf(report) });
-  if (events.length === 0) {
-    out.push('  <none>');
-  } else {
-    const rows = [
-      ['Type', 'Reason', 'Age', 'From', 'Message'],
-      ['----', '------', '----', '----', '-------'],
-      ...events.map((event) => [
-        event.type,
-        event.reason,
-        // kubectl: the last time, and with repeats "(x3 over 5m)" since the first.
-        event.count && event.count > 1
-          ? `${formatAge(event.time)} (x${event.count} over ${formatAge(event.firstTime ?? event.time)})`
-          : formatAge(event.time),
-        'podrun',
-        event.message,
-      ]),
-    ];
-    out.push(
-      ...formatTable(rows)
-        .trimEnd()
-        .split('\n')
-        .map((line) => `  ${line}`),
-    );
-  }
+  out.push(...eventsSection(await podEvents(record, { live: liveEventsOf(report) })));
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -8,9 +8,11 @@ import { listPodRecords } from '../../pod/records.js';
 import { listServiceRecords, type ServiceRecord } from '../../pod/service-records.js';
 import { deleteServiceRecord } from '../../services/delete-service.js';
 import { endpointPodOf, endpointServiceOf, endpointsOf } from '../../services/endpoints-sync.js';
+import { readServiceEvents } from '../../services/service-event-file.js';
 import { serviceObject, servicePortsOf, serviceTypeOf } from '../../services/service-object.js';
 import { reportsFor } from '../../supervisor/client.js';
 import { formatAge, formatTable } from '../output.js';
+import { eventsSection } from './events-table.js';
 
 export const SERVICE_TYPES = ['svc', 'service', 'services'];
 export const ENDPOINTS_TYPES = ['ep', 'endpoints'];
@@ -141,7 +143,7 @@ export async function runGetEndpoints(names: string[], flags: ListFlags): Promis
   process.stdout.write(formatTable(rows));
 }
 
-/** kubectl describe svc: its fields in its order, Events <none> (podrun records none for Services). */
+/** kubectl describe svc: its fields in its order, then its Events. */
 export async function runDescribeService(name: string, namespace: string): Promise<void> {
   const [record] = await wantedServices([name], { namespace });
   if (!record) throw new Error(`services "${name}" not found in namespace ${namespace}`);
@@ -177,7 +179,8 @@ export async function runDescribeService(name: string, namespace: string): Promi
   if (type !== 'ClusterIP') {
     field('External Traffic Policy', service.spec?.externalTrafficPolicy ?? 'Cluster');
   }
-  field('Events', '<none>');
+  // Only a LoadBalancer's proxy has any (services/service-events.ts says why).
+  out.push(...eventsSection(await readServiceEvents(record.containerId), true));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -6,17 +6,22 @@
 //  - every pod has finished (run-to-completion): exit 0 if all Succeeded, else 1;
 //  - --abort-on-container-exit and an app container exited: its exit code;
 //  - Ctrl-C / SIGTERM: 130 / 143.
-// Whatever the reason, the pods are then stopped gracefully (preStop, grace
-// period, apps before sidecars, pause last) and removed.
+// It takes what `apply` takes (applyBundle: Namespaces, Services, ConfigMaps,
+// Secrets, claims, pods; one warning per object of an ignored kind). Whatever the
+// reason it stops, the pods are then stopped gracefully (preStop, grace period, apps
+// before sidecars, pause last) and removed, and the rest of the bundle after them
+// (services/tear-down.ts): the Services, the ConfigMaps and Secrets, the claims this
+// run created, the namespaces' networks.
 import { loadManifests } from '../../manifest/load.js';
+import { manifestObjectCount } from '../../manifest/set-checks.js';
 import { Labels } from '../../plan/labels.js';
-import { applyManifests } from '../../pod/apply.js';
 import { instanceLogs } from '../../pod/container-io.js';
-import { deletePodRecord } from '../../pod/delete-pod.js';
 import { PodEventStore } from '../../pod/event-store.js';
 import { findPodRecord, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
-import { reportsFor } from '../../supervisor/client.js';
+import { applyBundle } from '../../services/apply-bundle.js';
+import { tearDownBundle } from '../../services/tear-down.js';
+import { reportsFor, supervisorNamespaceProbes } from '../../supervisor/client.js';
 import { ensureSupervisor } from '../../supervisor/launch.js';
 import { supervisionScope } from '../../supervisor/paths.js';
 import { linePrefixer } from '../line-prefix.js';
@@ -40,7 +45,9 @@ export async function runUp(flags: UpFlags): Promise<void> {
   const set = await loadManifests(flags.filename, {
     defaultNamespace: flags.namespace,
     validate: 'strict',
+    bundle: true,
   });
+  if (manifestObjectCount(set) === 0) throw new Error('no objects passed to up');
   printWarnings(set.warnings);
   const controller = new AbortController();
   let signalCode = 0;
@@ -54,7 +61,9 @@ export async function runUp(flags: UpFlags): Promise<void> {
   process.on('SIGTERM', onSignal);
   // The first run's events go to the pods' event stores, as with apply.
   const events = new PodEventStore();
-  const results = await applyManifests(set, {
+  const results = await applyBundle(set, {
+    onWarning: (line) => process.stderr.write(`${line}\n`),
+    probes: supervisorNamespaceProbes,
     pauseImage: flags.pauseImage,
     signal: controller.signal,
     supervise: supervisionScope(),
@@ -65,7 +74,6 @@ export async function runUp(flags: UpFlags): Promise<void> {
   for (const result of results) {
     process.stderr.write(`${result.kind.toLowerCase()}/${result.name} ${result.action}\n`);
   }
-  await ensureSupervisor();
 
   const colour = useColour();
   const followed = new Set<string>();
@@ -91,6 +99,8 @@ export async function runUp(flags: UpFlags): Promise<void> {
 
   let exitCode = 0;
   try {
+    // Inside the try: a supervisor that cannot start still leaves nothing behind.
+    await ensureSupervisor();
     for (;;) {
       if (controller.signal.aborted) {
         exitCode = signalCode || 130;
@@ -127,13 +137,10 @@ export async function runUp(flags: UpFlags): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   } finally {
-    for (const pod of pods) {
-      const record = await findPodRecord(pod.namespace, pod.name);
-      if (record) {
-        process.stderr.write(`stopping pod/${pod.name}\n`);
-        await deletePodRecord(record);
-      }
-    }
+    await tearDownBundle(results, {
+      onLine: (line) => process.stderr.write(`${line}\n`),
+      onError: (line) => process.stderr.write(`Warning: ${line}\n`),
+    });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
