@@ -89,26 +89,50 @@ export function buildProgram(): Command {
 
   program
     .command('get')
-    .description('list pods, services or endpoints')
-    .argument('<type>', 'pods | svc | endpoints')
-    .argument('[names...]', 'pod names')
+    .description('list pods, services or endpoints (all: pods and services)')
+    .argument('<type>', 'pods | svc | endpoints | all')
+    .argument('[names...]', 'names')
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .option('-A, --all-namespaces', 'every namespace')
-    .option('-l, --selector <selector>', 'pods: label selector (k=v, k!=v, k in (a,b), k, !k)')
+    .option('-l, --selector <selector>', 'label selector (k=v, k!=v, k in (a,b), k, !k)')
+    .option(
+      '--field-selector <selector>',
+      'metadata.name, metadata.namespace, status.phase, ... (=, ==, !=, comma-joined)',
+    )
     .addOption(
       new Option(
         '-o, --output <format>',
-        'output format: wide, json, yaml, name, jsonpath=TEMPLATE (pods)',
+        'wide, json, yaml, name, jsonpath=TEMPLATE, custom-columns=SPEC, custom-columns-file=FILE',
       ).argParser((value: string) => {
-        if (['wide', 'json', 'yaml', 'name'].includes(value) || value.startsWith('jsonpath='))
+        if (
+          ['wide', 'json', 'yaml', 'name'].includes(value) ||
+          /^(jsonpath|custom-columns|custom-columns-file)=/.test(value)
+        )
           return value;
         throw new InvalidArgumentError(
-          'Allowed choices are wide, json, yaml, name, jsonpath=TEMPLATE.',
+          'Allowed choices are wide, json, yaml, name, jsonpath=TEMPLATE, custom-columns=SPEC, custom-columns-file=FILE.',
         );
       }),
     )
+    .option('--no-headers', 'no header line')
+    .option('--show-labels', 'a LABELS column last')
+    .option(
+      '-L, --label-columns <keys>',
+      'a column per label key (comma-separated, repeatable)',
+      collect,
+    )
+    .option(
+      '--sort-by <jsonpath>',
+      'order by this field, e.g. .metadata.name or {.status.startTime}',
+    )
+    .option('-w, --watch', 'pods: print the table, then a row per change, until Ctrl-C')
+    .option('--watch-only', 'pods: only the rows of changes')
     .action(async (type, names, options) =>
-      (await import('./commands/get.js')).runGet(type, names, options),
+      (await import('./commands/get.js')).runGet(type, names, {
+        ...options,
+        // commander's --no-headers is `headers: false`.
+        noHeaders: options.headers === false,
+      }),
     );
 
   program

@@ -1,68 +1,248 @@
-// podrun get pods [NAME...] [-n NS | -A] [-l SELECTOR] [-o wide|json|yaml|name|jsonpath=TEMPLATE]
+// podrun get pods|svc|endpoints|all [NAME...] [-n NS | -A] [-l SELECTOR] [--field-selector F]
+//   [-o wide|json|yaml|name|jsonpath=T|custom-columns=SPEC|custom-columns-file=F]
+//   [--no-headers] [--show-labels] [-L KEY,...] [--sort-by PATH] [-w | --watch-only]
+// The layout lives in the pure modules beside (tab-writer, table-columns, sort-by,
+// custom-columns, field-selector, pod-watch); this reads the pods and prints.
+import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { matchesSelector } from '../../manifest/selector.js';
 import { podObject } from '../../pod/pod-object.js';
 import { listPodRecords, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
 import { reportsFor, reviveSupervisor } from '../../supervisor/client.js';
+import {
+  type CustomColumn,
+  customColumnsTable,
+  parseCustomColumns,
+  parseCustomColumnsFile,
+} from '../custom-columns.js';
+import {
+  checkFields,
+  type FieldRequirement,
+  METADATA_FIELDS,
+  matchesFields,
+  POD_FIELDS,
+  parseFieldSelector,
+  podFields,
+} from '../field-selector.js';
 import { renderJsonPath } from '../jsonpath.js';
-import { formatAge, formatTable, podNameArg } from '../output.js';
+import { formatAge, podNameArg } from '../output.js';
+import { type WatchedRow, watchChanges } from '../pod-watch.js';
 import { parseSelector } from '../selector-syntax.js';
-import { ENDPOINTS_TYPES, runGetEndpoints, runGetServices, SERVICE_TYPES } from './services.js';
+import { sortByJsonPath } from '../sort-by.js';
+import { TabWriter } from '../tab-writer.js';
+import { decorateTable, parseLabelColumns } from '../table-columns.js';
+import {
+  ENDPOINTS_TYPES,
+  endpointsViews,
+  type ListedView,
+  SERVICE_TYPES,
+  serviceViews,
+} from './services.js';
 
 interface GetFlags {
   namespace: string;
   allNamespaces?: boolean;
   selector?: string;
-  /** wide, json, yaml, name, or jsonpath=TEMPLATE (pods). */
+  /** wide, json, yaml, name, jsonpath=TEMPLATE, custom-columns=SPEC, custom-columns-file=FILE. */
   output?: string;
+  fieldSelector?: string;
+  noHeaders?: boolean;
+  showLabels?: boolean;
+  labelColumns?: string[];
+  sortBy?: string;
+  watch?: boolean;
+  watchOnly?: boolean;
 }
+
+const POD_TYPES = ['pod', 'pods', 'po'];
+const WATCH_POLL_MS = 1000;
 
 export async function runGet(type: string, names: string[], flags: GetFlags): Promise<void> {
   if (SERVICE_TYPES.includes(type) || ENDPOINTS_TYPES.includes(type)) {
-    const { output, selector } = flags;
-    if (selector !== undefined || output?.startsWith('jsonpath='))
-      throw new Error(`-l and -o jsonpath are for pods only (podrun does not filter ${type} yet)`);
-    const listFlags = { ...flags, output: output as 'wide' | 'json' | 'yaml' | 'name' | undefined };
-    return SERVICE_TYPES.includes(type)
-      ? runGetServices(names, listFlags)
-      : runGetEndpoints(names, listFlags);
+    if (flags.watch || flags.watchOnly) throw new Error(`podrun watches pods only (not ${type})`);
+    return printGroups([await listedGroup(type, names, flags)], names, flags);
   }
-  if (!['pod', 'pods', 'po'].includes(type)) {
+  if (type === 'all') {
+    if (flags.watch || flags.watchOnly) throw new Error('podrun watches pods only (not all)');
+    if (names.length > 0) throw new Error('get all takes no names');
+    const groups = [await podGroup([], flags), await listedGroup('services', [], flags)];
+    return printGroups(groups, names, flags, true);
+  }
+  if (!POD_TYPES.includes(type)) {
     throw new Error(
-      `the server doesn't have a resource type "${type}" (podrun gets pods, services, endpoints)`,
+      `the server doesn't have a resource type "${type}" (podrun gets pods, services, endpoints, all)`,
     );
   }
-  const wanted = new Set(names.map(podNameArg));
+  if (flags.watch || flags.watchOnly) return watchPods(names, flags);
+  return printGroups([await podGroup(names, flags)], names, flags);
+}
+
+/** One kind's listed objects, ready to print: `get all` prints several. */
+interface Group {
+  kind: string;
+  header: string[];
+  views: ListedView[];
+}
+
+function fieldRequirements(flags: GetFlags, supported: readonly string[]): FieldRequirement[] {
+  if (flags.fieldSelector === undefined) return [];
+  const requirements = parseFieldSelector(flags.fieldSelector);
+  checkFields(requirements, supported);
+  return requirements;
+}
+
+/** -l, --field-selector and --sort-by, which every kind takes alike. */
+function narrow(
+  views: ListedView[],
+  flags: GetFlags,
+  supported: readonly string[],
+  fieldsOf: (view: ListedView) => Record<string, string>,
+): ListedView[] {
   const selector = flags.selector === undefined ? undefined : parseSelector(flags.selector);
-  if (selector && wanted.size > 0)
+  const fields = fieldRequirements(flags, supported);
+  const kept = views.filter(
+    (view) =>
+      (!selector || matchesSelector(selector, view.labels)) &&
+      matchesFields(fields, fieldsOf(view)),
+  );
+  return flags.sortBy ? sortByJsonPath(kept, (view) => view.object, flags.sortBy) : kept;
+}
+
+async function listedGroup(type: string, names: string[], flags: GetFlags): Promise<Group> {
+  const services = SERVICE_TYPES.includes(type);
+  if (flags.selector !== undefined && names.length > 0)
     throw new Error('name cannot be provided when a selector is specified');
+  const { header, views } = await (services ? serviceViews : endpointsViews)(names, flags);
+  const metadataFields = (view: ListedView) => ({
+    'metadata.name': view.name,
+    'metadata.namespace': view.namespace,
+  });
+  return {
+    kind: services ? 'service' : 'endpoints',
+    header,
+    views: narrow(views, flags, METADATA_FIELDS, metadataFields),
+  };
+}
+
+async function podViews(names: string[], flags: GetFlags, revive: boolean): Promise<ListedView[]> {
+  const wanted = new Set(names.map(podNameArg));
+  if (flags.selector !== undefined && wanted.size > 0)
+    throw new Error('name cannot be provided when a selector is specified');
+  // Parse before reading anything: a bad selector fails at once.
+  fieldRequirements(flags, POD_FIELDS);
+  if (flags.selector !== undefined) parseSelector(flags.selector);
   const listed = (
     await listPodRecords(flags.allNamespaces ? {} : { namespace: flags.namespace })
-  ).filter(
-    (record) =>
-      (wanted.size === 0 || wanted.has(record.name)) &&
-      (!selector || matchesSelector(selector, record.pod?.metadata?.labels)),
-  );
-  await reviveSupervisor(listed);
+  ).filter((record) => wanted.size === 0 || wanted.has(record.name));
+  if (revive) await reviveSupervisor(listed);
   const [records, reports] = await Promise.all([
     Promise.all(listed.map(withDetails)),
     reportsFor(flags.allNamespaces ? undefined : flags.namespace),
   ]);
-  const probesOf = (record: { namespace: string; name: string }) =>
-    reports[`${record.namespace}/${record.name}`]?.probes;
   for (const name of wanted) {
     if (!records.some((record) => record.name === name)) {
       throw new Error(`pods "${name}" not found in namespace ${flags.namespace}`);
     }
   }
+  const wide = flags.output === 'wide';
+  const views = records.map((record): ListedView => {
+    const probes = reports[`${record.namespace}/${record.name}`]?.probes;
+    const status = podStatus(record, probes);
+    const ports = (record.sandbox?.Ports ?? [])
+      .filter((port) => port.PublicPort)
+      .map(
+        (port) =>
+          // 0.0.0.0 and :: are the same "every address" binding, listed once.
+          `${port.IP && port.IP !== '0.0.0.0' && port.IP !== '::' ? `${port.IP}:` : ''}${port.PublicPort}->${port.PrivatePort}/${port.Type}`,
+      );
+    return {
+      namespace: record.namespace,
+      name: record.name,
+      labels: record.pod?.metadata?.labels,
+      object: podObject(record, probes),
+      cells: [
+        record.name,
+        `${status.ready}/${status.total}`,
+        status.status,
+        String(status.restarts),
+        formatAge(record.createdAt),
+        ...(wide ? [status.podIP || '<none>', [...new Set(ports)].join(',') || '<none>'] : []),
+      ],
+    };
+  });
+  return narrow(views, flags, POD_FIELDS, (view) => podFields(view.object as never));
+}
+
+const POD_HEADER = ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'];
+
+async function podGroup(names: string[], flags: GetFlags): Promise<Group> {
+  const header = [...POD_HEADER, ...(flags.output === 'wide' ? ['IP', 'PORTS'] : [])];
+  return { kind: 'pod', header, views: await podViews(names, flags, true) };
+}
+
+function customColumnsOf(output: string | undefined): CustomColumn[] | undefined {
+  if (output?.startsWith('custom-columns=')) return parseCustomColumns(output.slice(15));
+  if (output?.startsWith('custom-columns-file=')) {
+    const file = output.slice('custom-columns-file='.length);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(`error reading template ${file}, ${(error as Error).message}`);
+    }
+    return parseCustomColumnsFile(text);
+  }
+  return undefined;
+}
+
+/** The lines of one group as a table: its columns, or the custom ones. */
+function groupLines(
+  group: Group,
+  flags: GetFlags,
+  withKind: boolean,
+  columns?: CustomColumn[],
+): string[][] {
+  if (columns)
+    return customColumnsTable(
+      columns,
+      group.views.map((view) => view.object),
+      flags.noHeaders,
+    );
+  return decorateTable(
+    group.header,
+    group.views.map((view) => ({
+      cells: view.cells,
+      namespace: view.namespace,
+      labels: view.labels,
+    })),
+    {
+      withNamespace: flags.allNamespaces,
+      kind: withKind ? group.kind : undefined,
+      labelColumns: parseLabelColumns(flags.labelColumns),
+      showLabels: flags.showLabels,
+      noHeaders: flags.noHeaders,
+    },
+  );
+}
+
+function noneFound(flags: GetFlags): void {
+  process.stderr.write(
+    flags.allNamespaces
+      ? 'No resources found\n'
+      : `No resources found in ${flags.namespace} namespace.\n`,
+  );
+}
+
+function printGroups(groups: Group[], names: string[], flags: GetFlags, withKind = false): void {
+  const views = groups.flatMap((group) => group.views);
   const jsonpath = flags.output?.startsWith('jsonpath=')
     ? flags.output.slice('jsonpath='.length)
     : undefined;
   if (flags.output === 'json' || flags.output === 'yaml' || jsonpath !== undefined) {
-    const objects = records.map((record) => podObject(record, probesOf(record)));
+    const objects = views.map((view) => view.object);
     const value =
-      wanted.size === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
+      names.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
     // As kubectl: a template's output ends where the template does (no newline added).
     if (jsonpath !== undefined) process.stdout.write(renderJsonPath(jsonpath, value));
     else
@@ -72,45 +252,94 @@ export async function runGet(type: string, names: string[], flags: GetFlags): Pr
     return;
   }
   if (flags.output === 'name') {
-    for (const record of records) process.stdout.write(`pod/${record.name}\n`);
+    for (const group of groups)
+      for (const view of group.views) process.stdout.write(`${group.kind}/${view.name}\n`);
     return;
   }
-  if (records.length === 0) {
-    process.stderr.write(
-      flags.allNamespaces
-        ? 'No resources found\n'
-        : `No resources found in ${flags.namespace} namespace.\n`,
+  const columns = customColumnsOf(flags.output);
+  if (views.length === 0) {
+    noneFound(flags);
+    return;
+  }
+  // As kubectl: each kind its own widths, a blank line before the next kind's header.
+  let out = '';
+  for (const group of groups) {
+    if (group.views.length === 0) continue;
+    if (out !== '' && !flags.noHeaders) out += '\n';
+    out += new TabWriter().format(groupLines(group, flags, withKind, columns));
+  }
+  process.stdout.write(out);
+}
+
+/** -w: the table, then a row per change, polled, until Ctrl-C (exit 0, as kubectl). */
+async function watchPods(names: string[], flags: GetFlags): Promise<void> {
+  const columns = customColumnsOf(flags.output);
+  if (
+    ['json', 'yaml', 'name'].includes(flags.output ?? '') ||
+    flags.output?.startsWith('jsonpath=')
+  )
+    throw new Error('podrun watches with the table output (default, wide, custom-columns) only');
+  const header = [...POD_HEADER, ...(flags.output === 'wide' ? ['IP', 'PORTS'] : [])];
+  const writer = new TabWriter();
+  let printedHeader = false;
+  const snapshot = (views: ListedView[]): { header: string[]; rows: WatchedRow[] } => {
+    const [head = [], ...lines] = groupLines(
+      { kind: 'pod', header, views },
+      { ...flags, noHeaders: false },
+      false,
+      columns,
     );
-    return;
-  }
-  const wide = flags.output === 'wide';
-  const header = [
-    ...(flags.allNamespaces ? ['NAMESPACE'] : []),
-    'NAME',
-    'READY',
-    'STATUS',
-    'RESTARTS',
-    'AGE',
-    ...(wide ? ['IP', 'PORTS'] : []),
-  ];
-  const rows = records.map((record) => {
-    const status = podStatus(record, probesOf(record));
-    const ports = (record.sandbox?.Ports ?? [])
-      .filter((port) => port.PublicPort)
-      .map(
-        (port) =>
-          // 0.0.0.0 and :: are the same "every address" binding, listed once.
-          `${port.IP && port.IP !== '0.0.0.0' && port.IP !== '::' ? `${port.IP}:` : ''}${port.PublicPort}->${port.PrivatePort}/${port.Type}`,
+    return {
+      header: head,
+      rows: views.map((view, i) => ({
+        key: `${view.namespace}/${view.name}`,
+        // AGE (the fifth cell) moves every second; it prints no row.
+        state: JSON.stringify([...view.cells.slice(0, 4), ...view.cells.slice(5), view.labels]),
+        cells: lines[i] ?? [],
+      })),
+    };
+  };
+  const print = (head: string[], rows: string[][]) => {
+    if (rows.length === 0) return;
+    const withHeader = !printedHeader && !flags.noHeaders;
+    printedHeader = true;
+    process.stdout.write(writer.format(withHeader ? [head, ...rows] : rows));
+  };
+  let stopped = false;
+  let wake = () => {};
+  const stop = () => {
+    stopped = true;
+    wake();
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, stop);
+  try {
+    const first = snapshot(await podViews(names, flags, true));
+    if (!flags.watchOnly)
+      print(
+        first.header,
+        first.rows.map((row) => row.cells),
       );
-    return [
-      ...(flags.allNamespaces ? [record.namespace] : []),
-      record.name,
-      `${status.ready}/${status.total}`,
-      status.status,
-      String(status.restarts),
-      formatAge(record.createdAt),
-      ...(wide ? [status.podIP || '<none>', [...new Set(ports)].join(',') || '<none>'] : []),
-    ];
-  });
-  process.stdout.write(formatTable([header, ...rows]));
+    let previous = new Map(first.rows.map((row) => [row.key, row]));
+    while (!stopped) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, WATCH_POLL_MS);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (stopped) break;
+      // A watched name may go away: that is a row, not an error.
+      const current = snapshot(await podViews([], flags, false));
+      const rows = current.rows.filter(
+        (row) => names.length === 0 || names.map(podNameArg).includes(row.key.split('/')[1]!),
+      );
+      const changes = watchChanges(previous, rows);
+      previous = changes.next;
+      print(current.header, changes.rows);
+    }
+  } finally {
+    for (const signal of signals) process.off(signal, stop);
+  }
 }

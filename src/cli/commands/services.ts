@@ -1,7 +1,6 @@
 // podrun get svc|endpoints, describe svc, delete svc: Services read back from their
 // proxy containers (src/services/records.ts), laid out as kubectl does
 // (plan/service-table.ts has the rows).
-import { stringify } from 'yaml';
 import { endpointsTableRows, formatSelector, serviceTableRows } from '../../plan/service-table.js';
 import type { ProbeReport } from '../../pod/probes/report.js';
 import { listPodRecords } from '../../pod/records.js';
@@ -11,7 +10,7 @@ import { endpointPodOf, endpointServiceOf, endpointsOf } from '../../services/en
 import { readServiceEvents } from '../../services/service-event-file.js';
 import { serviceObject, servicePortsOf, serviceTypeOf } from '../../services/service-object.js';
 import { reportsFor } from '../../supervisor/client.js';
-import { formatAge, formatTable } from '../output.js';
+import { formatAge } from '../output.js';
 import { eventsSection } from './events-table.js';
 
 export const SERVICE_TYPES = ['svc', 'service', 'services'];
@@ -20,7 +19,7 @@ export const ENDPOINTS_TYPES = ['ep', 'endpoints'];
 interface ListFlags {
   namespace: string;
   allNamespaces?: boolean;
-  output?: 'wide' | 'json' | 'yaml' | 'name';
+  output?: string;
 }
 
 function nameArg(arg: string): string {
@@ -40,35 +39,22 @@ async function wantedServices(names: string[], flags: ListFlags): Promise<Servic
   return records;
 }
 
-function noneFound(flags: ListFlags): void {
-  process.stderr.write(
-    flags.allNamespaces
-      ? 'No resources found\n'
-      : `No resources found in ${flags.namespace} namespace.\n`,
-  );
+/** One Service or Endpoints row with the object -o and --sort-by read. */
+export interface ListedView {
+  namespace: string;
+  name: string;
+  labels?: Record<string, string>;
+  object: unknown;
+  /** The kind's own cells, NAME first (get.ts adds NAMESPACE, -L, LABELS). */
+  cells: string[];
 }
 
-/** -o json|yaml: one object when one name was asked for, else a v1 List (kubectl). */
-function printObjects(objects: unknown[], names: string[], flags: ListFlags): void {
-  const value =
-    names.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
-  process.stdout.write(
-    flags.output === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value),
-  );
-}
-
-export async function runGetServices(names: string[], flags: ListFlags): Promise<void> {
+export async function serviceViews(
+  names: string[],
+  flags: ListFlags,
+): Promise<{ header: string[]; views: ListedView[] }> {
   const records = await wantedServices(names, flags);
-  if (flags.output === 'json' || flags.output === 'yaml') {
-    printObjects(records.map(serviceObject), names, flags);
-    return;
-  }
-  if (flags.output === 'name') {
-    for (const record of records) process.stdout.write(`service/${record.name}\n`);
-    return;
-  }
-  if (records.length === 0) return noneFound(flags);
-  const rows = serviceTableRows(
+  const [header = [], ...rows] = serviceTableRows(
     records.map((record) => ({
       name: record.name,
       namespace: record.namespace,
@@ -78,9 +64,18 @@ export async function runGetServices(names: string[], flags: ListFlags): Promise
       selector: record.service.spec?.selector,
       age: formatAge(record.createdAt),
     })),
-    { wide: flags.output === 'wide', allNamespaces: flags.allNamespaces },
+    { wide: flags.output === 'wide' },
   );
-  process.stdout.write(formatTable(rows));
+  return {
+    header,
+    views: records.map((record, i) => ({
+      namespace: record.namespace,
+      name: record.name,
+      labels: record.service.metadata?.labels,
+      object: serviceObject(record),
+      cells: rows[i] ?? [],
+    })),
+  };
 }
 
 /** The endpoints of these Services, from their namespaces' pods and the supervisor's probes. */
@@ -94,42 +89,41 @@ async function endpointsFor(records: ServiceRecord[], allNamespaces: boolean, na
   return records.map((record) => endpointsOf(record, endpointPods));
 }
 
-export async function runGetEndpoints(names: string[], flags: ListFlags): Promise<void> {
+export async function endpointsViews(
+  names: string[],
+  flags: ListFlags,
+): Promise<{ header: string[]; views: ListedView[] }> {
   const records = (await wantedServices(names, flags)).filter((r) => r.clusterIP !== 'None');
   const endpoints = await endpointsFor(records, flags.allNamespaces === true, flags.namespace);
-  if (flags.output === 'json' || flags.output === 'yaml') {
-    const objects = records.map((record, i) => ({
-      apiVersion: 'v1',
-      kind: 'Endpoints',
-      metadata: { name: record.name, namespace: record.namespace },
-      subsets: endpoints[i]!.ports.some((p) => p.ready.length + p.notReady.length > 0)
-        ? endpoints[i]!.ports.map((port) => ({
-            addresses: port.ready.map((t) => ({
-              ip: t.ip,
-              targetRef: { kind: 'Pod', name: t.pod },
-            })),
-            notReadyAddresses: port.notReady.map((t) => ({
-              ip: t.ip,
-              targetRef: { kind: 'Pod', name: t.pod },
-            })),
-            ports: [
-              {
-                ...(port.name ? { name: port.name } : {}),
-                port: port.ready[0]?.port ?? port.notReady[0]?.port,
-                protocol: port.protocol,
-              },
-            ],
-          }))
-        : undefined,
-    }));
-    printObjects(objects, names, flags);
-    return;
-  }
-  if (flags.output === 'name') {
-    for (const record of records) process.stdout.write(`endpoints/${record.name}\n`);
-    return;
-  }
-  const rows = endpointsTableRows(
+  const objects = records.map((record, i) => ({
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: {
+      name: record.name,
+      namespace: record.namespace,
+      ...(record.service.metadata?.labels ? { labels: record.service.metadata.labels } : {}),
+    },
+    subsets: endpoints[i]!.ports.some((p) => p.ready.length + p.notReady.length > 0)
+      ? endpoints[i]!.ports.map((port) => ({
+          addresses: port.ready.map((t) => ({
+            ip: t.ip,
+            targetRef: { kind: 'Pod', name: t.pod },
+          })),
+          notReadyAddresses: port.notReady.map((t) => ({
+            ip: t.ip,
+            targetRef: { kind: 'Pod', name: t.pod },
+          })),
+          ports: [
+            {
+              ...(port.name ? { name: port.name } : {}),
+              port: port.ready[0]?.port ?? port.notReady[0]?.port,
+              protocol: port.protocol,
+            },
+          ],
+        }))
+      : undefined,
+  }));
+  const [header = [], ...rows] = endpointsTableRows(
     records.map((record, i) => ({
       name: record.name,
       namespace: record.namespace,
@@ -137,10 +131,18 @@ export async function runGetEndpoints(names: string[], flags: ListFlags): Promis
       endpoints: endpoints[i]!,
       age: formatAge(record.createdAt),
     })),
-    { allNamespaces: flags.allNamespaces },
+    {},
   );
-  if (rows.length === 1) return noneFound(flags);
-  process.stdout.write(formatTable(rows));
+  return {
+    header,
+    views: records.map((record, i) => ({
+      namespace: record.namespace,
+      name: record.name,
+      labels: record.service.metadata?.labels,
+      object: objects[i],
+      cells: rows[i] ?? [],
+    })),
+  };
 }
 
 /** kubectl describe svc: its fields in its order, then its Events. */

@@ -1,0 +1,24 @@
+// `get pods -w` without an API server's watch: podrun polls, and these are the rows
+// a poll prints, as kubectl prints watch events: a row for a pod that appeared, one
+// for a pod whose state (READY, STATUS, RESTARTS, IP, labels) changed, and the last
+// row of a pod that is gone.
+
+export interface WatchedRow {
+  key: string;
+  /** What a change of prints a row; AGE is not part of it. */
+  state: string;
+  cells: string[];
+}
+
+export function watchChanges(
+  previous: ReadonlyMap<string, WatchedRow>,
+  current: readonly WatchedRow[],
+): { rows: string[][]; next: Map<string, WatchedRow> } {
+  const next = new Map(current.map((row) => [row.key, row]));
+  const rows: string[][] = [];
+  for (const row of current) {
+    if (previous.get(row.key)?.state !== row.state) rows.push(row.cells);
+  }
+  for (const [key, row] of previous) if (!next.has(key)) rows.push(row.cells);
+  return { rows, next };
+}
