@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatKubectlTable, TabWriter } from './tab-writer.js';
+import { formatGroups, formatKubectlTable, TabWriter } from './tab-writer.js';
 
 describe('TabWriter (cli-runtime GetNewTabWriter)', () => {
   it('pads to the widest cell plus 3, never the last column', () => {
@@ -37,5 +37,29 @@ describe('TabWriter (cli-runtime GetNewTabWriter)', () => {
     expect(writer.format([['b', '1/1']])).toBe('b             1/1\n');
     writer.reset();
     expect(writer.format([['b', '1/1']])).toBe('b     1/1\n');
+  });
+});
+
+describe('formatGroups (get all)', () => {
+  const pods = [
+    ['NAME', 'READY'],
+    ['pod/web-1', '1/1'],
+  ];
+  const services = [
+    ['NAME', 'TYPE'],
+    ['service/kubernetes', 'ClusterIP'],
+  ];
+  it('lays each kind out on its own, a blank line between', () => {
+    expect(formatGroups([pods, services])).toBe(
+      'NAME        READY\npod/web-1   1/1\n\nNAME                 TYPE\nservice/kubernetes   ClusterIP\n',
+    );
+  });
+  it('skips a kind with no rows, and the blank line with --no-headers', () => {
+    expect(formatGroups([[['NAME', 'READY']], services])).toBe(
+      'NAME                 TYPE\nservice/kubernetes   ClusterIP\n',
+    );
+    expect(formatGroups([pods.slice(1), services.slice(1)], true)).toBe(
+      'pod/web-1   1/1\nservice/kubernetes   ClusterIP\n',
+    );
   });
 });

@@ -39,3 +39,20 @@ export class TabWriter {
 export function formatKubectlTable(lines: readonly (readonly string[])[]): string {
   return new TabWriter().format(lines);
 }
+
+/**
+ * Several kinds' tables (get all): each laid out on its own widths, a blank line
+ * before each later one that has rows, none with --no-headers (kubectl get.go).
+ */
+export function formatGroups(
+  tables: readonly (readonly (readonly string[])[])[],
+  noHeaders = false,
+): string {
+  let out = '';
+  for (const lines of tables) {
+    if (lines.length === 0 || (!noHeaders && lines.length === 1)) continue;
+    if (out !== '' && !noHeaders) out += '\n';
+    out += formatKubectlTable(lines);
+  }
+  return out;
+}

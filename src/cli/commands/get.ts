@@ -30,7 +30,7 @@ import { formatAge, podNameArg } from '../output.js';
 import { type WatchedRow, watchChanges } from '../pod-watch.js';
 import { parseSelector } from '../selector-syntax.js';
 import { sortByJsonPath } from '../sort-by.js';
-import { TabWriter } from '../tab-writer.js';
+import { formatGroups, TabWriter } from '../tab-writer.js';
 import { decorateTable, parseLabelColumns } from '../table-columns.js';
 import {
   ENDPOINTS_TYPES,
@@ -261,24 +261,19 @@ function printGroups(groups: Group[], names: string[], flags: GetFlags, withKind
     noneFound(flags);
     return;
   }
-  // As kubectl: each kind its own widths, a blank line before the next kind's header.
-  let out = '';
-  for (const group of groups) {
-    if (group.views.length === 0) continue;
-    if (out !== '' && !flags.noHeaders) out += '\n';
-    out += new TabWriter().format(groupLines(group, flags, withKind, columns));
-  }
-  process.stdout.write(out);
+  const tables = groups.map((group) => groupLines(group, flags, withKind, columns));
+  process.stdout.write(formatGroups(tables, flags.noHeaders));
 }
 
 /** -w: the table, then a row per change, polled, until Ctrl-C (exit 0, as kubectl). */
 async function watchPods(names: string[], flags: GetFlags): Promise<void> {
   const columns = customColumnsOf(flags.output);
-  if (
-    ['json', 'yaml', 'name'].includes(flags.output ?? '') ||
-    flags.output?.startsWith('jsonpath=')
-  )
-    throw new Error('podrun watches with the table output (default, wide, custom-columns) only');
+  if (['json', 'yaml'].includes(flags.output ?? '') || flags.output?.startsWith('jsonpath='))
+    throw new Error(
+      'podrun watches with the table outputs (default, wide, custom-columns, name) only',
+    );
+  // -o name: kubectl prints pod/NAME for each event.
+  const byName = flags.output === 'name';
   const header = [...POD_HEADER, ...(flags.output === 'wide' ? ['IP', 'PORTS'] : [])];
   const writer = new TabWriter();
   let printedHeader = false;
@@ -295,13 +290,13 @@ async function watchPods(names: string[], flags: GetFlags): Promise<void> {
         key: `${view.namespace}/${view.name}`,
         // AGE (the fifth cell) moves every second; it prints no row.
         state: JSON.stringify([...view.cells.slice(0, 4), ...view.cells.slice(5), view.labels]),
-        cells: lines[i] ?? [],
+        cells: byName ? [`pod/${view.name}`] : (lines[i] ?? []),
       })),
     };
   };
   const print = (head: string[], rows: string[][]) => {
     if (rows.length === 0) return;
-    const withHeader = !printedHeader && !flags.noHeaders;
+    const withHeader = !printedHeader && !flags.noHeaders && !byName;
     printedHeader = true;
     process.stdout.write(writer.format(withHeader ? [head, ...rows] : rows));
   };
