@@ -37,6 +37,8 @@
 #define _GNU_SOURCE
 #include "dns.h"
 
+#include "common.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -98,36 +100,14 @@ struct pending {
 
 static const char *records_path;
 static struct records cur, next_rec;
-static char last_text[RECORDS_MAX + 1];
-static int last_text_len = -1;
-static volatile sig_atomic_t reload_requested;
+static char records_text[RECORDS_MAX + 1], records_last[RECORDS_MAX + 1];
 static volatile sig_atomic_t tcp_children;
 static union sockaddr_any upstream;
 static socklen_t upstream_len;
 static struct pending pending[MAX_PENDING];
 static unsigned cursor, seq;
 
-static long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static void say(const char *fmt, const char *a, const char *b) {
-  fprintf(stderr, "podrun-dns: ");
-  fprintf(stderr, fmt, a, b);
-  fputc('\n', stderr);
-}
-
-static void on_terminate(int sig) {
-  (void)sig;
-  _exit(0);
-}
-
-static void on_hup(int sig) {
-  (void)sig;
-  reload_requested = 1;
-}
+static void say(const char *fmt, const char *a, const char *b) { say_as("podrun-dns", fmt, a, b); }
 
 static void on_child(int sig) {
   (void)sig;
@@ -215,31 +195,18 @@ static int parse_records(char *text, struct records *rec, char *err, size_t errl
 }
 
 static void check_records(int forced) {
-  static char text[RECORDS_MAX + 1];
+  static struct watched_file file = {
+      .who = "podrun-dns",
+      .what = "records",
+      .text = records_text,
+      .last = records_last,
+      .max = RECORDS_MAX,
+      .last_len = -1,
+  };
   static char err[512];
-  int len = -1;
-  int fd = open(records_path, O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    len = 0;
-    ssize_t n;
-    while (len <= RECORDS_MAX &&
-           (n = read(fd, text + len, (size_t)(RECORDS_MAX + 1 - len))) > 0)
-      len += (int)n;
-    close(fd);
-  }
-  if (len < 0) {
-    if (last_text_len != -2) say("%s: %s (keeping the current records)", records_path, strerror(errno));
-    last_text_len = -2;
-    return;
-  }
-  if (!forced && len == last_text_len && memcmp(text, last_text, (size_t)len) == 0) return;
-  memcpy(last_text, text, (size_t)len);
-  last_text_len = len;
-  if (len > RECORDS_MAX) {
-    say("%s: larger than 256 KiB%s", records_path, " (keeping the current records)");
-    return;
-  }
-  text[len] = 0;
+  file.path = records_path;
+  char *text = (char *)read_if_changed(&file, forced);
+  if (!text) return;
   if (parse_records(text, &next_rec, err, sizeof err) < 0) {
     say("%s%s", err, " (keeping the current records)");
     return;
@@ -573,15 +540,6 @@ static void tcp_accept(int lfd) {
 
 /* ---------- main ---------- */
 
-static int install(int sig, void (*handler)(int), int flags) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = handler;
-  sa.sa_flags = flags;
-  sigemptyset(&sa.sa_mask);
-  return sigaction(sig, &sa, NULL);
-}
-
 int dns_main(int argc, char **argv) {
   /* argv: pause --dns FILE [--listen PORT] [--upstream IP:PORT] */
   int port = 53;
@@ -599,9 +557,11 @@ int dns_main(int argc, char **argv) {
     }
   }
   if (parse_upstream(up) < 0) goto usage;
-  if (install(SIGTERM, on_terminate, 0) < 0 || install(SIGINT, on_terminate, 0) < 0 ||
-      install(SIGHUP, on_hup, 0) < 0 || install(SIGCHLD, on_child, SA_NOCLDSTOP | SA_RESTART) < 0 ||
-      install(SIGPIPE, SIG_IGN, 0) < 0) {
+  if (install_handler(SIGTERM, exit_on_signal, 0) < 0 ||
+      install_handler(SIGINT, exit_on_signal, 0) < 0 ||
+      install_handler(SIGHUP, request_reload, 0) < 0 ||
+      install_handler(SIGCHLD, on_child, SA_NOCLDSTOP | SA_RESTART) < 0 ||
+      install_handler(SIGPIPE, SIG_IGN, 0) < 0) {
     perror("podrun-dns: sigaction");
     return 1;
   }

@@ -49,6 +49,8 @@
 #define _GNU_SOURCE
 #include "proxy.h"
 
+#include "common.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -141,33 +143,11 @@ static struct conn conns[MAX_CONNS];
 static struct usess sessions[MAX_UDP];
 static int max_conns = MAX_CONNS;
 static int epfd = -1;
-static volatile sig_atomic_t reload_requested;
-static char last_text[CONFIG_MAX + 1];
-static int last_text_len = -1; /* -1 = nothing read yet */
+static char config_text[CONFIG_MAX + 1], config_last[CONFIG_MAX + 1];
 static char dgram[65536];
 static long last_busy_log;
 
-static long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static void say(const char *fmt, const char *a, const char *b) {
-  fprintf(stderr, "podrun-proxy: ");
-  fprintf(stderr, fmt, a, b);
-  fputc('\n', stderr);
-}
-
-static void on_terminate(int sig) {
-  (void)sig;
-  _exit(0);
-}
-
-static void on_hup(int sig) {
-  (void)sig;
-  reload_requested = 1;
-}
+static void say(const char *fmt, const char *a, const char *b) { say_as("podrun-proxy", fmt, a, b); }
 
 static void on_child(int sig) {
   (void)sig;
@@ -638,31 +618,18 @@ static void apply_config(void) {
 }
 
 static void check_config(int forced) {
-  static char text[CONFIG_MAX + 1];
+  static struct watched_file file = {
+      .who = "podrun-proxy",
+      .what = "config",
+      .text = config_text,
+      .last = config_last,
+      .max = CONFIG_MAX,
+      .last_len = -1,
+  };
   static char err[512];
-  int len = -1;
-  int fd = open(config_path, O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    len = 0;
-    ssize_t n;
-    while (len <= CONFIG_MAX && (n = read(fd, text + len, (size_t)(CONFIG_MAX + 1 - len))) > 0)
-      len += (int)n;
-    close(fd);
-  }
-  if (len < 0) {
-    /* Missing: keep what runs (a replacing writer removes it first). Say so once. */
-    if (last_text_len != -2) say("%s: %s (keeping the current config)", config_path, strerror(errno));
-    last_text_len = -2;
-    return;
-  }
-  if (!forced && len == last_text_len && memcmp(text, last_text, (size_t)len) == 0) return;
-  memcpy(last_text, text, (size_t)len);
-  last_text_len = len;
-  if (len > CONFIG_MAX) {
-    say("%s: larger than 64 KiB%s", config_path, " (keeping the current config)");
-    return;
-  }
-  text[len] = 0;
+  file.path = config_path;
+  char *text = (char *)read_if_changed(&file, forced);
+  if (!text) return;
   if (parse_config(text, &next_cfg, err, sizeof err) < 0) {
     say("%s%s", err, " (keeping the current config)");
     return;
@@ -688,19 +655,13 @@ static void tick(long now) {
     if (sessions[i].used && now - sessions[i].last >= UDP_IDLE_MS) usess_close(&sessions[i]);
 }
 
-static int install(int sig, void (*handler)(int), int flags) {
-  struct sigaction sa = {0};
-  sa.sa_handler = handler;
-  sa.sa_flags = flags;
-  sigemptyset(&sa.sa_mask);
-  return sigaction(sig, &sa, NULL);
-}
-
 int proxy_main(const char *path) {
   config_path = path;
-  if (install(SIGTERM, on_terminate, 0) < 0 || install(SIGINT, on_terminate, 0) < 0 ||
-      install(SIGHUP, on_hup, 0) < 0 || install(SIGCHLD, on_child, SA_NOCLDSTOP | SA_RESTART) < 0 ||
-      install(SIGPIPE, SIG_IGN, 0) < 0) {
+  if (install_handler(SIGTERM, exit_on_signal, 0) < 0 ||
+      install_handler(SIGINT, exit_on_signal, 0) < 0 ||
+      install_handler(SIGHUP, request_reload, 0) < 0 ||
+      install_handler(SIGCHLD, on_child, SA_NOCLDSTOP | SA_RESTART) < 0 ||
+      install_handler(SIGPIPE, SIG_IGN, 0) < 0) {
     perror("podrun-proxy: sigaction");
     return 1;
   }

@@ -1,0 +1,38 @@
+/* What the pause binary's long-running modes (proxy.c, dns.c) share: a monotonic
+ * clock, log lines, signal set-up, and the watched file each reads its state from
+ * (written by podrun with put_archive, re-read on a timer and on SIGHUP). */
+#ifndef PODRUN_COMMON_H
+#define PODRUN_COMMON_H
+
+#include <signal.h>
+
+long now_ms(void);
+
+/* One log line on stderr: "<who>: " then fmt with up to two string arguments. */
+void say_as(const char *who, const char *fmt, const char *a, const char *b);
+
+/* sigaction with an empty mask; <0 on failure. */
+int install_handler(int sig, void (*handler)(int), int flags);
+
+/* SIGTERM/SIGINT: exit 0 at once (nothing to flush: every write is a syscall). */
+void exit_on_signal(int sig);
+
+/* SIGHUP sets it; the mode's loop re-reads its file and clears it. */
+extern volatile sig_atomic_t reload_requested;
+void request_reload(int sig);
+
+struct watched_file {
+  const char *path;
+  const char *who;    /* the log prefix */
+  const char *what;   /* "config", "records": named in "keeping the current ..." */
+  char *text;         /* buffers of max + 1 bytes each */
+  char *last;
+  int max;
+  int last_len;       /* -1: never read; -2: missing at the last look */
+};
+
+/* The file's text (NUL-terminated in wf->text) when it changed since the last call
+ * (or `forced`), else NULL. A missing or oversized file keeps what runs, said once. */
+const char *read_if_changed(struct watched_file *wf, int forced);
+
+#endif
