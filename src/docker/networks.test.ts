@@ -144,7 +144,8 @@ describe('the namespace network subnet', () => {
     expect(probe?.Internal).toBe(true);
     // The fake gives each network 10.89.N.0/24: the real one names the probe's.
     expect(fake.callLog(['inspectNetwork'])).toHaveLength(1);
-    const subnet = (real?.IPAM as { Config: Array<{ Subnet: string }> }).Config[0]!.Subnet;
+    const ipam = real?.IPAM as { Config: Array<{ Subnet: string }> } | undefined;
+    const subnet = ipam?.Config[0]?.Subnet ?? '';
     expect(subnet).toMatch(/^10\.89\.\d+\.0\/24$/);
     const base = subnet.replace(/\.0\/24$/, '');
     expect(real?.IPAM).toEqual({

@@ -26,6 +26,7 @@ import {
 import { engine } from '../docker/engine.js';
 import { isConflict } from '../docker/errors.js';
 import type { NetworkHandle } from '../docker/networks.js';
+import { log } from '../log.js';
 import { Labels } from '../plan/labels.js';
 import type { ServicePlan } from '../plan/service.js';
 import { CLUSTER_IP_LABEL, inServiceRange, pickClusterIP } from '../plan/service-address.js';
@@ -265,6 +266,9 @@ async function createWithClusterIP(
       }),
     );
     if (!older.some(Boolean)) return id;
+    log().debug(
+      `service ${plan.namespace}/${plan.name}: ${ip} went to an older proxy meanwhile, picking again`,
+    );
     await removeContainer(id);
     taken.add(ip);
     preferred = undefined;
