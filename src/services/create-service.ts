@@ -13,9 +13,11 @@
 // container holds no address yet), then look: the younger proxy yields and picks
 // again; the engine, which refuses a second running container on one address, is
 // the last word. On a network without a range (an older podrun made it) the engine
-// assigns the address when the proxy starts, and the create waits for that. A headless Service has no
-// proxy: a holder container (created, never started, on no network) keeps its labels,
-// and the namespace's resolver (dns-resolver.ts) answers its names.
+// assigns the address when the proxy starts, and the create waits for that.
+//
+// A headless Service has no proxy: a holder container (created, never started, on no
+// network) keeps its labels, and the namespace's resolver (dns-resolver.ts) answers
+// its names.
 import type Docker from 'dockerode';
 import {
   createContainer,
