@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench [-- --reps N --fleet M --cold K --few A --many B --podman --no-podman
-//                   --smoke --out FILE]
+//                   --smoke --out FILE --only service]
 //
 // podrun against two floors and the peers, on the same 3-container pod (bench/pod.mjs):
 //   floor  bench/floor.mjs      the fewest Docker API calls for the pod, via dockerode
@@ -28,6 +28,8 @@
 // on free host ports and is removed at the end, also after a failure or Ctrl-C.
 //
 // --smoke: N=1, M=2, K=1, A=1, B=2: a quick end-to-end check that the bench works.
+// --only service: (f) alone (with --fleet 0 --cold 0 --few 0 --many 0 for nothing
+// else but the phase traces), N reps of the pod and the pod plus a Service.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,6 +65,7 @@ const FEW = Number(value('few', smoke ? 1 : 3));
 const MANY = Math.max(FEW, Number(value('many', smoke ? 2 : 30)));
 const INSTALL_PODMAN = flag('podman') || process.env.PODRUN_BENCH_PODMAN === '1';
 const NO_PODMAN = flag('no-podman');
+const ONLY_SERVICE = value('only', '') === 'service';
 const OUT = value('out', join(root, 'bench', 'results', smoke ? 'smoke.json' : 'last.json'));
 
 // ---------- small helpers ----------
@@ -603,7 +606,7 @@ async function main() {
     down.compose = (pod) => compose.delete([pod]);
   }
   const everyone = Object.keys(up);
-  for (let rep = 0; rep < REPS; rep++) {
+  for (let rep = 0; rep < (ONLY_SERVICE ? 0 : REPS); rep++) {
     const pods = {
       floor: podSpec(`f${rep}`, port.floor),
       raw: podSpec(`r${rep}`, port.raw),

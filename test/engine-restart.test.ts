@@ -2,8 +2,9 @@
 // (podrun uses RestartPolicy "no": a pause container revived alone would strand its
 // joiners); the detached supervisor keeps retrying the engine and, once it answers
 // again, rebuilds each supervised pod: new sandbox, init containers again, apps.
-// A Service comes back too (the supervisor starts its proxy again); its ClusterIP
-// does not stay the same yet (a known gap, the it.fails case below).
+// A Service comes back too (the supervisor starts its proxy again) on the same
+// ClusterIP: podrun chose it from the namespace network's Service range and fixed it
+// on the proxy (plan/network.ts), so the pods' service links still hold it.
 //
 // The engine restarted here is never the default one (other people's containers run
 // there): scripts/test-engine.sh starts a second, podrun-owned dockerd with its own
@@ -228,14 +229,21 @@ spec:
     TEST_TIMEOUT_MS,
   );
 
-  // Known gap (it.fails: this case passes while the address changes, and fails once
-  // it is pinned, which is the signal to make it a plain it). The engine gives the
-  // restarted proxy whatever address is free when it starts (the rebuilt pods took
-  // the old one first), and Docker refuses a fixed IPv4Address on a network without
-  // a user-configured subnet, which the namespace networks are (plan/network.ts).
-  it.fails("keeps the Service's ClusterIP across the restart", () => {
-    // Nothing to compare (the case above failed): not the known failure, so fail it.fails.
-    if (!serviceBefore || !serviceAfter) return;
-    expect(serviceAfter.clusterIP).toBe(serviceBefore.clusterIP);
-  });
+  // The engine gives the proxy back its fixed address when it starts again; the
+  // rebuilt pods could not take it first (they get addresses from the network's
+  // IPRange only), and the client's service link, planned before the restart, holds it.
+  it(
+    "keeps the Service's ClusterIP across the restart, so the service links still hold it",
+    async () => {
+      expect(serviceBefore).toBeDefined();
+      expect(serviceAfter).toBeDefined();
+      if (!serviceBefore || !serviceAfter) return;
+      expect(serviceAfter.clusterIP).toBe(serviceBefore.clusterIP);
+      expect(await sh(svcNs, 'client', 'c', 'echo $WEB_SERVICE_HOST')).toBe(
+        serviceBefore.clusterIP,
+      );
+      expect(await throughService(serviceBefore.clusterIP)).toBe('backend');
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -125,3 +125,61 @@ describe('the namespace network lock', () => {
     expect(await fake.listNetworks({ name: [NET] })).toHaveLength(1);
   });
 });
+
+describe('the namespace network subnet', () => {
+  const NAMESPACE_OPTIONS = {
+    Name: NET,
+    Driver: 'bridge',
+    Labels: { ...OPTIONS.Labels, 'io.podrun.role': 'network' },
+  };
+  const realCreates = () =>
+    fake.calls
+      .filter((call) => call.op === 'createNetwork' && !call.error)
+      .map((call) => call.args[0] as { Name: string; Internal?: boolean; IPAM?: unknown });
+
+  it('is the one the engine gave a probe, split for pods and Services; the probe goes', async () => {
+    const handle = await ensureNetworkId(NAMESPACE_OPTIONS, GUARD);
+    const [probe, real] = realCreates();
+    expect(probe?.Name).toMatch(/^podrun_ns__subnet-[0-9a-f]{6}$/);
+    expect(probe?.Internal).toBe(true);
+    // The fake gives each network 10.89.N.0/24: the real one names the probe's.
+    expect(fake.callLog(['inspectNetwork'])).toHaveLength(1);
+    const ipam = real?.IPAM as { Config: Array<{ Subnet: string }> } | undefined;
+    const subnet = ipam?.Config[0]?.Subnet ?? '';
+    expect(subnet).toMatch(/^10\.89\.\d+\.0\/24$/);
+    const base = subnet.replace(/\.0\/24$/, '');
+    expect(real?.IPAM).toEqual({
+      Driver: 'default',
+      Config: [{ Subnet: subnet, Gateway: `${base}.1`, IPRange: `${base}.0/25` }],
+    });
+    expect(handle.serviceRange).toBe(`${base}.128/25`);
+    expect(
+      (await fake.listNetworks({ label: ['io.podrun.managed=true'] })).map((n) => n.Name),
+    ).toEqual([NET]);
+    // An adopter learns the range from the network's label.
+    expect((await ensureNetworkId(NAMESPACE_OPTIONS, GUARD)).serviceRange).toBe(`${base}.128/25`);
+  });
+
+  it('probes again when another creator took the pool meanwhile', async () => {
+    const gate = fake.hold('createNetwork', (options) => Boolean(options.IPAM));
+    const handle = ensureNetworkId(NAMESPACE_OPTIONS, GUARD);
+    await gate.reached;
+    gate.fail(
+      Object.assign(new Error('Pool overlaps with other one on this address space'), {
+        statusCode: 403,
+      }),
+    );
+    expect((await handle).serviceRange).toBeDefined();
+    expect(realCreates().filter((options) => options.Name.includes('__subnet-'))).toHaveLength(2);
+    expect(
+      (await fake.listNetworks({ label: ['io.podrun.managed=true'] })).map((n) => n.Name),
+    ).toEqual([NET]);
+  });
+
+  it('a network made without one (an older podrun) is adopted with no Service range', async () => {
+    await fake.createNetwork(NAMESPACE_OPTIONS);
+    const handle = await ensureNetworkId(NAMESPACE_OPTIONS, GUARD);
+    expect(handle.serviceRange).toBeUndefined();
+    expect(realCreates()).toHaveLength(1);
+  });
+});

@@ -16,11 +16,19 @@
 // of the namespace's network when its last pod goes (removeNetworkIfUnused). The
 // removal is by the ID of exactly the lock inspected, so a lock a live process took
 // meanwhile under the same name is never touched.
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { log } from '../log.js';
 import { RESOLVER_NAME_PREFIX } from '../plan/headless-dns.js';
 import { Labels, labelFilter } from '../plan/labels.js';
+import {
+  SERVICE_RANGE_LABEL,
+  type SubnetLayout,
+  subnetLayout,
+  wantsServiceRange,
+  withSubnet,
+} from '../plan/network.js';
 import { engine } from './engine.js';
 import { engineMessage, isConflict, isInUse, isNotFound } from './errors.js';
 
@@ -31,6 +39,11 @@ export interface NetworkHandle {
   id: string;
   /** This call created the network. */
   created: boolean;
+  /**
+   * The CIDR reserved for Services' fixed addresses; undefined on a network without
+   * a configured subnet (an older podrun made it): Services there get the engine's.
+   */
+  serviceRange?: string;
 }
 
 export interface NetworkGuard {
@@ -79,7 +92,8 @@ export async function ensureNetworkId(
   options: Docker.NetworkCreateOptions,
   guard?: NetworkGuard,
 ): Promise<NetworkHandle> {
-  const previous = creating.get(options.Name) ?? Promise.resolve({ id: '', created: false });
+  const previous =
+    creating.get(options.Name) ?? Promise.resolve<NetworkHandle>({ id: '', created: false });
   const mine = previous.catch(() => undefined).then(() => ensureNetworkNow(options, guard));
   creating.set(options.Name, mine);
   try {
@@ -94,8 +108,13 @@ async function networksNamed(name: string): Promise<Docker.NetworkInspectInfo[]>
   return listed.filter((network) => network.Name === name);
 }
 
+function handleOf(network: Docker.NetworkInspectInfo, created: boolean): NetworkHandle {
+  const serviceRange = network.Labels?.[SERVICE_RANGE_LABEL];
+  return { id: network.Id, created, ...(serviceRange ? { serviceRange } : {}) };
+}
+
 /** The oldest network of the name; newer duplicates without endpoints are removed. */
-async function adopt(same: Docker.NetworkInspectInfo[]): Promise<string> {
+async function adopt(same: Docker.NetworkInspectInfo[]): Promise<Docker.NetworkInspectInfo> {
   const sorted = [...same].sort(
     (a, b) => String(a.Created).localeCompare(String(b.Created)) || a.Id.localeCompare(b.Id),
   );
@@ -114,7 +133,7 @@ async function adopt(same: Docker.NetworkInspectInfo[]): Promise<string> {
       );
     }
   }
-  return keep.Id;
+  return keep;
 }
 
 function processAlive(pid: number): boolean {
@@ -180,7 +199,7 @@ async function ensureNetworkNow(
     if (existing.length > 0) {
       // A holder killed after its create (before it removed its lock) left it: it goes.
       if (guard) await removeDeadNetworkLock(name);
-      return { id: await adopt(existing), created: false };
+      return handleOf(await adopt(existing), false);
     }
     if (!guard) return createUnguarded(options);
     let lockId: string;
@@ -217,7 +236,7 @@ async function ensureNetworkNow(
     try {
       // The network may have appeared between the list and the lock.
       const again = await networksNamed(name);
-      if (again.length > 0) return { id: await adopt(again), created: false };
+      if (again.length > 0) return handleOf(await adopt(again), false);
       return await createUnguarded(options);
     } finally {
       await removeLock(lockId);
@@ -228,23 +247,85 @@ async function ensureNetworkNow(
 async function createUnguarded(options: Docker.NetworkCreateOptions): Promise<NetworkHandle> {
   const name = String(options.Name);
   let mine: string | undefined;
+  // Who made it: an empty network whose maker died before any pod joined it (an
+  // apply killed between the two) is swept (sweepAbandonedNetworks).
+  const labels = {
+    ...options.Labels,
+    [NetworkCreatorLabels.pid]: String(process.pid),
+    [NetworkCreatorLabels.host]: hostname(),
+  };
   try {
-    // Who made it: an empty network whose maker died before any pod joined it (an
-    // apply killed between the two) is swept (sweepAbandonedNetworks).
-    const labels = {
-      ...options.Labels,
-      [NetworkCreatorLabels.pid]: String(process.pid),
-      [NetworkCreatorLabels.host]: hostname(),
-    };
-    mine = await engine().createNetwork({ ...options, Labels: labels, CheckDuplicate: true });
+    mine = await createOnEnginesSubnet({ ...options, Labels: labels, CheckDuplicate: true });
   } catch (error) {
     if (!isConflict(error)) throw error;
   }
   // Without the lock two creates can both succeed: keep the oldest.
   const after = await networksNamed(name);
   if (after.length === 0) throw new Error(`network ${name} vanished right after creation`);
-  const id = await adopt(after);
-  return { id, created: id === mine };
+  const kept = await adopt(after);
+  return handleOf(kept, kept.Id === mine);
+}
+
+/** Probes before a namespace network is made without a subnet (see the file comment). */
+const SUBNET_TRIES = 3;
+
+function isPoolOverlap(error: unknown): boolean {
+  return /overlaps/i.test(engineMessage(error));
+}
+
+/** Create the network, a namespace network on a subnet the engine picked (file comment). */
+async function createOnEnginesSubnet(options: Docker.NetworkCreateOptions): Promise<string> {
+  if (!wantsServiceRange(options)) return engine().createNetwork(options);
+  for (let attempt = 0; attempt < SUBNET_TRIES; attempt++) {
+    const layout = await learnSubnet(options);
+    if (!layout) break;
+    try {
+      return await engine().createNetwork(withSubnet(options, layout));
+    } catch (error) {
+      // Another creator (any engine user) took the pool since the probe gave it back.
+      if (!isPoolOverlap(error)) throw error;
+      log().debug(
+        `network ${options.Name}: subnet ${layout.subnet} taken meanwhile, probing again`,
+      );
+    }
+  }
+  log().debug(
+    `network ${options.Name}: made without a subnet (Services get the engine's addresses)`,
+  );
+  return engine().createNetwork(options);
+}
+
+/** The subnet the engine picks for a new network, learned from a probe it gives one. */
+async function learnSubnet(
+  options: Docker.NetworkCreateOptions,
+): Promise<SubnetLayout | undefined> {
+  const probeName = `${options.Name}__subnet-${randomBytes(3).toString('hex')}`;
+  const id = await engine().createNetwork({
+    Name: probeName,
+    Driver: options.Driver ?? 'bridge',
+    // No route out, no NAT rules: cheaper to make and remove (about 200 ms both).
+    Internal: true,
+    CheckDuplicate: true,
+    // A probe left by a process killed here is swept as an abandoned network.
+    Labels: {
+      [Labels.managed]: 'true',
+      [Labels.role]: 'subnet-probe',
+      [NetworkCreatorLabels.pid]: String(process.pid),
+      [NetworkCreatorLabels.host]: hostname(),
+    },
+  });
+  try {
+    const info = await engine().inspectNetwork(id);
+    const ipv4 = (info.IPAM?.Config ?? []).find((config) => config.Subnet?.includes('.'));
+    return ipv4?.Subnet ? subnetLayout(ipv4.Subnet, ipv4.Gateway) : undefined;
+  } finally {
+    // Its pool is free again once this returns: the real network takes it.
+    await engine()
+      .removeNetwork(id)
+      .catch((error) => {
+        if (!isNotFound(error)) throw error;
+      });
+  }
 }
 
 /**

@@ -70,6 +70,12 @@ export interface ApplyOptions {
    * before this call removes every pod this apply made; after it, nothing is removed.
    */
   report?: (results: ApplyResult[]) => void;
+  /**
+   * Awaited once every pod is in place, before the report: what a bundle started
+   * beside the pods (its Services' proxies). A rejection rolls the pods back as a
+   * failed pod does.
+   */
+  beforeReport?: () => Promise<void>;
 }
 
 /** Pods of one apply started at the same time (PODRUN_APPLY_CONCURRENCY overrides). */
@@ -299,6 +305,7 @@ async function applyObjects(
   };
   try {
     await createObjects(set, work, options, progress, results);
+    await options.beforeReport?.();
   } catch (error) {
     if (options.signal?.aborted) throw await rollBackInterrupted(progress);
     await CreatedObjects.merge([progress.shared, ...progress.created.values()]).rollback();

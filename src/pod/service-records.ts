@@ -1,14 +1,16 @@
 // Read Services back from Docker. Labels are the only state, as for pods: a Service
 // is its proxy container (role=service), which carries the Service as applied (with
 // the node ports it was assigned) in a label. Its address on the namespace network
-// is the ClusterIP; its published ports are the host side of LoadBalancer and
-// NodePort. A headless Service has a holder container instead, created and never
+// is the ClusterIP (on a network with a Service range, podrun chose it and the proxy
+// carries it in a label, so it is known before the proxy starts and while it is
+// stopped); its published ports are the host side of LoadBalancer and NodePort. A headless Service has a holder container instead, created and never
 // started, on no network.
 import type Docker from 'dockerode';
 import type { Service } from 'kubernetes-types/core/v1.js';
 import { listPodrunContainers } from '../docker/containers.js';
 import { Labels } from '../plan/labels.js';
 import { namespaceNetworkName } from '../plan/names.js';
+import { CLUSTER_IP_LABEL } from '../plan/service-address.js';
 import { LifecycleLabels } from './lifecycle/labels.js';
 
 /** One host binding of the proxy: 127.0.0.1:hostPort -> the Service's port. */
@@ -27,7 +29,10 @@ export interface ServiceRecord {
   service: Service;
   /** The spec hash of the Service as written (apply compares it). */
   specHash: string;
-  /** The proxy's IP on the namespace network; 'None' when headless; '' while it has none. */
+  /**
+   * The proxy's IP on the namespace network: the fixed one podrun gave it, else the
+   * one the engine gave it; 'None' when headless; '' while it has none.
+   */
   clusterIP: string;
   hostPorts: ServiceHostPort[];
   containerId: string;
@@ -84,7 +89,10 @@ export function serviceRecordOf(info: Docker.ContainerInfo): ServiceRecord | und
     name,
     service,
     specHash: info.Labels[Labels.specHash] ?? '',
-    clusterIP: headless ? 'None' : (networks[namespaceNetworkName(namespace)]?.IPAddress ?? ''),
+    clusterIP: headless
+      ? 'None'
+      : info.Labels[CLUSTER_IP_LABEL] ||
+        (networks[namespaceNetworkName(namespace)]?.IPAddress ?? ''),
     hostPorts,
     containerId: info.Id,
     state: info.State,

@@ -2,7 +2,11 @@
 // proxies), then everything the pod stage applies (pod/apply.ts, unchanged), then
 // each touched Service's endpoints once, so a fresh apply answers through its
 // Services at once. Services come before pods so a pod created after its Service
-// can get service links. Objects of ignored kinds get one warning line each and
+// can get service links. A proxy whose address podrun fixed (create-service.ts) is
+// only created before the pods: it starts while they are planned and started (their
+// links hold its known address), and the pod stage waits for every such start
+// before it reports, so a proxy that fails to start still rolls the pods back.
+// Objects of ignored kinds get one warning line each and
 // nothing else. Every Service is planned (every error with its file:line) before the
 // first object is created; a failure or Ctrl-C before the report removes the
 // Services and networks this apply created, as the pod stage removes its pods.
@@ -177,6 +181,8 @@ export async function applyBundle(
   const serviceNamespaces = work.map(({ plan }) => plan.namespace);
   // The Services' events files, written while the pods start (create-service.ts).
   const eventWrites: Array<Promise<void>> = [];
+  // The proxies starting beside the pods (create-service.ts `started`).
+  const starts: Array<Promise<void>> = [];
   let reported = false;
   const interrupted = () => options.signal?.aborted === true && !reported;
   const interruptError = async (podLines?: string) => {
@@ -219,6 +225,7 @@ export async function applyBundle(
       }
       if (made.networkCreated) progress.networks.push(plan.namespace);
       if (made.eventsWritten) eventWrites.push(made.eventsWritten);
+      if (made.started) starts.push(made.started);
       own.push({
         kind: 'Service',
         namespace: plan.namespace,
@@ -230,12 +237,18 @@ export async function applyBundle(
     if (interrupted()) throw await interruptError();
     results = await applyManifests(set, {
       ...options,
+      beforeReport: async () => {
+        await Promise.all(starts);
+        await options.beforeReport?.();
+      },
       report: (done) => {
         reported = true;
         options.report?.([...own, ...done]);
       },
     });
   } catch (error) {
+    // No removal races a start still under way.
+    await Promise.allSettled(starts);
     await Promise.all(eventWrites);
     if (reported) throw error;
     if (error instanceof ApplyInterrupted) {

@@ -4,6 +4,7 @@ import {
   ensureNetworkId,
   listPodrunNetworks,
   NAMESPACE_OBJECT_LABEL,
+  type NetworkHandle,
   removeNetworkIfUnused,
 } from '../docker/networks.js';
 import { Labels } from '../plan/labels.js';
@@ -17,11 +18,11 @@ export interface EnsureNamespaceOptions {
   owner?: string;
 }
 
-/** The namespace network's ID; `created` when this call made it. */
+/** The namespace network's ID; `created` when this call made it; its Service range. */
 export async function ensureNamespace(
   namespace: string,
   options: EnsureNamespaceOptions,
-): Promise<{ id: string; created: boolean }> {
+): Promise<NetworkHandle> {
   const { create } = planNetwork(namespace, PODRUN_VERSION);
   const labels = {
     ...create.Labels,
