@@ -127,6 +127,8 @@ describe('the namespace network lock', () => {
 });
 
 describe('the namespace network subnet', () => {
+  // The services layer asks for a subnet (a pod's network has none: see below).
+  const FOR_SERVICES = { ...GUARD, serviceRange: true };
   const NAMESPACE_OPTIONS = {
     Name: NET,
     Driver: 'bridge',
@@ -138,7 +140,7 @@ describe('the namespace network subnet', () => {
       .map((call) => call.args[0] as { Name: string; Internal?: boolean; IPAM?: unknown });
 
   it('is the one the engine gave a probe, split for pods and Services; the probe goes', async () => {
-    const handle = await ensureNetworkId(NAMESPACE_OPTIONS, GUARD);
+    const handle = await ensureNetworkId(NAMESPACE_OPTIONS, FOR_SERVICES);
     const [probe, real] = realCreates();
     expect(probe?.Name).toMatch(/^podrun_ns__subnet-[0-9a-f]{6}$/);
     expect(probe?.Internal).toBe(true);
@@ -157,12 +159,14 @@ describe('the namespace network subnet', () => {
       (await fake.listNetworks({ label: ['io.podrun.managed=true'] })).map((n) => n.Name),
     ).toEqual([NET]);
     // An adopter learns the range from the network's label.
-    expect((await ensureNetworkId(NAMESPACE_OPTIONS, GUARD)).serviceRange).toBe(`${base}.128/25`);
+    expect((await ensureNetworkId(NAMESPACE_OPTIONS, FOR_SERVICES)).serviceRange).toBe(
+      `${base}.128/25`,
+    );
   });
 
   it('probes again when another creator took the pool meanwhile', async () => {
     const gate = fake.hold('createNetwork', (options) => Boolean(options.IPAM));
-    const handle = ensureNetworkId(NAMESPACE_OPTIONS, GUARD);
+    const handle = ensureNetworkId(NAMESPACE_OPTIONS, FOR_SERVICES);
     await gate.reached;
     gate.fail(
       Object.assign(new Error('Pool overlaps with other one on this address space'), {
@@ -178,8 +182,16 @@ describe('the namespace network subnet', () => {
 
   it('a network made without one (an older podrun) is adopted with no Service range', async () => {
     await fake.createNetwork(NAMESPACE_OPTIONS);
-    const handle = await ensureNetworkId(NAMESPACE_OPTIONS, GUARD);
+    const handle = await ensureNetworkId(NAMESPACE_OPTIONS, FOR_SERVICES);
     expect(handle.serviceRange).toBeUndefined();
     expect(realCreates()).toHaveLength(1);
+  });
+
+  it('is not made for a pod: no probe, no IPAM, no Service range', async () => {
+    const handle = await ensureNetworkId(NAMESPACE_OPTIONS, GUARD);
+    expect(realCreates().map((options) => [options.Name, options.IPAM])).toEqual([
+      [NET, undefined],
+    ]);
+    expect(handle.serviceRange).toBeUndefined();
   });
 });

@@ -49,6 +49,13 @@ export interface NetworkHandle {
 export interface NetworkGuard {
   /** Any image present on the engine: the lock container is never started. */
   image: string;
+  /**
+   * Make a namespace network on a subnet of its own, with a range for Services'
+   * fixed addresses (the file comment). Only Services need it and it costs a probe
+   * network (about 200 ms), so the services layer asks for it; a network a pod
+   * makes has none, and Services applied to it later get the engine's addresses.
+   */
+  serviceRange?: boolean;
 }
 
 /** What a network lock records about its holder. */
@@ -201,7 +208,7 @@ async function ensureNetworkNow(
       if (guard) await removeDeadNetworkLock(name);
       return handleOf(await adopt(existing), false);
     }
-    if (!guard) return createUnguarded(options);
+    if (!guard) return createUnguarded(options, guard);
     let lockId: string;
     try {
       lockId = await engine().createContainer({
@@ -237,14 +244,17 @@ async function ensureNetworkNow(
       // The network may have appeared between the list and the lock.
       const again = await networksNamed(name);
       if (again.length > 0) return handleOf(await adopt(again), false);
-      return await createUnguarded(options);
+      return await createUnguarded(options, guard);
     } finally {
       await removeLock(lockId);
     }
   }
 }
 
-async function createUnguarded(options: Docker.NetworkCreateOptions): Promise<NetworkHandle> {
+async function createUnguarded(
+  options: Docker.NetworkCreateOptions,
+  guard: NetworkGuard | undefined,
+): Promise<NetworkHandle> {
   const name = String(options.Name);
   let mine: string | undefined;
   // Who made it: an empty network whose maker died before any pod joined it (an
@@ -255,7 +265,10 @@ async function createUnguarded(options: Docker.NetworkCreateOptions): Promise<Ne
     [NetworkCreatorLabels.host]: hostname(),
   };
   try {
-    mine = await createOnEnginesSubnet({ ...options, Labels: labels, CheckDuplicate: true });
+    const create = { ...options, Labels: labels, CheckDuplicate: true };
+    mine = guard?.serviceRange
+      ? await createOnEnginesSubnet(create)
+      : await engine().createNetwork(create);
   } catch (error) {
     if (!isConflict(error)) throw error;
   }

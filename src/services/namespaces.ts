@@ -31,7 +31,10 @@ export async function ensureNamespace(
     [NAMESPACE_OBJECT_LABEL]: 'true',
     ...(options.owner ? { [Labels.owner]: options.owner } : {}),
   };
-  return ensureNetworkId({ ...create, Labels: labels }, { image: options.lockImage });
+  return ensureNetworkId(
+    { ...create, Labels: labels },
+    { image: options.lockImage, serviceRange: true },
+  );
 }
 
 export async function namespaceExists(namespace: string): Promise<boolean> {
