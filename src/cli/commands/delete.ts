@@ -12,6 +12,7 @@ import { removeNamespaceIfUnused } from '../../services/namespaces.js';
 import { podNameArg } from '../output.js';
 import { parseSelector } from '../selector-syntax.js';
 import { runDeleteServices, SERVICE_TYPES } from './services.js';
+import { runDeleteWorkloads, workloadKindOf } from './workloads.js';
 
 interface DeleteFlags {
   filename?: string[];
@@ -85,6 +86,7 @@ export async function runDelete(
     if (missing.length > 0) throw new Error(missing.join('\n'));
     return;
   }
+  if (workloadKindOf(type)) return runDeleteWorkloads(type!, names, flags);
   const kind = type?.replace(/\/.*$/, '');
   if (kind && SERVICE_TYPES.includes(kind)) {
     return runDeleteServices(type?.includes('/') ? [type, ...names] : names, flags.namespace);

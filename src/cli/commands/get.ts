@@ -9,6 +9,7 @@ import { renderJsonPath } from '../jsonpath.js';
 import { formatAge, formatTable, podNameArg } from '../output.js';
 import { parseSelector } from '../selector-syntax.js';
 import { ENDPOINTS_TYPES, runGetEndpoints, runGetServices, SERVICE_TYPES } from './services.js';
+import { runGetWorkloads, workloadKindOf } from './workloads.js';
 
 interface GetFlags {
   namespace: string;
@@ -28,6 +29,7 @@ export async function runGet(type: string, names: string[], flags: GetFlags): Pr
       ? runGetServices(names, listFlags)
       : runGetEndpoints(names, listFlags);
   }
+  if (workloadKindOf(type)) return runGetWorkloads(type, names, flags);
   if (!['pod', 'pods', 'po'].includes(type)) {
     throw new Error(
       `the server doesn't have a resource type "${type}" (podrun gets pods, services, endpoints)`,
