@@ -1,12 +1,15 @@
 // podrun get deployments|deploy|replicasets|rs, delete deployment|rs NAME..., and
 // scale deployment/NAME --replicas=N: the stored objects (src/workloads) with the
 // numbers recomputed from their pods, in kubectl's columns.
+import type { DeploymentStatus } from 'kubernetes-types/apps/v1.js';
 import { stringify } from 'yaml';
+import type { ManifestObject, WorkloadObject } from '../../manifest/types.js';
 import { supervisorNamespaceProbes } from '../../supervisor/client.js';
 import { ensureSupervisor } from '../../supervisor/launch.js';
 import { qualifiedName, type StoredKind } from '../../workloads/labels.js';
 import { deleteWorkload, scaleWorkload } from '../../workloads/manage.js';
 import { readWorkloads } from '../../workloads/read.js';
+import { readStoredStatus } from '../../workloads/store.js';
 import { formatAge, formatTable } from '../output.js';
 
 export const DEPLOYMENT_TYPES = ['deployment', 'deployments', 'deploy', 'deployment.apps'];
@@ -83,7 +86,25 @@ export async function runGetWorkloads(
       throw new Error(`${plural(kind)} "${name}" not found in namespace ${flags.namespace}`);
   }
   if (flags.output === 'json' || flags.output === 'yaml') {
-    const objects = rows.map((row) => row.object);
+    // A Deployment's conditions and collisionCount: as the supervisor last stored them.
+    const objects = await Promise.all(
+      rows.map(async (row) => {
+        if (kind !== 'Deployment') return row.object;
+        const kept = await readStoredStatus<DeploymentStatus>(row.stored.holderId).catch(
+          () => undefined,
+        );
+        const { conditions, collisionCount, observedGeneration } = kept ?? {};
+        return {
+          ...row.object,
+          status: {
+            ...(observedGeneration === undefined ? {} : { observedGeneration }),
+            ...row.object.status,
+            ...(collisionCount === undefined ? {} : { collisionCount }),
+            ...(conditions ? { conditions } : {}),
+          },
+        };
+      }),
+    );
     const value =
       wanted.size === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
     process.stdout.write(
@@ -138,6 +159,24 @@ export async function runDeleteWorkloads(
     else missing.push(`${plural(kind)} "${name}" not found`);
   }
   if (missing.length > 0) throw new Error(missing.join('\n'));
+}
+
+/** `delete -f`: the Deployments and ReplicaSets a manifest names; the lines of those not found. */
+export async function deleteManifestWorkloads(
+  workloads: readonly ManifestObject<WorkloadObject>[],
+  flags: { namespace: string; gracePeriod?: number },
+): Promise<string[]> {
+  const missing: string[] = [];
+  for (const { object } of workloads) {
+    const kind = workloadKindOf(object.kind);
+    if (!kind) continue;
+    const name = object.metadata?.name ?? '';
+    const namespace = object.metadata?.namespace ?? flags.namespace;
+    if (await deleteWorkload(kind, namespace, name, { gracePeriod: flags.gracePeriod }))
+      process.stdout.write(`${kind.toLowerCase()}.apps "${name}" deleted\n`);
+    else missing.push(`${plural(kind)} "${name}" not found`);
+  }
+  return missing;
 }
 
 export async function runScale(
