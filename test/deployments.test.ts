@@ -211,6 +211,12 @@ describe.sequential('deployments', () => {
 
   it('a supervisor restart in the middle of a rollout keeps 3 replicas, no duplicates', async () => {
     await cli(['apply', '-f', manifest(3, 'v3')]);
+    // Stopped once the rollout is under way: a pod of the new template exists.
+    await waitFor(
+      'the first pod of the v3 template',
+      async () => (await pods()).some((p) => POD_NAME.exec(p.name)?.[1] !== hash),
+      180_000,
+    );
     expect((await podrun(['supervisor', 'stop'])).code).toBe(0);
     expect((await podrun(['supervisor', 'start'])).code).toBe(0);
     const rolled = await waitFor(
