@@ -111,6 +111,35 @@ describe.sequential('deployments', () => {
   /** The pod whose containers the test removed behind podrun's back (its volumes stay a while). */
   let removedPod = '';
 
+  it('a template podrun cannot plan fails the apply at its line, and nothing is stored', async () => {
+    const file = writeManifest(
+      ns,
+      'bad',
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: bad }
+spec:
+  selector: { matchLabels: { app: bad } }
+  template:
+    metadata: { labels: { app: bad } }
+    spec:
+      containers:
+        - name: app
+          image: ${TEST_IMAGE}
+          env:
+            - name: X
+              valueFrom: { configMapKeyRef: { name: nope, key: k } }
+`,
+    );
+    const result = await podrun(['apply', '-f', file, '-n', ns]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `error: ${file}:14:28: spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef: configmap "nope" not found in namespace ${ns}\n`,
+    );
+    expect(result.stdout).toBe('');
+    expect(await listPodrunContainers({ [Labels.namespace]: ns })).toEqual([]);
+  }, 300_000);
+
   it('replicas: 3 gives 3 Ready pods named <deploy>-<hash>-<5 chars>, owned by its ReplicaSet', async () => {
     const out = await cli(['apply', '-f', manifest(3, 'v1'), '--wait=90s']);
     expect(out).toMatch(/^deployment\.apps\/web created$/m);

@@ -39,6 +39,8 @@ import { withStatus } from './view.js';
 const OLDER_HOLDER_GRACE_MS = 10_000;
 /** How often, and past what age, pod volumes of vanished controlled pods are swept. */
 const VOLUME_SWEEP_MS = 30_000;
+/** Pods of one ReplicaSet created at the same time. */
+const CREATE_CONCURRENCY = 8;
 const ORPHAN_VOLUME_AGE_MS = 60_000;
 
 export interface WorkloadSyncInput {
@@ -74,6 +76,8 @@ export class WorkloadControllers {
   /** Pods (namespace/name) a background delete of this process is under way on. */
   private readonly deleting = new Set<string>();
   private lastVolumeSweep = 0;
+  /** The last warning of each object (by uid), not repeated every tick. */
+  private readonly warned = new Map<string, string>();
 
   async sync(input: WorkloadSyncInput): Promise<WorkloadSyncResult> {
     const now = Date.now();
@@ -107,6 +111,8 @@ export class WorkloadControllers {
     }
     for (const id of [...this.statuses.keys()])
       if (!deployments.some((d) => d.uid === id)) this.statuses.delete(id);
+    for (const id of [...this.warned.keys()])
+      if (!stored.some((s) => s.uid === id)) this.warned.delete(id);
 
     const deploymentUids = new Set(deployments.map((d) => d.uid));
     for (const rs of [...sets]) {
@@ -123,8 +129,14 @@ export class WorkloadControllers {
           now,
           random: Math.random,
         });
+        // A few pods at a time, as apply starts them (each waits mostly on the engine).
+        const queue = [...step.intents];
+        const worker = async () => {
+          for (let next = queue.shift(); next; next = queue.shift())
+            await this.carryOutForReplicaSet(rs, next, pods);
+        };
         await Promise.all(
-          step.intents.map((intent) => this.carryOutForReplicaSet(rs, intent, pods)),
+          Array.from({ length: Math.min(CREATE_CONCURRENCY, queue.length) }, worker),
         );
         act(step.intents, step.wakeAt);
       } catch (error) {
@@ -171,12 +183,13 @@ export class WorkloadControllers {
     }
   }
 
+  /** Once per object and message: a template that cannot be planned fails every step. */
   private warn(object: StoredWorkload, error: unknown): void {
     if (error instanceof StoreConflictError) return; // another writer: read again next step
-    log().warn(
-      { err: error },
-      `supervisor: ${object.kind.toLowerCase()} ${object.namespace}/${object.name}: ${(error as Error).message}`,
-    );
+    const message = `supervisor: ${object.kind.toLowerCase()} ${object.namespace}/${object.name}: ${(error as Error).message}`;
+    if (this.warned.get(object.uid) === message) return;
+    this.warned.set(object.uid, message);
+    log().warn({ err: error }, message);
   }
 
   private async sweepOlder(stored: readonly StoredWorkload[], now: number): Promise<void> {

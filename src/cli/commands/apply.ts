@@ -15,6 +15,7 @@ import { supervisorNamespaceProbes, supervisorProbes } from '../../supervisor/cl
 import { ensureSupervisor } from '../../supervisor/launch.js';
 import { supervisionScope } from '../../supervisor/paths.js';
 import { applyWorkloads, type WorkloadApplyResult } from '../../workloads/apply.js';
+import { checkWorkloadTemplates } from '../../workloads/check.js';
 import { qualifiedName } from '../../workloads/labels.js';
 import { waitForWorkload } from '../../workloads/manage.js';
 import { abortOnSignals } from '../interrupt.js';
@@ -93,6 +94,8 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     if (manifestObjectCount(set) === 0) throw new Error('no objects passed to apply');
     printWarnings(set.warnings);
     const timeout = waitSeconds(flags.wait);
+    // A pod template podrun cannot run fails here, before anything is created.
+    if (!flags.dryRun) await checkWorkloadTemplates(set);
     const results = await applyBundle(set, {
       onWarning: (line) => process.stderr.write(`${line}\n`),
       probes: supervisorNamespaceProbes,
