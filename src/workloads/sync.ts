@@ -76,6 +76,8 @@ export class WorkloadControllers {
   /** Pods (namespace/name) a background delete of this process is under way on. */
   private readonly deleting = new Set<string>();
   private lastVolumeSweep = 0;
+  /** When each controlled pod (namespace/name/uid) was first seen Ready by this process. */
+  private readonly readySince = new Map<string, number>();
   /** The last warning of each object (by uid), not repeated every tick. */
   private readonly warned = new Map<string, string>();
 
@@ -85,7 +87,7 @@ export class WorkloadControllers {
     await this.sweepOlder(stored, now);
     const deployments = stored.filter((s): s is StoredDeployment => s.kind === 'Deployment');
     const sets = stored.filter((s): s is StoredRS => s.kind === 'ReplicaSet');
-    const podsOf = groupByController(input.records, input.report, now);
+    const podsOf = groupByController(input.records, input.report, now, this.readySince);
     const pods = (uid: string) => podsOf.get(uid) ?? [];
     const result: WorkloadSyncResult = { acted: false };
     const act = (intents: readonly ControllerIntent[], wakeAt?: number) => {
@@ -334,12 +336,26 @@ function groupByController(
   records: readonly PodRecord[],
   report: ProbeReport,
   now: number,
+  readySince: Map<string, number>,
 ): Map<string, OwnedRecord[]> {
   const out = new Map<string, OwnedRecord[]>();
+  const seen = new Set<string>();
   for (const record of records) {
     const uid = controllerOf(record);
     if (!uid) continue;
-    out.set(uid, [...(out.get(uid) ?? []), { record, facts: podFactsOf(record, report, now) }]);
+    const facts = podFactsOf(record, report, now);
+    // Ready since this supervisor first saw it Ready (podrun keeps no transition time
+    // of the Ready condition): minReadySeconds counts from then, never too early.
+    const key = `${record.namespace}/${record.name}/${record.uid}`;
+    seen.add(key);
+    if (facts.ready) {
+      if (!readySince.has(key)) readySince.set(key, now);
+      facts.readySince = readySince.get(key);
+    } else {
+      readySince.delete(key);
+    }
+    out.set(uid, [...(out.get(uid) ?? []), { record, facts }]);
   }
+  for (const key of [...readySince.keys()]) if (!seen.has(key)) readySince.delete(key);
   return out;
 }
