@@ -4,7 +4,7 @@
 import type { DeploymentStatus } from 'kubernetes-types/apps/v1.js';
 import { stringify } from 'yaml';
 import type { ManifestObject, WorkloadObject } from '../../manifest/types.js';
-import { supervisorNamespaceProbes } from '../../supervisor/client.js';
+import { reviveSupervisor, supervisorNamespaceProbes } from '../../supervisor/client.js';
 import { ensureSupervisor } from '../../supervisor/launch.js';
 import { qualifiedName, type StoredKind } from '../../workloads/labels.js';
 import { deleteWorkload, scaleWorkload } from '../../workloads/manage.js';
@@ -50,6 +50,8 @@ export async function runGetWorkloads(
   const namespace = flags.allNamespaces ? undefined : flags.namespace;
   const probes = namespace === undefined ? {} : await supervisorNamespaceProbes(namespace);
   const views = await readWorkloads(namespace, probes);
+  // As `get pods`: pods of this scope and no supervisor (after a reboot) bring it back.
+  await reviveSupervisor(views.records);
   const wanted = new Set(namesOf(type, names));
   const pick = <T extends { stored: { name: string } }>(list: T[]) =>
     list.filter((v) => wanted.size === 0 || wanted.has(v.stored.name));
