@@ -1,4 +1,5 @@
-// Lists podrun-labelled containers, volumes and networks (images podrun builds are a
+// Lists podrun-labelled containers (Deployment and ReplicaSet holders among them),
+// volumes and networks (images podrun builds are a
 // cache and are kept), and volumes named like a pod's (podrun_<ns>_<pod>_<volume>)
 // without labels: the engine makes one itself when a container is created with a
 // mount of a named volume that no longer exists, and no label filter sees it. `snapshot FILE` records what exists before the tests; `check
@@ -9,10 +10,22 @@ import Docker from 'dockerode';
 const docker = new Docker();
 const isPodrun = (labels) => Object.keys(labels ?? {}).some((key) => key.startsWith('io.podrun.'));
 
+// A Deployment's or ReplicaSet's holder (src/workloads/store.ts) is the object
+// itself: a leaked one is a workload a test did not delete, named as such.
+function describeContainer(labels) {
+  if (labels?.['io.podrun.role'] !== 'workload') return 'container';
+  const kind = labels['io.podrun.workload-kind'] ?? '?';
+  const name = `${labels['io.podrun.namespace'] ?? '?'}/${labels['io.podrun.workload-name'] ?? '?'}`;
+  return `workload holder (${kind} ${name})`;
+}
+
 async function currentObjects() {
   const containers = (await docker.listContainers({ all: true }))
     .filter((c) => isPodrun(c.Labels))
-    .map((c) => `container ${c.Names[0]?.replace(/^\//, '')} ${c.Id.slice(0, 12)}`);
+    .map(
+      (c) =>
+        `${describeContainer(c.Labels)} ${c.Names[0]?.replace(/^\//, '')} ${c.Id.slice(0, 12)}`,
+    );
   const allVolumes = (await docker.listVolumes()).Volumes ?? [];
   const volumes = allVolumes.filter((v) => isPodrun(v.Labels)).map((v) => `volume ${v.Name}`);
   const unlabelled = allVolumes

@@ -75,7 +75,7 @@ export function buildProgram(): Command {
     .description(
       'delete pods (gracefully) or services by name, by manifest, or all pods in a namespace',
     )
-    .argument('[type]', 'pod, pods or svc')
+    .argument('[type]', 'pod, pods, svc, deployment or rs')
     .argument('[names...]', 'pod names')
     .option('-f, --filename <path>', 'delete what these manifests declare (repeatable)', collect)
     .option('-n, --namespace <ns>', 'namespace', 'default')
@@ -88,9 +88,22 @@ export function buildProgram(): Command {
     );
 
   program
+    .command('scale')
+    .description('set the replicas of a deployment or replicaset')
+    .argument('<type>', 'deployment/NAME, deployment, rs/NAME or rs')
+    .argument('[names...]', 'names')
+    .requiredOption('--replicas <count>', 'the new number of replicas', Number)
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .action(async (type, names, options) =>
+      (await import('./commands/workloads.js')).runScale(type, names, options),
+    );
+
+  program
     .command('get')
-    .description('list pods, services or endpoints (all: pods and services)')
-    .argument('<type>', 'pods | svc | endpoints | all')
+    .description(
+      'list pods, services, endpoints, deployments or replicasets (all: pods and services)',
+    )
+    .argument('<type>', 'pods | svc | endpoints | deploy | rs | all')
     .argument('[names...]', 'names')
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .option('-A, --all-namespaces', 'every namespace')

@@ -176,7 +176,7 @@ function identify(
   const handled: readonly HandledKind[] = [
     ...POD_KINDS,
     ...(bundle ? BUNDLE_KINDS : []),
-    ...(options.workloads === true ? WORKLOAD_KINDS : []),
+    ...(options.workloads === true ? WORKLOAD_KINDS : options.workloads || []),
   ];
   const known: readonly string[] = bundle ? [...handled, ...Object.keys(IGNORED_KINDS)] : handled;
   const infoOf = (k: string): KindInfo | undefined =>

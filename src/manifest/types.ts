@@ -12,6 +12,7 @@ import type {
   Service,
 } from 'kubernetes-types/core/v1.js';
 import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+import type { WorkloadKind } from './kinds.js';
 
 /** A place in a manifest file. `line` and `column` are 1-based; line 0 means the whole file. */
 export interface SourceLocation {
@@ -102,7 +103,8 @@ export interface LoadOptions {
   /**
    * Also accept the workload kinds (apps/v1 Deployment, ReplicaSet, DaemonSet,
    * batch/v1 Job) into `workloads`. Off by default: until the supervisor runs their
-   * controllers, `apply` keeps rejecting those kinds as before.
+   * controllers, `apply` keeps rejecting those kinds as before. A list accepts only
+   * those kinds (the ones the supervisor runs); the others are rejected as before.
    */
-  workloads?: boolean;
+  workloads?: boolean | readonly WorkloadKind[];
 }

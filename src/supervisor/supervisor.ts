@@ -24,6 +24,7 @@ import type { ProbeReport } from '../pod/probes/report.js';
 import { ProbeResults } from '../pod/probes/results.js';
 import { listSupervisedRecords, type PodRecord } from '../pod/records.js';
 import { EndpointsWriter } from '../services/endpoints-sync.js';
+import { WorkloadControllers } from '../workloads/sync.js';
 import type { PodReport } from './protocol.js';
 import { AbsenceTracker } from './retention.js';
 
@@ -60,6 +61,8 @@ export class Supervisor {
   private readonly probers = new ProberSet({ results: this.results, events: this.store.sink });
   /** The Services of this scope: their proxies' endpoint lists, kept from this ProberSet's report. */
   private readonly endpoints = new EndpointsWriter();
+  /** The Deployments and ReplicaSets of this scope: their controllers' steps (src/workloads). */
+  private readonly workloads = new WorkloadControllers();
   private readonly busy = new Set<string>();
   private readonly notified = new Set<string>();
   // What is forgotten of instances and pods no longer listed (retention.ts): a
@@ -178,6 +181,21 @@ export class Supervisor {
       })
       .catch((error: unknown) =>
         log().warn({ err: error }, `supervisor: endpoints: ${(error as Error).message}`),
+      );
+    // The workload controllers (Deployments, ReplicaSets): the one writer of their pods.
+    await this.workloads
+      .sync({
+        scope: this.options.scope,
+        namespace: this.options.namespace,
+        records,
+        report: this.probeReport(),
+      })
+      .then((done) => {
+        if (done.acted) this.again = true;
+        if (done.wakeAt !== undefined) this.wakeAt(done.wakeAt);
+      })
+      .catch((error: unknown) =>
+        log().warn({ err: error }, `supervisor: workloads: ${(error as Error).message}`),
       );
     this.forgetGone(records);
     await this.housekeeping();

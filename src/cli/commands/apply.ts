@@ -14,6 +14,10 @@ import { applyBundle } from '../../services/apply-bundle.js';
 import { supervisorNamespaceProbes, supervisorProbes } from '../../supervisor/client.js';
 import { ensureSupervisor } from '../../supervisor/launch.js';
 import { supervisionScope } from '../../supervisor/paths.js';
+import { applyWorkloads, type WorkloadApplyResult } from '../../workloads/apply.js';
+import { checkWorkloadTemplates } from '../../workloads/check.js';
+import { qualifiedName } from '../../workloads/labels.js';
+import { waitForWorkload } from '../../workloads/manage.js';
 import { abortOnSignals } from '../interrupt.js';
 import { printWarnings } from '../output.js';
 import { parseDuration } from './logs.js';
@@ -83,11 +87,15 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       validate: flags.validate,
       // Whole bundles: Services, Namespaces, and kinds accepted with one warning each.
       bundle: true,
+      // The workload kinds the supervisor runs (DaemonSet and Job: not yet).
+      workloads: ['Deployment', 'ReplicaSet'],
     });
     // kubectl: `error: no objects passed to apply`, exit 1 (not a silent success).
     if (manifestObjectCount(set) === 0) throw new Error('no objects passed to apply');
     printWarnings(set.warnings);
     const timeout = waitSeconds(flags.wait);
+    // A pod template podrun cannot run fails here, before anything is created.
+    if (!flags.dryRun) await checkWorkloadTemplates(set);
     const results = await applyBundle(set, {
       onWarning: (line) => process.stderr.write(`${line}\n`),
       probes: supervisorNamespaceProbes,
@@ -106,16 +114,23 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       },
       events: events.sink,
     });
+    // Deployments and ReplicaSets: stored; the supervisor runs their controllers.
+    const workloads = (
+      await applyWorkloads(set.workloads, { supervise: supervisionScope(), dryRun: flags.dryRun })
+    ).results;
+    printWorkloadResults(workloads, flags.dryRun ?? false);
     const stored = events.flush();
     // Services need it too: it keeps their endpoints and restarts their proxies.
-    if (!flags.dryRun && results.some((r) => r.kind === 'Pod' || r.kind === 'Service')) {
+    const supervised =
+      workloads.length > 0 || results.some((r) => r.kind === 'Pod' || r.kind === 'Service');
+    if (!flags.dryRun && supervised) {
       await ensureSupervisor().catch((error: Error) =>
         process.stderr.write(`Warning: ${error.message}; pods will not be restarted\n`),
       );
     }
     if (interrupt.signal.aborted) throw interrupt.signal.reason;
     if (timeout !== undefined && !flags.dryRun)
-      await waitForAll(results, timeout, interrupt.signal);
+      await waitForAll(results, timeout, interrupt.signal, workloads);
     await stored;
     await events.flush();
     // A signal up to here still ends the command with 130 and says what stays.
@@ -167,11 +182,31 @@ function printResults(results: ApplyResult[], dryRun: boolean): void {
 }
 
 /** --wait: every pod Ready (or Succeeded), else one line per pod saying why not. */
+function printWorkloadResults(results: WorkloadApplyResult[], dryRun: boolean): void {
+  const suffix = dryRun ? ' (dry run)' : '';
+  for (const result of results)
+    process.stdout.write(`${qualifiedName(result.kind, result.name)} ${result.action}${suffix}\n`);
+}
+
 async function waitForAll(
   results: ApplyResult[],
   timeoutSeconds: number,
   signal: AbortSignal,
+  workloads: WorkloadApplyResult[] = [],
 ): Promise<void> {
+  // Deployments until rolled out (Available), ReplicaSets until every replica is Ready.
+  const rollouts = Promise.allSettled(
+    workloads.map(async (w) => {
+      await waitForWorkload(w.kind, w.namespace, w.name, {
+        timeoutMs: timeoutSeconds * 1000,
+        signal,
+        probes: supervisorNamespaceProbes,
+      });
+      process.stdout.write(
+        `${qualifiedName(w.kind, w.name)} ${w.kind === 'Deployment' ? 'available' : 'ready'}\n`,
+      );
+    }),
+  );
   const pods = results.filter((result) => result.kind === 'Pod');
   const outcomes = await Promise.allSettled(
     pods.map((pod) =>
@@ -193,5 +228,7 @@ async function waitForAll(
       failures.push((outcome.reason as Error).message);
     }
   }
+  for (const outcome of await rollouts)
+    if (outcome.status === 'rejected') failures.push((outcome.reason as Error).message);
   if (failures.length > 0) throw new Error(failures.join('\n'));
 }

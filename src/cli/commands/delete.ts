@@ -12,6 +12,7 @@ import { removeNamespaceIfUnused } from '../../services/namespaces.js';
 import { podNameArg } from '../output.js';
 import { parseSelector } from '../selector-syntax.js';
 import { runDeleteServices, SERVICE_TYPES } from './services.js';
+import { deleteManifestWorkloads, runDeleteWorkloads, workloadKindOf } from './workloads.js';
 
 interface DeleteFlags {
   filename?: string[];
@@ -37,6 +38,7 @@ export async function runDelete(
       defaultNamespace: flags.namespace,
       validate: 'ignore',
       bundle: true,
+      workloads: ['Deployment', 'ReplicaSet'],
     });
     // kubectl: `error: no objects passed to delete`, exit 1 (not a silent success).
     if (manifestObjectCount(set) === 0) throw new Error('no objects passed to delete');
@@ -47,6 +49,7 @@ export async function runDelete(
       if (record) await deleteOne(record, flags.gracePeriod);
       else missing.push(`pods "${object.metadata?.name}" not found`);
     }
+    missing.push(...(await deleteManifestWorkloads(set.workloads, flags)));
     for (const [kind, list] of [
       ['configmap', set.configMaps],
       ['secret', set.secrets],
@@ -85,6 +88,7 @@ export async function runDelete(
     if (missing.length > 0) throw new Error(missing.join('\n'));
     return;
   }
+  if (workloadKindOf(type)) return runDeleteWorkloads(type!, names, flags);
   const kind = type?.replace(/\/.*$/, '');
   if (kind && SERVICE_TYPES.includes(kind)) {
     return runDeleteServices(type?.includes('/') ? [type, ...names] : names, flags.namespace);

@@ -39,6 +39,7 @@ import {
   SERVICE_TYPES,
   serviceViews,
 } from './services.js';
+import { runGetWorkloads, workloadKindOf } from './workloads.js';
 
 interface GetFlags {
   namespace: string;
@@ -62,6 +63,10 @@ export async function runGet(type: string, names: string[], flags: GetFlags): Pr
   if (SERVICE_TYPES.includes(type) || ENDPOINTS_TYPES.includes(type)) {
     if (flags.watch || flags.watchOnly) throw new Error(`podrun watches pods only (not ${type})`);
     return printGroups([await listedGroup(type, names, flags)], names, flags);
+  }
+  if (workloadKindOf(type)) {
+    if (flags.watch || flags.watchOnly) throw new Error(`podrun watches pods only (not ${type})`);
+    return runGetWorkloads(type, names, flags);
   }
   if (type === 'all') {
     if (flags.watch || flags.watchOnly) throw new Error('podrun watches pods only (not all)');

@@ -1,0 +1,124 @@
+// What the CLI does to a stored Deployment or ReplicaSet besides apply: delete it with
+// everything it owns (foreground cascade: its ReplicaSets, then their pods through the
+// delete fence), change its replicas (a new version of its holder, as apply writes
+// one), and wait for it to be rolled out. The supervisor's garbage collection
+// (sync.ts) removes whatever a step under way made for an owner deleted meanwhile.
+import { deletePodRecord } from '../pod/delete-pod.js';
+import type { ProbeReport } from '../pod/probes/report.js';
+import { listPodRecords } from '../pod/records.js';
+import { qualifiedName, type StoredKind } from './labels.js';
+import { controllerOf } from './pods.js';
+import { readWorkloads } from './read.js';
+import {
+  findStored,
+  listStored,
+  removeStored,
+  StoreConflictError,
+  workloadSpecHash,
+  writeStored,
+} from './store.js';
+
+/** Delete the object and what it owns; false if there is no such object. */
+export async function deleteWorkload(
+  kind: StoredKind,
+  namespace: string,
+  name: string,
+  options: { gracePeriod?: number } = {},
+): Promise<boolean> {
+  const stored = await findStored(kind, namespace, name);
+  if (!stored) return false;
+  await removeStored(stored);
+  const sets =
+    kind === 'Deployment'
+      ? (await listStored({ kind: 'ReplicaSet', namespace })).filter(
+          (rs) => rs.controllerUid === stored.uid,
+        )
+      : [stored];
+  if (kind === 'Deployment') await Promise.all(sets.map((rs) => removeStored(rs)));
+  const uids = new Set(sets.map((rs) => rs.uid));
+  const pods = (await listPodRecords({ namespace })).filter((record) => {
+    const uid = controllerOf(record);
+    return uid !== undefined && uids.has(uid);
+  });
+  await Promise.all(pods.map((record) => deletePodRecord(record, options.gracePeriod)));
+  return true;
+}
+
+const WRITE_TRIES = 5;
+
+/** Set spec.replicas (a new version of the holder); false if there is no such object. */
+export async function scaleWorkload(
+  kind: StoredKind,
+  namespace: string,
+  name: string,
+  replicas: number,
+): Promise<boolean> {
+  for (let tries = 0; ; tries++) {
+    const stored = await findStored(kind, namespace, name);
+    if (!stored) return false;
+    if ((stored.object.spec?.replicas ?? 1) === replicas) return true;
+    const object = structuredClone(stored.object);
+    object.spec = { ...object.spec!, replicas };
+    object.metadata = {
+      ...object.metadata,
+      generation: (object.metadata?.generation ?? 1) + 1,
+    };
+    try {
+      await writeStored(kind, object, {
+        previous: stored,
+        scope: stored.scope,
+        owner: stored.owner,
+        specHash: workloadSpecHash(object),
+      });
+      return true;
+    } catch (error) {
+      if (!(error instanceof StoreConflictError) || tries >= WRITE_TRIES) throw error;
+    }
+  }
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  probes: (namespace: string) => Promise<ProbeReport>;
+  intervalMs?: number;
+}
+
+/**
+ * Until a Deployment's rollout is complete (every replica updated and available, no
+ * old pod left: it is Available) or a ReplicaSet has all its replicas Ready.
+ */
+export async function waitForWorkload(
+  kind: StoredKind,
+  namespace: string,
+  name: string,
+  options: WaitOptions,
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let last = 'not found';
+  for (;;) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    const views = await readWorkloads(namespace, await options.probes(namespace));
+    if (kind === 'Deployment') {
+      const view = views.deployments.find((d) => d.stored.name === name);
+      if (view?.numbers.complete) return;
+      if (view) {
+        const n = view.numbers;
+        last = `${n.updated} of ${n.replicas} updated replicas, ${n.available} available`;
+      }
+    } else {
+      const view = views.replicaSets.find((rs) => rs.stored.name === name);
+      const wanted = view?.object.spec?.replicas ?? 1;
+      if (
+        view &&
+        view.object.status.readyReplicas === wanted &&
+        view.object.status.replicas === wanted
+      )
+        return;
+      if (view) last = `${view.object.status.readyReplicas ?? 0} of ${wanted} replicas ready`;
+    }
+    if (Date.now() >= deadline)
+      throw new Error(`${qualifiedName(kind, name)} is not rolled out: ${last} (timed out)`);
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+  }
+}

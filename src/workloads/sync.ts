@@ -1,0 +1,361 @@
+// The workload step of the supervisor's tick (docs/controllers.md, "Running the
+// controllers"): read the stored Deployments and ReplicaSets of the scope, run each
+// one's pure controller step (src/controllers) on its ReplicaSets and pods, and
+// carry the intents out: ReplicaSets are holders written through the store, pods
+// are created through the normal pod path (sandbox only: the pod sync carries on)
+// and deleted through deletePodRecord (the delete fence), in the background so a
+// grace period never holds the tick. Only the supervisor of a scope runs this, so
+// one writer decides how many pods there are. Level-triggered: whatever a killed
+// supervisor left half done, the next step sees and finishes.
+import { randomUUID } from 'node:crypto';
+import type { DeploymentStatus, ReplicaSet } from 'kubernetes-types/apps/v1.js';
+import { deploymentOwner, syncDeployment } from '../controllers/deployment.js';
+import { earliest, type OwnedPod } from '../controllers/facts.js';
+import type { ControllerIntent } from '../controllers/intents.js';
+import { replicaSetOwner, syncReplicaSet } from '../controllers/replicaset.js';
+import { removeContainer } from '../docker/containers.js';
+import { listPodrunVolumes, removeVolumeWhenFree } from '../docker/volumes.js';
+import { log } from '../log.js';
+import { Labels } from '../plan/labels.js';
+import { deletePodRecord } from '../pod/delete-pod.js';
+import type { ProbeReport } from '../pod/probes/report.js';
+import { findPodRecord, type PodRecord } from '../pod/records.js';
+import { createControlledPod } from './create-pod.js';
+import { WorkloadLabels } from './labels.js';
+import { controllerOf, podFactsOf } from './pods.js';
+import {
+  listStored,
+  readStoredStatus,
+  removeStored,
+  StoreConflictError,
+  type StoredWorkload,
+  workloadSpecHash,
+  writeStored,
+  writeStoredStatus,
+} from './store.js';
+import { withStatus } from './view.js';
+
+/** An older holder left this long after its successor is a dead writer's: swept. */
+const OLDER_HOLDER_GRACE_MS = 10_000;
+/** How often, and past what age, pod volumes of vanished controlled pods are swept. */
+const VOLUME_SWEEP_MS = 30_000;
+/** Pods of one ReplicaSet created at the same time. */
+const CREATE_CONCURRENCY = 8;
+const ORPHAN_VOLUME_AGE_MS = 60_000;
+
+export interface WorkloadSyncInput {
+  scope: string;
+  namespace?: string;
+  /** The scope's pod records, as this tick listed them. */
+  records: readonly PodRecord[];
+  /** Readiness from the supervisor's probers. */
+  report: ProbeReport;
+}
+
+export interface WorkloadSyncResult {
+  /** Something was created, scaled or deleted: run the tick again soon. */
+  acted: boolean;
+  /** When a step's answer changes by the clock alone (minReadySeconds, deadlines). */
+  wakeAt?: number;
+}
+
+interface OwnedRecord {
+  record: PodRecord;
+  facts: OwnedPod;
+}
+
+type StoredRS = StoredWorkload<'ReplicaSet'>;
+type StoredDeployment = StoredWorkload<'Deployment'>;
+
+export class WorkloadControllers {
+  /** Deployment statuses by uid, with the holder and text last written into it. */
+  private readonly statuses = new Map<
+    string,
+    { status: DeploymentStatus; written?: { holderId: string; json: string } }
+  >();
+  /** Pods (namespace/name) a background delete of this process is under way on. */
+  private readonly deleting = new Set<string>();
+  private lastVolumeSweep = 0;
+  /** When each controlled pod (namespace/name/uid) was first seen Ready by this process. */
+  private readonly readySince = new Map<string, number>();
+  /** The last warning of each object (by uid), not repeated every tick. */
+  private readonly warned = new Map<string, string>();
+
+  async sync(input: WorkloadSyncInput): Promise<WorkloadSyncResult> {
+    const now = Date.now();
+    const stored = await listStored({ scope: input.scope, namespace: input.namespace });
+    await this.sweepOlder(stored, now);
+    const deployments = stored.filter((s): s is StoredDeployment => s.kind === 'Deployment');
+    const sets = stored.filter((s): s is StoredRS => s.kind === 'ReplicaSet');
+    const podsOf = groupByController(input.records, input.report, now, this.readySince);
+    const pods = (uid: string) => podsOf.get(uid) ?? [];
+    const result: WorkloadSyncResult = { acted: false };
+    const act = (intents: readonly ControllerIntent[], wakeAt?: number) => {
+      if (intents.length > 0) result.acted = true;
+      result.wakeAt = earliest(result.wakeAt, wakeAt);
+    };
+
+    for (const d of deployments) {
+      try {
+        const owned = sets.filter((rs) => rs.controllerUid === d.uid);
+        const step = syncDeployment({
+          deployment: { ...d.object, status: await this.statusOf(d) },
+          replicaSets: owned.map((rs) => withStatus(rs.object, factsOf(pods(rs.uid)), now)),
+          pods: owned.flatMap((rs) => factsOf(pods(rs.uid))),
+          now,
+        });
+        for (const intent of step.intents) await this.carryOutForDeployment(d, intent, sets, pods);
+        await this.saveStatus(d, step.status);
+        act(step.intents, step.wakeAt);
+      } catch (error) {
+        this.warn(d, error);
+      }
+    }
+    for (const id of [...this.statuses.keys()])
+      if (!deployments.some((d) => d.uid === id)) this.statuses.delete(id);
+    for (const id of [...this.warned.keys()])
+      if (!stored.some((s) => s.uid === id)) this.warned.delete(id);
+
+    const deploymentUids = new Set(deployments.map((d) => d.uid));
+    for (const rs of [...sets]) {
+      try {
+        // Its Deployment is gone (deleted while a step was under way): garbage.
+        if (rs.controllerUid && !deploymentUids.has(rs.controllerUid)) {
+          await this.deleteReplicaSet(rs, sets, pods);
+          result.acted = true;
+          continue;
+        }
+        const step = syncReplicaSet({
+          replicaSet: rs.object,
+          pods: factsOf(pods(rs.uid)),
+          now,
+          random: Math.random,
+        });
+        // A few pods at a time, as apply starts them (each waits mostly on the engine).
+        const queue = [...step.intents];
+        const worker = async () => {
+          for (let next = queue.shift(); next; next = queue.shift())
+            await this.carryOutForReplicaSet(rs, next, pods);
+        };
+        await Promise.all(
+          Array.from({ length: Math.min(CREATE_CONCURRENCY, queue.length) }, worker),
+        );
+        act(step.intents, step.wakeAt);
+      } catch (error) {
+        this.warn(rs, error);
+      }
+    }
+
+    // Pods of a ReplicaSet that is gone (the garbage collector's part).
+    const setUids = new Set(sets.map((rs) => rs.uid));
+    for (const [uid, owned] of podsOf) {
+      if (setUids.has(uid)) continue;
+      for (const { record } of owned) {
+        const kind = record.pod?.metadata?.ownerReferences?.find((r) => r.controller)?.kind;
+        if (kind !== 'ReplicaSet') continue;
+        if (this.deleteInBackground(record)) result.acted = true;
+      }
+    }
+    await this.sweepVolumes(input.namespace, now);
+    return result;
+  }
+
+  /**
+   * Pod volumes of controlled pods that are gone (their containers removed behind
+   * podrun's back, `docker rm -f`): the pod never comes back under that random name,
+   * so nobody else would remove them. Only volumes older than a minute whose pod has
+   * no container left at all, looked up afresh.
+   */
+  private async sweepVolumes(namespace: string | undefined, now: number): Promise<void> {
+    if (now - this.lastVolumeSweep < VOLUME_SWEEP_MS) return;
+    this.lastVolumeSweep = now;
+    const volumes = await listPodrunVolumes({
+      [Labels.namespace]: namespace,
+      [Labels.role]: 'volume',
+    });
+    for (const volume of volumes) {
+      const labels = volume.Labels ?? {};
+      const pod = labels[Labels.pod];
+      const podNamespace = labels[Labels.namespace];
+      if (!labels[WorkloadLabels.controllerUid] || !pod || !podNamespace) continue;
+      const created = Date.parse(String((volume as { CreatedAt?: string }).CreatedAt ?? ''));
+      if (!Number.isFinite(created) || now - created < ORPHAN_VOLUME_AGE_MS) continue;
+      if (await findPodRecord(podNamespace, pod)) continue;
+      await removeVolumeWhenFree(volume.Name).catch(() => undefined);
+    }
+  }
+
+  /** Once per object and message: a template that cannot be planned fails every step. */
+  private warn(object: StoredWorkload, error: unknown): void {
+    if (error instanceof StoreConflictError) return; // another writer: read again next step
+    const message = `supervisor: ${object.kind.toLowerCase()} ${object.namespace}/${object.name}: ${(error as Error).message}`;
+    if (this.warned.get(object.uid) === message) return;
+    this.warned.set(object.uid, message);
+    log().warn({ err: error }, message);
+  }
+
+  private async sweepOlder(stored: readonly StoredWorkload[], now: number): Promise<void> {
+    const stale = stored.flatMap((s) =>
+      s.older.filter((o) => now - o.created > OLDER_HOLDER_GRACE_MS).map((o) => o.id),
+    );
+    await Promise.all(stale.map((id) => removeContainer(id).catch(() => undefined)));
+  }
+
+  private async statusOf(d: StoredDeployment): Promise<DeploymentStatus> {
+    const known = this.statuses.get(d.uid);
+    if (known) return structuredClone(known.status);
+    const read = await readStoredStatus<DeploymentStatus>(d.holderId).catch(() => undefined);
+    const status = read ?? {};
+    this.statuses.set(d.uid, {
+      status,
+      ...(read ? { written: { holderId: d.holderId, json: JSON.stringify(read) } } : {}),
+    });
+    return structuredClone(status);
+  }
+
+  /** Keep the status; write it into the holder when it changed or the holder is new. */
+  private async saveStatus(d: StoredDeployment, status: DeploymentStatus): Promise<void> {
+    const json = JSON.stringify(status);
+    const known = this.statuses.get(d.uid);
+    const written = known?.written;
+    this.statuses.set(d.uid, { status, written });
+    if (written && written.holderId === d.holderId && written.json === json) return;
+    await writeStoredStatus(d.holderId, status);
+    this.statuses.set(d.uid, { status, written: { holderId: d.holderId, json } });
+  }
+
+  private async carryOutForDeployment(
+    d: StoredDeployment,
+    intent: ControllerIntent,
+    sets: StoredRS[],
+    pods: (uid: string) => OwnedRecord[],
+  ): Promise<void> {
+    const ownedNamed = (name: string) =>
+      sets.find((rs) => rs.controllerUid === d.uid && rs.name === name);
+    switch (intent.kind) {
+      case 'create-replicaset': {
+        const rs: ReplicaSet = structuredClone(intent.replicaSet);
+        rs.metadata = { ...rs.metadata, uid: randomUUID(), generation: 1 };
+        const made = await writeStored('ReplicaSet', rs, {
+          scope: d.scope,
+          owner: d.owner,
+          specHash: workloadSpecHash(rs),
+          controller: deploymentOwner(d.object),
+        });
+        sets.push(made);
+        return;
+      }
+      case 'scale-replicaset':
+      case 'annotate-replicaset': {
+        const rs = ownedNamed(intent.name);
+        if (!rs) return;
+        const object = structuredClone(rs.object);
+        object.metadata = {
+          ...object.metadata,
+          annotations: { ...object.metadata?.annotations, ...intent.annotations },
+        };
+        if (intent.kind === 'scale-replicaset' && object.spec?.replicas !== intent.replicas) {
+          object.spec = { ...object.spec!, replicas: intent.replicas };
+          object.metadata = {
+            ...object.metadata,
+            generation: (object.metadata.generation ?? 1) + 1,
+          };
+        }
+        const made = await writeStored('ReplicaSet', object, {
+          previous: rs,
+          scope: rs.scope,
+          owner: rs.owner,
+          specHash: workloadSpecHash(object),
+          controller: deploymentOwner(d.object),
+        });
+        sets.splice(sets.indexOf(rs), 1, made);
+        return;
+      }
+      case 'delete-replicaset': {
+        const rs = ownedNamed(intent.name);
+        if (rs) await this.deleteReplicaSet(rs, sets, pods);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private async carryOutForReplicaSet(
+    rs: StoredRS,
+    intent: ControllerIntent,
+    pods: (uid: string) => OwnedRecord[],
+  ): Promise<void> {
+    if (intent.kind === 'create-pod') {
+      await createControlledPod({
+        namespace: rs.namespace,
+        name: intent.name,
+        template: intent.template,
+        owner: { ...replicaSetOwner(rs.object), uid: rs.uid },
+        scope: rs.scope,
+        libraryOwner: rs.owner,
+      });
+    } else if (intent.kind === 'delete-pod') {
+      const owned = pods(rs.uid).find((p) => p.record.name === intent.name);
+      if (owned) this.deleteInBackground(owned.record);
+    }
+  }
+
+  /** The ReplicaSet's holders now, its pods in the background (the next steps see them go). */
+  private async deleteReplicaSet(
+    rs: StoredRS,
+    sets: StoredRS[],
+    pods: (uid: string) => OwnedRecord[],
+  ): Promise<void> {
+    await removeStored(rs);
+    const index = sets.indexOf(rs);
+    if (index >= 0) sets.splice(index, 1);
+    for (const { record } of pods(rs.uid)) this.deleteInBackground(record);
+  }
+
+  /** True if a delete started now. */
+  private deleteInBackground(record: PodRecord): boolean {
+    const key = `${record.namespace}/${record.name}`;
+    if (this.deleting.has(key) || record.terminating) return false;
+    this.deleting.add(key);
+    void deletePodRecord(record)
+      .catch((error: unknown) =>
+        log().warn({ err: error }, `supervisor: deleting pod ${key}: ${(error as Error).message}`),
+      )
+      .finally(() => this.deleting.delete(key));
+    return true;
+  }
+}
+
+function factsOf(owned: readonly OwnedRecord[]): OwnedPod[] {
+  return owned.map((o) => o.facts);
+}
+
+/** The scope's pods by the uid of their controller (ownerReferences). */
+function groupByController(
+  records: readonly PodRecord[],
+  report: ProbeReport,
+  now: number,
+  readySince: Map<string, number>,
+): Map<string, OwnedRecord[]> {
+  const out = new Map<string, OwnedRecord[]>();
+  const seen = new Set<string>();
+  for (const record of records) {
+    const uid = controllerOf(record);
+    if (!uid) continue;
+    const facts = podFactsOf(record, report, now);
+    // Ready since this supervisor first saw it Ready (podrun keeps no transition time
+    // of the Ready condition): minReadySeconds counts from then, never too early.
+    const key = `${record.namespace}/${record.name}/${record.uid}`;
+    seen.add(key);
+    if (facts.ready) {
+      if (!readySince.has(key)) readySince.set(key, now);
+      facts.readySince = readySince.get(key);
+    } else {
+      readySince.delete(key);
+    }
+    out.set(uid, [...(out.get(uid) ?? []), { record, facts }]);
+  }
+  for (const key of [...readySince.keys()]) if (!seen.has(key)) readySince.delete(key);
+  return out;
+}
