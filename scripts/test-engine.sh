@@ -114,6 +114,10 @@ stop() {
     on_engine volume prune -f >/dev/null || true
   fi
   halt
+  # Shims of containers that were running when a daemon went (every `restart` leaves
+  # its engine's) outlive it; they are this engine's alone by their containerd
+  # namespace, so they go too, or each test run would leave a few behind.
+  pkill -f -- "containerd-shim-runc-v2 -namespace podrun-$name " 2>/dev/null || true
   # A killed daemon may leave mounts behind; never delete through a mount.
   local mount
   for mount in $(awk -v a="$data_root" -v b="$exec_root" \
