@@ -43,6 +43,14 @@ export class DockerodeEngine implements Engine {
   /** An explicit client (a second engine), or the shared one. */
   constructor(private readonly explicit?: Docker) {}
 
+  get hintKey(): string {
+    if (!this.explicit) return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+    const modem = (this.explicit as unknown as { modem?: Record<string, unknown> }).modem ?? {};
+    return modem.socketPath
+      ? `unix://${String(modem.socketPath)}`
+      : `${String(modem.protocol ?? 'http')}://${String(modem.host)}:${String(modem.port)}`;
+  }
+
   private client(): Promise<Docker> {
     return this.explicit ? Promise.resolve(this.explicit) : getDocker();
   }

@@ -60,6 +60,11 @@ export interface EventsQuery {
 }
 
 export interface Engine {
+  /**
+   * Names this engine in hints podrun keeps between processes (subnet-hint.ts): its
+   * endpoint. None for an in-memory engine, which then gets no hints.
+   */
+  readonly hintKey?: string;
   // Containers
   /** The new container's id; 409 if the name is taken, 404 if the image is missing. */
   createContainer(options: Docker.ContainerCreateOptions): Promise<string>;

@@ -30,7 +30,7 @@ import type {
 } from './engine.js';
 import { engineError } from './errors.js';
 
-export type EngineOp = keyof Engine;
+export type EngineOp = Exclude<keyof Engine, 'hintKey'>;
 
 export interface FakeCall {
   /** Order of arrival, from 1. */

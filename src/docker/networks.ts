@@ -29,8 +29,10 @@ import {
   wantsServiceRange,
   withSubnet,
 } from '../plan/network.js';
+import { pickHint } from '../plan/subnet-hints.js';
 import { engine } from './engine.js';
 import { engineMessage, isConflict, isInUse, isNotFound } from './errors.js';
+import { forgetSubnet, readSubnetHints, rememberSubnet } from './subnet-hint.js';
 
 // Concurrent applies in one process (parallel library tests) ask one at a time.
 const creating = new Map<string, Promise<NetworkHandle>>();
@@ -289,11 +291,15 @@ function isPoolOverlap(error: unknown): boolean {
 /** Create the network, a namespace network on a subnet the engine picked (file comment). */
 async function createOnEnginesSubnet(options: Docker.NetworkCreateOptions): Promise<string> {
   if (!wantsServiceRange(options)) return engine().createNetwork(options);
+  const hinted = await createOnHintedSubnet(options);
+  if (hinted) return hinted;
   for (let attempt = 0; attempt < SUBNET_TRIES; attempt++) {
     const layout = await learnSubnet(options);
     if (!layout) break;
     try {
-      return await engine().createNetwork(withSubnet(options, layout));
+      const id = await engine().createNetwork(withSubnet(options, layout));
+      rememberSubnet(layout.subnet, layout.gateway);
+      return id;
     } catch (error) {
       // Another creator (any engine user) took the pool since the probe gave it back.
       if (!isPoolOverlap(error)) throw error;
@@ -306,6 +312,32 @@ async function createOnEnginesSubnet(options: Docker.NetworkCreateOptions): Prom
     `network ${options.Name}: made without a subnet (Services get the engine's addresses)`,
   );
   return engine().createNetwork(options);
+}
+
+/**
+ * Create the network on a subnet an earlier probe learned (subnet-hint.ts) that no
+ * network holds now: the probe's answer, without the probe. undefined: no usable
+ * hint, or the engine refused it (then it is forgotten), so the caller probes.
+ */
+async function createOnHintedSubnet(
+  options: Docker.NetworkCreateOptions,
+): Promise<string | undefined> {
+  const hints = readSubnetHints();
+  if (hints.length === 0) return undefined;
+  const inUse = (await engine().listNetworks({})).flatMap((network) =>
+    (network.IPAM?.Config ?? []).map((config) => config.Subnet ?? ''),
+  );
+  const hint = pickHint(hints, inUse, Date.now());
+  const layout = hint && subnetLayout(hint.subnet, hint.gateway);
+  if (!hint || !layout) return undefined;
+  try {
+    return await engine().createNetwork(withSubnet(options, layout));
+  } catch (error) {
+    // Taken between the list and the create (by anyone): probe as if there were no hint.
+    if (!isPoolOverlap(error)) throw error;
+    forgetSubnet(hint.subnet);
+    return undefined;
+  }
 }
 
 /** The subnet the engine picks for a new network, learned from a probe it gives one. */

@@ -1,23 +1,16 @@
 // Where the supervisor of an engine answers: a unix socket (and its log file) named
 // after the engine endpoint, under $XDG_RUNTIME_DIR/podrun, /run/podrun for root, or
-// the temp directory. A scope (PODRUN_SUPERVISOR_SCOPE, for tests) gets its own
+// the temp directory (runtime-dir.ts). A scope (PODRUN_SUPERVISOR_SCOPE, for tests) gets its own
 // supervisor that only looks after pods applied with the same scope.
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runtimeDir } from '../runtime-dir.js';
 
 /** The io.podrun.supervised value of pods applied now: the scope, or "true". */
 export function supervisionScope(env: NodeJS.ProcessEnv = process.env): string {
   const scope = env.PODRUN_SUPERVISOR_SCOPE?.trim();
   return scope && /^[a-z0-9-]{1,63}$/.test(scope) ? scope : 'true';
-}
-
-export function runtimeDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.PODRUN_RUNTIME_DIR) return env.PODRUN_RUNTIME_DIR;
-  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'podrun');
-  if (process.getuid?.() === 0) return '/run/podrun';
-  return join(tmpdir(), `podrun-${process.getuid?.() ?? 'user'}`);
 }
 
 export interface SupervisorPaths {
