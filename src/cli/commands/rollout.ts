@@ -178,7 +178,7 @@ async function failureDetail(
 
 function describeFailure(f: FailingContainer): string {
   const exit = f.exitCode === undefined ? '' : `, exit code ${f.exitCode}`;
-  return `pod ${f.pod}: container ${f.container} is ${f.reason === 'NotReady' ? 'not Ready' : f.reason} (${f.restarts} restarts${exit})`;
+  return `pod ${f.pod}: container ${f.container}: ${f.reason === 'NotReady' ? 'not Ready' : f.reason} (${f.restarts} restarts${exit})`;
 }
 
 async function lastLogLines(f: FailingContainer): Promise<string> {
