@@ -5,7 +5,7 @@
 // (sync.ts) removes whatever a step under way made for an owner deleted meanwhile.
 import { deletePodRecord } from '../pod/delete-pod.js';
 import type { ProbeReport } from '../pod/probes/report.js';
-import { listPodRecords } from '../pod/records.js';
+import { listPodRecords, type PodRecord } from '../pod/records.js';
 import { qualifiedName, type ReplicatedKind, type StoredKind } from './labels.js';
 import { controllerOf } from './pods.js';
 import { readWorkloads } from './read.js';
@@ -42,6 +42,24 @@ export async function deleteWorkload(
   });
   await Promise.all(pods.map((record) => deletePodRecord(record, options.gracePeriod)));
   return true;
+}
+
+/** The pods the object owns now; undefined if there is no such object. */
+export async function workloadPods(
+  kind: StoredKind,
+  namespace: string,
+  name: string,
+): Promise<PodRecord[] | undefined> {
+  const stored = await findStored(kind, namespace, name);
+  if (!stored) return undefined;
+  const uids = new Set([stored.uid]);
+  if (kind === 'Deployment')
+    for (const rs of await listStored({ kind: 'ReplicaSet', namespace }))
+      if (rs.controllerUid === stored.uid) uids.add(rs.uid);
+  return (await listPodRecords({ namespace })).filter((record) => {
+    const uid = controllerOf(record);
+    return uid !== undefined && uids.has(uid);
+  });
 }
 
 const WRITE_TRIES = 5;

@@ -16,6 +16,7 @@ import {
 import { deleteWorkload, scaleWorkload } from '../../workloads/manage.js';
 import { readWorkloads } from '../../workloads/read.js';
 import { readStoredStatus, type StoredWorkload } from '../../workloads/store.js';
+import { renderJsonPath } from '../jsonpath.js';
 import { formatAge, formatTable } from '../output.js';
 import { DAEMONSET_HEADER, daemonSetRow, JOB_HEADER, jobRow, WIDE_HEADER } from './job-rows.js';
 
@@ -61,8 +62,11 @@ export async function runGetWorkloads(
   flags: GetFlags,
 ): Promise<void> {
   const kind = workloadKindOf(type)!;
-  if (flags.selector !== undefined || flags.output?.startsWith('jsonpath='))
-    throw new Error(`-l and -o jsonpath are for pods only (podrun does not filter ${type} yet)`);
+  if (flags.selector !== undefined)
+    throw new Error(`-l is for pods only (podrun does not filter ${type} yet)`);
+  const jsonpath = flags.output?.startsWith('jsonpath=')
+    ? flags.output.slice('jsonpath='.length)
+    : undefined;
   const namespace = flags.allNamespaces ? undefined : flags.namespace;
   const probes = namespace === undefined ? {} : await supervisorNamespaceProbes(namespace);
   const views = await readWorkloads(namespace, probes);
@@ -128,7 +132,7 @@ export async function runGetWorkloads(
     if (!rows.some((row) => row.stored.name === name))
       throw new Error(`${plural(kind)} "${name}" not found in namespace ${flags.namespace}`);
   }
-  if (flags.output === 'json' || flags.output === 'yaml') {
+  if (flags.output === 'json' || flags.output === 'yaml' || jsonpath !== undefined) {
     // A Deployment's conditions and collisionCount: as the supervisor last stored them.
     const objects = await Promise.all(
       rows.map(async (row) => {
@@ -150,9 +154,11 @@ export async function runGetWorkloads(
     );
     const value =
       wanted.size === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
-    process.stdout.write(
-      flags.output === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value),
-    );
+    if (jsonpath !== undefined) process.stdout.write(renderJsonPath(jsonpath, value));
+    else
+      process.stdout.write(
+        flags.output === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value),
+      );
     return;
   }
   if (flags.output === 'name') {
