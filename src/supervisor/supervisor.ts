@@ -33,6 +33,8 @@ const CONTAINER_ID = /^[0-9a-f]{64}$/;
 
 /** How often the supervisor sweeps what killed processes left (networks). */
 const SWEEP_MS = 5000;
+/** How long a graceful stop lets the workload deletes under way finish. */
+const STOP_DRAIN_MS = 5000;
 
 export interface SupervisorOptions {
   /** io.podrun.supervised value of the pods to look after ("true" = default scope). */
@@ -112,6 +114,7 @@ export class Supervisor {
     (this.eventStream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
     this.probers.stop();
     await this.ticking;
+    await this.workloads.drain(STOP_DRAIN_MS);
     await this.store.flush();
   }
 

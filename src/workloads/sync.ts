@@ -17,7 +17,7 @@ import { removeContainer } from '../docker/containers.js';
 import { listPodrunVolumes, removeVolumeWhenFree } from '../docker/volumes.js';
 import { log } from '../log.js';
 import { Labels } from '../plan/labels.js';
-import { deletePodRecord } from '../pod/delete-pod.js';
+import { deletePodRecord, deletionInProgress } from '../pod/delete-pod.js';
 import type { ProbeReport } from '../pod/probes/report.js';
 import { findPodRecord, type PodRecord } from '../pod/records.js';
 import { createControlledPod } from './create-pod.js';
@@ -74,7 +74,7 @@ export class WorkloadControllers {
     { status: DeploymentStatus; written?: { holderId: string; json: string } }
   >();
   /** Pods (namespace/name) a background delete of this process is under way on. */
-  private readonly deleting = new Set<string>();
+  private readonly deleting = new Map<string, Promise<void>>();
   private lastVolumeSweep = 0;
   /** When each controlled pod (namespace/name/uid) was first seen Ready by this process. */
   private readonly readySince = new Map<string, number>();
@@ -313,17 +313,40 @@ export class WorkloadControllers {
     for (const { record } of pods(rs.uid)) this.deleteInBackground(record);
   }
 
-  /** True if a delete started now. */
+  /**
+   * True if a delete started now. A pod already terminating is left to its deleter
+   * while that process lives; one whose deleter died (a supervisor stopped or killed
+   * mid-delete) is taken over, or it would stay Terminating for ever.
+   */
   private deleteInBackground(record: PodRecord): boolean {
     const key = `${record.namespace}/${record.name}`;
-    if (this.deleting.has(key) || record.terminating) return false;
-    this.deleting.add(key);
-    void deletePodRecord(record)
+    if (this.deleting.has(key)) return false;
+    if (record.terminating && deletionInProgress(record)) return false;
+    const done = deletePodRecord(record)
+      .then(() => undefined)
       .catch((error: unknown) =>
         log().warn({ err: error }, `supervisor: deleting pod ${key}: ${(error as Error).message}`),
       )
       .finally(() => this.deleting.delete(key));
+    this.deleting.set(key, done);
     return true;
+  }
+
+  /**
+   * Let the deletes under way finish (a graceful supervisor stop), for at most
+   * `timeoutMs`; what is left then carries a marker of a dead process, which the
+   * next supervisor takes over.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.deleting.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.deleting.values()),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 }
 
