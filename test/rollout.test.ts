@@ -172,7 +172,7 @@ describe('podrun rollout', () => {
     await load.stop();
     expect(status.code).not.toBe(0);
     expect(status.stderr).toMatch(/^error: deployment "web" exceeded its progress deadline$/m);
-    expect(status.stderr).toMatch(/container app: (CrashLoopBackOff|Error)/);
+    expect(status.stderr, status.stderr).toMatch(/container app: (CrashLoopBackOff|Error)/);
     expect(status.stderr).toContain('boom-v3');
     expect(load.failures).toEqual([]);
     expect(new Set(load.answers)).toEqual(new Set(['v2']));

@@ -170,6 +170,20 @@ describe('failingContainer', () => {
       exitCode: 3,
     });
   });
+  it('names how the last run ended for a restarted container caught between runs', () => {
+    const failing = failingContainer([
+      pod('a', [
+        {
+          state: 'waiting',
+          reason: 'ContainerCreating',
+          restarts: 1,
+          ready: false,
+          lastState: { exitCode: 3, reason: 'Error', containerId: 'old' },
+        },
+      ]),
+    ]);
+    expect(failing).toMatchObject({ reason: 'Error', restarts: 1, exitCode: 3, previousId: 'old' });
+  });
   it('says NotReady for a running unready one, nothing when all are fine', () => {
     expect(failingContainer([pod('a', [{ ready: false }])])?.reason).toBe('NotReady');
     expect(failingContainer([pod('a', [{}])])).toBeUndefined();

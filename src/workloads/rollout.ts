@@ -174,6 +174,7 @@ export function failingContainer(
       restarts: c.restarts,
       exitCode: c.exitCode ?? c.lastState?.exitCode,
       reason: c.reason ?? '',
+      lastReason: c.lastState?.reason,
       state: c.state,
       ready: c.ready,
     })),
@@ -187,6 +188,11 @@ export function failingContainer(
   };
   const worst = [...all].sort((a, b) => rank(a) - rank(b) || b.restarts - a.restarts)[0];
   if (!worst || rank(worst) === 9) return undefined;
-  const { state: _state, ready: _ready, ...out } = worst;
-  return { ...out, reason: rank(worst) === 3 ? 'NotReady' : worst.reason || 'Error' };
+  const { state: _state, ready: _ready, lastReason, ...out } = worst;
+  // A restarted container caught between back-off and running (ContainerCreating, or
+  // running again): what it failed of is how its last run ended.
+  const ranked = rank(worst);
+  const reason =
+    ranked === 3 ? 'NotReady' : ranked === 2 ? lastReason || 'Error' : worst.reason || 'Error';
+  return { ...out, reason };
 }

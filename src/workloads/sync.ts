@@ -68,7 +68,17 @@ interface OwnedRecord {
 type StoredRS = StoredWorkload<'ReplicaSet'>;
 type StoredDeployment = StoredWorkload<'Deployment'>;
 
+export interface WorkloadControllersOptions {
+  /**
+   * Called for a pod this controller deletes, once it is marked Terminating and before
+   * its containers stop (delete-pod.ts): the supervisor takes it out of its Services.
+   */
+  beforeStop?: (record: PodRecord) => Promise<void>;
+}
+
 export class WorkloadControllers {
+  constructor(private readonly options: WorkloadControllersOptions = {}) {}
+
   /** Deployment statuses by uid, with the holder and text last written into it. */
   private readonly statuses = new Map<
     string,
@@ -341,7 +351,10 @@ export class WorkloadControllers {
     const key = `${record.namespace}/${record.name}`;
     if (this.deleting.has(key)) return false;
     if (record.terminating && deletionInProgress(record)) return false;
-    const done = deletePodRecord(record)
+    const beforeStop = this.options.beforeStop;
+    const done = deletePodRecord(record, undefined, {
+      beforeStop: beforeStop && (() => beforeStop(record)),
+    })
       .then(() => undefined)
       .catch((error: unknown) =>
         log().warn({ err: error }, `supervisor: deleting pod ${key}: ${(error as Error).message}`),
