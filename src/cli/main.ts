@@ -99,6 +99,20 @@ export function buildProgram(): Command {
     );
 
   program
+    .command('rollout')
+    .description('status, restart, undo, history, pause or resume the rollout of a deployment')
+    .argument('<action>', 'status | restart | undo | history | pause | resume')
+    .argument('<type>', 'deployment/NAME or deployment')
+    .argument('[name]', 'name (with the deployment form)')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('--timeout <duration>', 'status: give up after this long (0s: never)', '0s')
+    .option('-w, --watch [bool]', 'status: watch until done (-w=false: print once)', true)
+    .option('--to-revision <n>', 'undo: the revision to go back to (0: the previous one)')
+    .action(async (action, type, name, options) =>
+      (await import('./commands/rollout.js')).runRollout(action, type, name, options),
+    );
+
+  program
     .command('get')
     .description(
       'list pods, services, endpoints, deployments or replicasets (all: pods and services)',
@@ -177,8 +191,8 @@ export function buildProgram(): Command {
 
   program
     .command('describe')
-    .description('show a pod or a service in detail')
-    .argument('<type>', 'pod or svc')
+    .description('show a pod, service, deployment or replicaset in detail')
+    .argument('<type>', 'pod, svc, deployment or rs')
     .argument('<name>', 'pod name')
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .action(async (type, name, options) =>

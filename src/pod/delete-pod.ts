@@ -21,6 +21,7 @@ import { listPodrunContainers, removeContainer } from '../docker/containers.js';
 import { engineMessage, isConflict, isNotFound } from '../docker/errors.js';
 import { removeNetworkIfUnused } from '../docker/networks.js';
 import { listPodrunVolumes, listVolumesNamed, removeVolume } from '../docker/volumes.js';
+import { log } from '../log.js';
 import { Labels } from '../plan/labels.js';
 import { containerDockerName, namespaceNetworkName, podVolumeDockerName } from '../plan/names.js';
 import { isLiveIntent, liveIntents, lowerIntent, raiseIntent } from './lifecycle/intents.js';
@@ -188,6 +189,14 @@ export interface DeleteOptions {
    * that process, which waits for the caller's intent to be lowered.
    */
   replacing?: boolean;
+  /**
+   * Run once the pod carries its Terminating marker and before any container stops.
+   * The supervisor takes the pod out of its Services' proxies here, as the endpoints
+   * controller drops a terminating pod, so that no new connection reaches an app that
+   * is about to get SIGTERM (a rolling update loses no request). A failure is logged;
+   * the delete goes on.
+   */
+  beforeStop?: () => Promise<void>;
 }
 
 /**
@@ -239,6 +248,16 @@ async function deleteCounted(
         )
       : undefined;
   try {
+    if (options.beforeStop) {
+      await options
+        .beforeStop()
+        .catch((error: unknown) =>
+          log().warn(
+            { err: error },
+            `pod ${record.name}: before stopping: ${(error as Error).message}`,
+          ),
+        );
+    }
     await stopAndRemove(record, mark, graceOverride);
     if (mark?.mine && !options.replacing) {
       // A re-apply that raised REPLACING before this marker stood may still create

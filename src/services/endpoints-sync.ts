@@ -100,7 +100,21 @@ export class EndpointsWriter {
   /** Headless Services: their namespace resolver's records (dns-resolver.ts). */
   private readonly headless = new HeadlessRecordsWriter();
 
-  async sync(options: SyncOptions = {}): Promise<SyncOutcome> {
+  /** The step under way: steps of one writer run one at a time (see sync). */
+  private running: Promise<unknown> = Promise.resolve();
+
+  /**
+   * One step, after the one under way: two overlapping steps could land their writes
+   * out of order, an older pod list (a pod just marked Terminating still in it)
+   * written over a newer one.
+   */
+  sync(options: SyncOptions = {}): Promise<SyncOutcome> {
+    const step = this.running.then(() => this.step(options));
+    this.running = step.catch(() => undefined);
+    return step;
+  }
+
+  private async step(options: SyncOptions): Promise<SyncOutcome> {
     const outcome: SyncOutcome = { written: [], restarted: [] };
     let services = await listServiceRecords({ namespace: options.namespace });
     if (options.scope !== undefined) {

@@ -8,6 +8,7 @@
 // Docker events wake it early; back-off deadlines wake it on time; when the engine
 // is gone it keeps retrying, and after an engine restart (every container exited)
 // it rebuilds each pod: new sandbox, init containers, apps.
+import { setTimeout as delay } from 'node:timers/promises';
 import { engineEventStream } from '../docker/events.js';
 import { sweepAbandonedNetworks } from '../docker/networks.js';
 import { log } from '../log.js';
@@ -35,6 +36,8 @@ const CONTAINER_ID = /^[0-9a-f]{64}$/;
 const SWEEP_MS = 5000;
 /** How long a graceful stop lets the workload deletes under way finish. */
 const STOP_DRAIN_MS = 5000;
+/** How long a pod that left its Services' proxies still gets before SIGTERM. */
+const PROXY_SETTLE_MS = 100;
 
 export interface SupervisorOptions {
   /** io.podrun.supervised value of the pods to look after ("true" = default scope). */
@@ -64,7 +67,9 @@ export class Supervisor {
   /** The Services of this scope: their proxies' endpoint lists, kept from this ProberSet's report. */
   private readonly endpoints = new EndpointsWriter();
   /** The Deployments and ReplicaSets of this scope: their controllers' steps (src/workloads). */
-  private readonly workloads = new WorkloadControllers();
+  private readonly workloads = new WorkloadControllers({
+    beforeStop: (record) => this.leaveServices(record),
+  });
   private readonly busy = new Set<string>();
   private readonly notified = new Set<string>();
   // What is forgotten of instances and pods no longer listed (retention.ts): a
@@ -202,6 +207,20 @@ export class Supervisor {
       );
     this.forgetGone(records);
     await this.housekeeping();
+  }
+
+  /**
+   * A pod a controller is deleting leaves its Services before its containers stop:
+   * one endpoints step, which sees the pod's Terminating marker, then a moment for
+   * the connections the proxy accepted before its reload to reach the old pod.
+   */
+  private async leaveServices(record: PodRecord): Promise<void> {
+    const outcome = await this.endpoints.sync({
+      scope: this.options.scope,
+      namespace: record.namespace,
+      report: this.probeReport(),
+    });
+    if (outcome.written.length > 0) await delay(PROXY_SETTLE_MS);
   }
 
   /** The kubelet's housekeeping: what a killed process left, swept now and then. */

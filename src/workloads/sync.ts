@@ -34,6 +34,7 @@ import {
   writeStoredStatus,
 } from './store.js';
 import { withStatus } from './view.js';
+import { scalingEvent, WorkloadEventLog } from './workload-events.js';
 
 /** An older holder left this long after its successor is a dead writer's: swept. */
 const OLDER_HOLDER_GRACE_MS = 10_000;
@@ -67,7 +68,17 @@ interface OwnedRecord {
 type StoredRS = StoredWorkload<'ReplicaSet'>;
 type StoredDeployment = StoredWorkload<'Deployment'>;
 
+export interface WorkloadControllersOptions {
+  /**
+   * Called for a pod this controller deletes, once it is marked Terminating and before
+   * its containers stop (delete-pod.ts): the supervisor takes it out of its Services.
+   */
+  beforeStop?: (record: PodRecord) => Promise<void>;
+}
+
 export class WorkloadControllers {
+  constructor(private readonly options: WorkloadControllersOptions = {}) {}
+
   /** Deployment statuses by uid, with the holder and text last written into it. */
   private readonly statuses = new Map<
     string,
@@ -78,6 +89,8 @@ export class WorkloadControllers {
   private lastVolumeSweep = 0;
   /** When each controlled pod (namespace/name/uid) was first seen Ready by this process. */
   private readonly readySince = new Map<string, number>();
+  /** ScalingReplicaSet events of the Deployments (describe deployment). */
+  private readonly events = new WorkloadEventLog();
   /** The last warning of each object (by uid), not repeated every tick. */
   private readonly warned = new Map<string, string>();
 
@@ -106,6 +119,7 @@ export class WorkloadControllers {
         });
         for (const intent of step.intents) await this.carryOutForDeployment(d, intent, sets, pods);
         await this.saveStatus(d, step.status);
+        await this.events.flush(d.uid, d.holderId);
         act(step.intents, step.wakeAt);
       } catch (error) {
         this.warn(d, error);
@@ -113,6 +127,7 @@ export class WorkloadControllers {
     }
     for (const id of [...this.statuses.keys()])
       if (!deployments.some((d) => d.uid === id)) this.statuses.delete(id);
+    this.events.retain(new Set(deployments.map((d) => d.uid)));
     for (const id of [...this.warned.keys()])
       if (!stored.some((s) => s.uid === id)) this.warned.delete(id);
 
@@ -243,6 +258,13 @@ export class WorkloadControllers {
           controller: deploymentOwner(d.object),
         });
         sets.push(made);
+        const replicas = rs.spec?.replicas ?? 0;
+        if (replicas > 0)
+          await this.events.add(
+            d.uid,
+            d.holderId,
+            scalingEvent(made.name, 0, replicas, new Date()),
+          );
         return;
       }
       case 'scale-replicaset':
@@ -269,6 +291,13 @@ export class WorkloadControllers {
           controller: deploymentOwner(d.object),
         });
         sets.splice(sets.indexOf(rs), 1, made);
+        const from = rs.object.spec?.replicas ?? 1;
+        if (intent.kind === 'scale-replicaset' && from !== intent.replicas)
+          await this.events.add(
+            d.uid,
+            d.holderId,
+            scalingEvent(made.name, from, intent.replicas, new Date()),
+          );
         return;
       }
       case 'delete-replicaset': {
@@ -322,7 +351,10 @@ export class WorkloadControllers {
     const key = `${record.namespace}/${record.name}`;
     if (this.deleting.has(key)) return false;
     if (record.terminating && deletionInProgress(record)) return false;
-    const done = deletePodRecord(record)
+    const beforeStop = this.options.beforeStop;
+    const done = deletePodRecord(record, undefined, {
+      beforeStop: beforeStop && (() => beforeStop(record)),
+    })
       .then(() => undefined)
       .catch((error: unknown) =>
         log().warn({ err: error }, `supervisor: deleting pod ${key}: ${(error as Error).message}`),

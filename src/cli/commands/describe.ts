@@ -5,8 +5,10 @@ import { probeSettings } from '../../pod/probes/spec.js';
 import { findPodRecord, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
 import { liveEventsOf, reportsFor } from '../../supervisor/client.js';
+import { runDescribeWorkload } from './describe-workload.js';
 import { eventsSection } from './events-table.js';
 import { runDescribeService, SERVICE_TYPES } from './services.js';
+import { workloadKindOf } from './workloads.js';
 
 export async function runDescribe(
   type: string,
@@ -14,8 +16,10 @@ export async function runDescribe(
   flags: { namespace: string },
 ): Promise<void> {
   if (SERVICE_TYPES.includes(type)) return runDescribeService(name, flags.namespace);
+  const workload = workloadKindOf(type);
+  if (workload) return runDescribeWorkload(workload, name.replace(/^[^/]*\//, ''), flags.namespace);
   if (!['pod', 'pods', 'po'].includes(type)) {
-    throw new Error(`podrun describes pods and services, not ${type}`);
+    throw new Error(`podrun describes pods, services, deployments and replicasets, not ${type}`);
   }
   const found = await findPodRecord(flags.namespace, name.replace(/^pods?\//, ''));
   if (!found) throw new PodNotFoundError(flags.namespace, name);
