@@ -11,6 +11,7 @@ import type {
 import type { Job, JobStatus } from 'kubernetes-types/batch/v1.js';
 import { syncDaemonSet } from '../controllers/daemonset.js';
 import { syncJob } from '../controllers/job.js';
+import { spreadRandom } from '../controllers/names.js';
 import type { ProbeReport } from '../pod/probes/report.js';
 import { listPodRecords, type PodRecord } from '../pod/records.js';
 import { controllerOf, podFactsOf } from './pods.js';
@@ -81,7 +82,9 @@ export async function readWorkloads(
         ),
       };
     });
-  const random = () => 0; // the names of pods still to be made are not shown
+  // The names of pods still to be made are not shown, but a step asked for several must
+  // still get distinct ones: a constant here made generateName spin forever.
+  const random = spreadRandom();
   const daemonSets = stored
     .filter((s): s is StoredWorkload<'DaemonSet'> => s.kind === 'DaemonSet')
     .map((ds): DaemonSetView => {
