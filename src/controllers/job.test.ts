@@ -9,6 +9,7 @@ import {
   parseIndexes,
   syncJob,
 } from './job.js';
+import { spreadRandom } from './names.js';
 import { Cluster, type PodBehaviour, pod, seeded } from './testing.js';
 
 function job(spec: Partial<JobSpec> = {}, command = 'ok'): Job {
@@ -61,6 +62,14 @@ const activeCount = (cluster: Cluster) =>
   ).length;
 
 describe('syncJob', () => {
+  it('as readWorkloads runs it (status stored, no pods yet, parallelism 2): two distinct names', () => {
+    const j = job({ completions: 4, parallelism: 2 });
+    j.status = { startTime: new Date(0).toISOString(), active: 0, succeeded: 0, failed: 0 };
+    const out = syncJob({ job: j, pods: [], now: 1000, random: spreadRandom() });
+    const names = out.intents.flatMap((i) => (i.kind === 'create-pod' ? [i.name] : []));
+    expect(new Set(names).size).toBe(2);
+  });
+
   it('completions 4, parallelism 2: never more than 2 at once, ends 4/4 Complete', () => {
     const cluster = new Cluster(kubelet);
     const j = job({ completions: 4, parallelism: 2 });

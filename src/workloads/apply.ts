@@ -1,15 +1,16 @@
-// `apply` of Deployments and ReplicaSets: store each object (store.ts) and nothing
+// `apply` of Deployments, ReplicaSets, DaemonSets and Jobs: store each object (store.ts) and nothing
 // more. The supervisor of the scope runs their controllers (sync.ts): it is the one
 // writer that creates and deletes their ReplicaSets and pods, so two applies, or an
 // apply and a supervisor, never both make the missing replicas. As the API server
 // does, the object gets its uid and creation time when first stored, and its
 // metadata.generation moves on when its spec changes.
 import { randomUUID } from 'node:crypto';
-import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
+import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import { canonicalJson } from '../controllers/hash.js';
 import type { ManifestObject, WorkloadObject } from '../manifest/types.js';
-import type { StoredKind } from './labels.js';
+import { STORED_KINDS, type StoredKind } from './labels.js';
 import {
+  type AnyWorkload,
   findStored,
   StoreConflictError,
   type StoredWorkload,
@@ -35,11 +36,11 @@ export interface WorkloadApplyOptions {
 const WRITE_TRIES = 5;
 
 function isStoredKind(kind: unknown): kind is StoredKind {
-  return kind === 'Deployment' || kind === 'ReplicaSet';
+  return STORED_KINDS.includes(kind as StoredKind);
 }
 
 /** The object as stored: the user's, with the fields the API server sets. */
-export function storedObject<T extends Deployment | ReplicaSet>(
+export function storedObject<T extends AnyWorkload>(
   object: T,
   existing: StoredWorkload | undefined,
   now: Date,

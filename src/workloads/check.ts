@@ -1,4 +1,4 @@
-// Before `apply` creates anything: plan each Deployment's and ReplicaSet's pod template
+// Before `apply` creates anything: plan each workload's pod template
 // as its pods will be planned (the ConfigMaps and Secrets stored or in the same apply),
 // so a template podrun cannot run fails the apply with its file:line:col under
 // spec.template, as a bare pod does, instead of a supervisor warning later.
@@ -17,9 +17,7 @@ import { PODRUN_VERSION } from '../version.js';
 import { controlledPodObject } from './create-pod.js';
 
 export async function checkWorkloadTemplates(set: ManifestSet): Promise<void> {
-  const entries = set.workloads.filter(
-    ({ object }) => object.kind === 'Deployment' || object.kind === 'ReplicaSet',
-  );
+  const entries = set.workloads;
   if (entries.length === 0) return;
   const nsOf = (object: { metadata?: { namespace?: string } }) =>
     object.metadata?.namespace ?? 'default';

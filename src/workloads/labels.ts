@@ -1,11 +1,11 @@
-// Labels of the workload objects (Deployments, ReplicaSets) podrun keeps on the engine
+// Labels of the workload objects (Deployments, ReplicaSets, DaemonSets, Jobs) podrun keeps on the engine
 // (docs/controllers.md, "Where the objects live"). A holder container (created, never
 // started) is one version of one object: its labels are the object; a new version is
 // a new holder with the next sequence number.
 export const WORKLOAD_ROLE = 'workload';
 
 export const WorkloadLabels = {
-  /** On a holder: Deployment | ReplicaSet. */
+  /** On a holder: Deployment | ReplicaSet | DaemonSet | Job. */
   kind: 'io.podrun.workload-kind',
   /** On a holder: the object's name (its namespace is io.podrun.namespace). */
   name: 'io.podrun.workload-name',
@@ -22,11 +22,23 @@ export const WorkloadLabels = {
   controllerName: 'io.podrun.controller-name',
 } as const;
 
-export type StoredKind = 'Deployment' | 'ReplicaSet';
+export type StoredKind = 'Deployment' | 'ReplicaSet' | 'DaemonSet' | 'Job';
+/** The kinds with spec.replicas (scale). */
+export type ReplicatedKind = 'Deployment' | 'ReplicaSet';
 
-export const STORED_KINDS: readonly StoredKind[] = ['Deployment', 'ReplicaSet'];
+export const STORED_KINDS: readonly StoredKind[] = ['Deployment', 'ReplicaSet', 'DaemonSet', 'Job'];
+
+/** The API group of a kind: Jobs are batch, the others apps. */
+export function groupOf(kind: StoredKind): string {
+  return kind === 'Job' ? 'batch' : 'apps';
+}
+
+/** kubectl's `kind.group`, as in `job.batch "x" deleted`. */
+export function qualifiedKind(kind: StoredKind): string {
+  return `${kind.toLowerCase()}.${groupOf(kind)}`;
+}
 
 /** kubectl's `kind.group/name` for an object of these kinds. */
 export function qualifiedName(kind: StoredKind, name: string): string {
-  return `${kind.toLowerCase()}.apps/${name}`;
+  return `${qualifiedKind(kind)}/${name}`;
 }

@@ -1,12 +1,12 @@
-// What the CLI does to a stored Deployment or ReplicaSet besides apply: delete it with
+// What the CLI does to a stored Deployment, ReplicaSet, DaemonSet or Job besides apply: delete it with
 // everything it owns (foreground cascade: its ReplicaSets, then their pods through the
 // delete fence), change its replicas (a new version of its holder, as apply writes
 // one), and wait for it to be rolled out. The supervisor's garbage collection
 // (sync.ts) removes whatever a step under way made for an owner deleted meanwhile.
 import { deletePodRecord } from '../pod/delete-pod.js';
 import type { ProbeReport } from '../pod/probes/report.js';
-import { listPodRecords } from '../pod/records.js';
-import { qualifiedName, type StoredKind } from './labels.js';
+import { listPodRecords, type PodRecord } from '../pod/records.js';
+import { qualifiedName, type ReplicatedKind, type StoredKind } from './labels.js';
 import { controllerOf } from './pods.js';
 import { readWorkloads } from './read.js';
 import {
@@ -44,11 +44,29 @@ export async function deleteWorkload(
   return true;
 }
 
+/** The pods the object owns now; undefined if there is no such object. */
+export async function workloadPods(
+  kind: StoredKind,
+  namespace: string,
+  name: string,
+): Promise<PodRecord[] | undefined> {
+  const stored = await findStored(kind, namespace, name);
+  if (!stored) return undefined;
+  const uids = new Set([stored.uid]);
+  if (kind === 'Deployment')
+    for (const rs of await listStored({ kind: 'ReplicaSet', namespace }))
+      if (rs.controllerUid === stored.uid) uids.add(rs.uid);
+  return (await listPodRecords({ namespace })).filter((record) => {
+    const uid = controllerOf(record);
+    return uid !== undefined && uids.has(uid);
+  });
+}
+
 const WRITE_TRIES = 5;
 
 /** Set spec.replicas (a new version of the holder); false if there is no such object. */
 export async function scaleWorkload(
-  kind: StoredKind,
+  kind: ReplicatedKind,
   namespace: string,
   name: string,
   replicas: number,
@@ -84,9 +102,15 @@ export interface WaitOptions {
   intervalMs?: number;
 }
 
+/** A Job that ended Failed: `apply --wait` and `up` fail with its reason. */
+export class JobFailedError extends Error {
+  override name = 'JobFailedError';
+}
+
 /**
  * Until a Deployment's rollout is complete (every replica updated and available, no
- * old pod left: it is Available) or a ReplicaSet has all its replicas Ready.
+ * old pod left: it is Available), a ReplicaSet has all its replicas Ready, a DaemonSet
+ * its pod updated and available, or a Job is Complete (JobFailedError once Failed).
  */
 export async function waitForWorkload(
   kind: StoredKind,
@@ -106,6 +130,22 @@ export async function waitForWorkload(
         const n = view.numbers;
         last = `${n.updated} of ${n.replicas} updated replicas, ${n.available} available`;
       }
+    } else if (kind === 'Job') {
+      const view = views.jobs.find((j) => j.stored.name === name);
+      const status = view?.object.status;
+      const failed = status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
+      if (failed)
+        throw new JobFailedError(
+          `${qualifiedName(kind, name)} failed: ${failed.reason}: ${failed.message ?? ''}`.trim(),
+        );
+      if (status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')) return;
+      if (view)
+        last = `${status?.succeeded ?? 0} of ${view.object.spec?.completions ?? 1} completions, ${status?.active ?? 0} active`;
+    } else if (kind === 'DaemonSet') {
+      const view = views.daemonSets.find((ds) => ds.stored.name === name);
+      const status = view?.object.status;
+      if (status && status.updatedNumberScheduled === 1 && status.numberAvailable === 1) return;
+      if (view) last = `${status?.numberReady ?? 0} of 1 pods ready`;
     } else {
       const view = views.replicaSets.find((rs) => rs.stored.name === name);
       const wanted = view?.object.spec?.replicas ?? 1;
@@ -118,7 +158,9 @@ export async function waitForWorkload(
       if (view) last = `${view.object.status.readyReplicas ?? 0} of ${wanted} replicas ready`;
     }
     if (Date.now() >= deadline)
-      throw new Error(`${qualifiedName(kind, name)} is not rolled out: ${last} (timed out)`);
+      throw new Error(
+        `${qualifiedName(kind, name)} is not ${kind === 'Job' ? 'complete' : 'rolled out'}: ${last} (timed out)`,
+      );
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
   }
 }

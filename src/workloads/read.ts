@@ -1,12 +1,21 @@
-// The stored Deployments and ReplicaSets of a namespace with the numbers the API
+// The stored Deployments, ReplicaSets, DaemonSets and Jobs of a namespace with the numbers the API
 // would show, recomputed from their pods now (view.ts): what `get`, `apply --wait`
 // and `delete` read. The readiness of probed containers comes from the caller (the
 // supervisor's report), as for `get pods`.
-import type { ReplicaSet, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
+import type {
+  DaemonSet,
+  DaemonSetStatus,
+  ReplicaSet,
+  ReplicaSetStatus,
+} from 'kubernetes-types/apps/v1.js';
+import type { Job, JobStatus } from 'kubernetes-types/batch/v1.js';
+import { syncDaemonSet } from '../controllers/daemonset.js';
+import { syncJob } from '../controllers/job.js';
+import { spreadRandom } from '../controllers/names.js';
 import type { ProbeReport } from '../pod/probes/report.js';
 import { listPodRecords, type PodRecord } from '../pod/records.js';
 import { controllerOf, podFactsOf } from './pods.js';
-import { listStored, type StoredWorkload } from './store.js';
+import { listStored, readStoredStatus, type StoredWorkload } from './store.js';
 import { type DeploymentNumbers, deploymentNumbers, withStatus } from './view.js';
 
 export interface ReplicaSetView {
@@ -21,9 +30,20 @@ export interface DeploymentView {
   numbers: DeploymentNumbers;
 }
 
+/** A DaemonSet or Job with its status as its controller step computes it now. */
+export interface OwnerView<K extends 'DaemonSet' | 'Job', T, S> {
+  stored: StoredWorkload<K>;
+  object: T & { status: S };
+  pods: PodRecord[];
+}
+export type DaemonSetView = OwnerView<'DaemonSet', DaemonSet, DaemonSetStatus>;
+export type JobView = OwnerView<'Job', Job, JobStatus>;
+
 export interface WorkloadViews {
   deployments: DeploymentView[];
   replicaSets: ReplicaSetView[];
+  daemonSets: DaemonSetView[];
+  jobs: JobView[];
   /** Every pod of the namespace (or namespaces) read. */
   records: PodRecord[];
 }
@@ -62,5 +82,33 @@ export async function readWorkloads(
         ),
       };
     });
-  return { deployments, replicaSets, records };
+  // The names of pods still to be made are not shown, but a step asked for several must
+  // still get distinct ones: a constant here made generateName spin forever.
+  const random = spreadRandom();
+  const daemonSets = stored
+    .filter((s): s is StoredWorkload<'DaemonSet'> => s.kind === 'DaemonSet')
+    .map((ds): DaemonSetView => {
+      const pods = podsOf.get(ds.uid) ?? [];
+      const facts = pods.map((record) => podFactsOf(record, report, now));
+      const { status } = syncDaemonSet({ daemonSet: ds.object, pods: facts, now, random });
+      return { stored: ds, object: { ...ds.object, status }, pods };
+    });
+  // A Job's counts and conditions build on what its supervisor stored (the status
+  // file): the step run on them and the pods now gives what the supervisor will store.
+  const jobs = await Promise.all(
+    stored
+      .filter((s): s is StoredWorkload<'Job'> => s.kind === 'Job')
+      .map(async (job): Promise<JobView> => {
+        const pods = podsOf.get(job.uid) ?? [];
+        const facts = pods.map((record) => podFactsOf(record, report, now));
+        const kept = await readStoredStatus<JobStatus>(job.holderId).catch(() => undefined);
+        const object = { ...job.object, status: kept ?? {} };
+        // Not started by a supervisor yet: no startTime to show.
+        const status = kept
+          ? syncJob({ job: object, pods: facts, now, random }).status
+          : { active: 0, succeeded: 0, failed: 0 };
+        return { stored: job, object: { ...job.object, status }, pods };
+      }),
+  );
+  return { deployments, replicaSets, daemonSets, jobs, records };
 }

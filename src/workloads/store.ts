@@ -1,4 +1,4 @@
-// Where Deployments and ReplicaSets live: holder containers, created and never
+// Where Deployments, ReplicaSets, DaemonSets and Jobs live: holder containers, created and never
 // started, whose labels are the object (docs/controllers.md, "Where the objects
 // live"). One holder is one version: holder `podrun_<ns>_<Kind>_<name>_<seq>` carries
 // the object JSON, its uid, spec hash, supervision scope and library owner. A new
@@ -9,7 +9,8 @@
 // swept. The little status that cannot be recomputed from pods (condition times,
 // collisionCount) is a file in the holder, written by the supervisor.
 import { createHash } from 'node:crypto';
-import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
+import type { DaemonSet, Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
+import type { Job } from 'kubernetes-types/batch/v1.js';
 import { canonicalJson } from '../controllers/hash.js';
 import type { Owner } from '../controllers/intents.js';
 import { putFiles, readFile as readContainerFile } from '../docker/archive.js';
@@ -21,7 +22,14 @@ import { LifecycleLabels } from '../pod/lifecycle/labels.js';
 import { PODRUN_VERSION } from '../version.js';
 import { type StoredKind, WORKLOAD_ROLE, WorkloadLabels } from './labels.js';
 
-export type WorkloadOf<K extends StoredKind> = K extends 'Deployment' ? Deployment : ReplicaSet;
+export type WorkloadOf<K extends StoredKind> = K extends 'Deployment'
+  ? Deployment
+  : K extends 'ReplicaSet'
+    ? ReplicaSet
+    : K extends 'DaemonSet'
+      ? DaemonSet
+      : Job;
+export type AnyWorkload = Deployment | ReplicaSet | DaemonSet | Job;
 
 export interface StoredWorkload<K extends StoredKind = StoredKind> {
   kind: K;
@@ -55,7 +63,7 @@ export function holderName(kind: StoredKind, namespace: string, name: string, se
  * The spec hash of an object as applied: what `apply` compares to say `unchanged`.
  * The fields the store sets (uid, generation, creation time) and status are not in it.
  */
-export function workloadSpecHash(object: Deployment | ReplicaSet): string {
+export function workloadSpecHash(object: AnyWorkload): string {
   const { uid, generation, creationTimestamp, resourceVersion, ...metadata } =
     object.metadata ?? {};
   void uid;
@@ -94,9 +102,9 @@ export async function listStored(filter: StoreFilter = {}): Promise<StoredWorklo
     const [newest, ...older] = versions;
     if (!newest) continue;
     const labels = newest.Labels;
-    let object: Deployment | ReplicaSet;
+    let object: AnyWorkload;
     try {
-      object = JSON.parse(labels[WorkloadLabels.object] ?? '') as Deployment | ReplicaSet;
+      object = JSON.parse(labels[WorkloadLabels.object] ?? '') as AnyWorkload;
     } catch {
       continue;
     }

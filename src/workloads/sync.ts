@@ -1,17 +1,20 @@
 // The workload step of the supervisor's tick (docs/controllers.md, "Running the
-// controllers"): read the stored Deployments and ReplicaSets of the scope, run each
-// one's pure controller step (src/controllers) on its ReplicaSets and pods, and
-// carry the intents out: ReplicaSets are holders written through the store, pods
-// are created through the normal pod path (sandbox only: the pod sync carries on)
-// and deleted through deletePodRecord (the delete fence), in the background so a
+// controllers"): read the stored Deployments, ReplicaSets, DaemonSets and Jobs of the
+// scope, run each one's pure controller step (src/controllers) on its ReplicaSets and
+// pods, and carry the intents out: ReplicaSets are holders written through the store,
+// pods are created through the normal pod path (sandbox only: the pod sync carries
+// on) and deleted through deletePodRecord (the delete fence), in the background so a
 // grace period never holds the tick. Only the supervisor of a scope runs this, so
 // one writer decides how many pods there are. Level-triggered: whatever a killed
 // supervisor left half done, the next step sees and finishes.
 import { randomUUID } from 'node:crypto';
-import type { DeploymentStatus, ReplicaSet } from 'kubernetes-types/apps/v1.js';
+import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
+import type { JobStatus } from 'kubernetes-types/batch/v1.js';
+import { daemonSetOwner, syncDaemonSet } from '../controllers/daemonset.js';
 import { deploymentOwner, syncDeployment } from '../controllers/deployment.js';
 import { earliest, type OwnedPod } from '../controllers/facts.js';
 import type { ControllerIntent } from '../controllers/intents.js';
+import { jobOwner, syncJob } from '../controllers/job.js';
 import { replicaSetOwner, syncReplicaSet } from '../controllers/replicaset.js';
 import { removeContainer } from '../docker/containers.js';
 import { listPodrunVolumes, removeVolumeWhenFree } from '../docker/volumes.js';
@@ -21,17 +24,17 @@ import { deletePodRecord, deletionInProgress } from '../pod/delete-pod.js';
 import type { ProbeReport } from '../pod/probes/report.js';
 import { findPodRecord, type PodRecord } from '../pod/records.js';
 import { createControlledPod } from './create-pod.js';
-import { WorkloadLabels } from './labels.js';
+import { jobBackoffFromEnv } from './job-backoff.js';
+import { type StoredKind, WorkloadLabels } from './labels.js';
 import { controllerOf, podFactsOf } from './pods.js';
+import { StatusMemory } from './status-memory.js';
 import {
   listStored,
-  readStoredStatus,
   removeStored,
   StoreConflictError,
   type StoredWorkload,
   workloadSpecHash,
   writeStored,
-  writeStoredStatus,
 } from './store.js';
 import { withStatus } from './view.js';
 import { scalingEvent, WorkloadEventLog } from './workload-events.js';
@@ -67,6 +70,11 @@ interface OwnedRecord {
 
 type StoredRS = StoredWorkload<'ReplicaSet'>;
 type StoredDeployment = StoredWorkload<'Deployment'>;
+type StoredDaemonSet = StoredWorkload<'DaemonSet'>;
+type StoredJob = StoredWorkload<'Job'>;
+
+/** The kinds whose pods the garbage collector removes once their owner is gone. */
+const POD_OWNER_KINDS: readonly StoredKind[] = ['ReplicaSet', 'DaemonSet', 'Job'];
 
 export interface WorkloadControllersOptions {
   /**
@@ -79,11 +87,9 @@ export interface WorkloadControllersOptions {
 export class WorkloadControllers {
   constructor(private readonly options: WorkloadControllersOptions = {}) {}
 
-  /** Deployment statuses by uid, with the holder and text last written into it. */
-  private readonly statuses = new Map<
-    string,
-    { status: DeploymentStatus; written?: { holderId: string; json: string } }
-  >();
+  /** Deployment and Job statuses (what cannot be recomputed from pods), by uid. */
+  private readonly statuses = new StatusMemory();
+  private readonly jobBackoff = jobBackoffFromEnv();
   /** Pods (namespace/name) a background delete of this process is under way on. */
   private readonly deleting = new Map<string, Promise<void>>();
   private lastVolumeSweep = 0;
@@ -112,21 +118,19 @@ export class WorkloadControllers {
       try {
         const owned = sets.filter((rs) => rs.controllerUid === d.uid);
         const step = syncDeployment({
-          deployment: { ...d.object, status: await this.statusOf(d) },
+          deployment: { ...d.object, status: await this.statuses.read(d) },
           replicaSets: owned.map((rs) => withStatus(rs.object, factsOf(pods(rs.uid)), now)),
           pods: owned.flatMap((rs) => factsOf(pods(rs.uid))),
           now,
         });
         for (const intent of step.intents) await this.carryOutForDeployment(d, intent, sets, pods);
-        await this.saveStatus(d, step.status);
+        await this.statuses.save(d, step.status);
         await this.events.flush(d.uid, d.holderId);
         act(step.intents, step.wakeAt);
       } catch (error) {
         this.warn(d, error);
       }
     }
-    for (const id of [...this.statuses.keys()])
-      if (!deployments.some((d) => d.uid === id)) this.statuses.delete(id);
     this.events.retain(new Set(deployments.map((d) => d.uid)));
     for (const id of [...this.warned.keys()])
       if (!stored.some((s) => s.uid === id)) this.warned.delete(id);
@@ -146,28 +150,64 @@ export class WorkloadControllers {
           now,
           random: Math.random,
         });
-        // A few pods at a time, as apply starts them (each waits mostly on the engine).
-        const queue = [...step.intents];
-        const worker = async () => {
-          for (let next = queue.shift(); next; next = queue.shift())
-            await this.carryOutForReplicaSet(rs, next, pods);
-        };
-        await Promise.all(
-          Array.from({ length: Math.min(CREATE_CONCURRENCY, queue.length) }, worker),
-        );
+        await this.carryOutPodIntents(rs, step.intents, pods);
         act(step.intents, step.wakeAt);
       } catch (error) {
         this.warn(rs, error);
       }
     }
 
-    // Pods of a ReplicaSet that is gone (the garbage collector's part).
-    const setUids = new Set(sets.map((rs) => rs.uid));
+    for (const ds of stored.filter((s): s is StoredDaemonSet => s.kind === 'DaemonSet')) {
+      try {
+        const step = syncDaemonSet({
+          daemonSet: ds.object,
+          pods: factsOf(pods(ds.uid)),
+          now,
+          random: Math.random,
+        });
+        await this.carryOutPodIntents(ds, step.intents, pods);
+        act(step.intents, step.wakeAt);
+      } catch (error) {
+        this.warn(ds, error);
+      }
+    }
+
+    const jobs = stored.filter((s): s is StoredJob => s.kind === 'Job');
+    for (const job of jobs) {
+      try {
+        const status = await this.statuses.read<JobStatus>(job);
+        const step = syncJob({
+          job: { ...job.object, status },
+          pods: factsOf(pods(job.uid)),
+          now,
+          random: Math.random,
+          backoff: this.jobBackoff,
+        });
+        // The status first: a pod the step creates is then counted from a stored startTime.
+        if (!step.intents.some((i) => i.kind === 'delete-self'))
+          await this.statuses.save(job, step.status);
+        await this.carryOutPodIntents(job, step.intents, pods);
+        act(step.intents, step.wakeAt);
+      } catch (error) {
+        this.warn(job, error);
+      }
+    }
+    this.statuses.keepOnly(
+      stored.filter((s) => s.kind === 'Deployment' || s.kind === 'Job').map((s) => s.uid),
+    );
+
+    // Pods of a ReplicaSet, DaemonSet or Job that is gone (the garbage collector's part).
+    const ownerUids = new Set(
+      stored
+        .filter((s) => s.kind !== 'ReplicaSet')
+        .map((s) => s.uid)
+        .concat(sets.map((rs) => rs.uid)),
+    );
     for (const [uid, owned] of podsOf) {
-      if (setUids.has(uid)) continue;
+      if (ownerUids.has(uid)) continue;
       for (const { record } of owned) {
         const kind = record.pod?.metadata?.ownerReferences?.find((r) => r.controller)?.kind;
-        if (kind !== 'ReplicaSet') continue;
+        if (!POD_OWNER_KINDS.includes(kind as StoredKind)) continue;
         if (this.deleteInBackground(record)) result.acted = true;
       }
     }
@@ -214,29 +254,6 @@ export class WorkloadControllers {
       s.older.filter((o) => now - o.created > OLDER_HOLDER_GRACE_MS).map((o) => o.id),
     );
     await Promise.all(stale.map((id) => removeContainer(id).catch(() => undefined)));
-  }
-
-  private async statusOf(d: StoredDeployment): Promise<DeploymentStatus> {
-    const known = this.statuses.get(d.uid);
-    if (known) return structuredClone(known.status);
-    const read = await readStoredStatus<DeploymentStatus>(d.holderId).catch(() => undefined);
-    const status = read ?? {};
-    this.statuses.set(d.uid, {
-      status,
-      ...(read ? { written: { holderId: d.holderId, json: JSON.stringify(read) } } : {}),
-    });
-    return structuredClone(status);
-  }
-
-  /** Keep the status; write it into the holder when it changed or the holder is new. */
-  private async saveStatus(d: StoredDeployment, status: DeploymentStatus): Promise<void> {
-    const json = JSON.stringify(status);
-    const known = this.statuses.get(d.uid);
-    const written = known?.written;
-    this.statuses.set(d.uid, { status, written });
-    if (written && written.holderId === d.holderId && written.json === json) return;
-    await writeStoredStatus(d.holderId, status);
-    this.statuses.set(d.uid, { status, written: { holderId: d.holderId, json } });
   }
 
   private async carryOutForDeployment(
@@ -310,24 +327,45 @@ export class WorkloadControllers {
     }
   }
 
-  private async carryOutForReplicaSet(
-    rs: StoredRS,
-    intent: ControllerIntent,
+  /**
+   * A ReplicaSet's, DaemonSet's or Job's intents: pods created a few at a time, as
+   * apply starts them (each waits mostly on the engine), deleted in the background;
+   * a Job past its TTL removed with its pods (foreground, as the TTL controller asks).
+   */
+  private async carryOutPodIntents(
+    owner: StoredRS | StoredDaemonSet | StoredJob,
+    intents: readonly ControllerIntent[],
     pods: (uid: string) => OwnedRecord[],
   ): Promise<void> {
-    if (intent.kind === 'create-pod') {
-      await createControlledPod({
-        namespace: rs.namespace,
-        name: intent.name,
-        template: intent.template,
-        owner: { ...replicaSetOwner(rs.object), uid: rs.uid },
-        scope: rs.scope,
-        libraryOwner: rs.owner,
-      });
-    } else if (intent.kind === 'delete-pod') {
-      const owned = pods(rs.uid).find((p) => p.record.name === intent.name);
-      if (owned) this.deleteInBackground(owned.record);
-    }
+    const ownerRef =
+      owner.kind === 'ReplicaSet'
+        ? replicaSetOwner(owner.object)
+        : owner.kind === 'DaemonSet'
+          ? daemonSetOwner(owner.object)
+          : jobOwner(owner.object);
+    const carryOut = async (intent: ControllerIntent) => {
+      if (intent.kind === 'create-pod') {
+        await createControlledPod({
+          namespace: owner.namespace,
+          name: intent.name,
+          template: intent.template,
+          owner: { ...ownerRef, uid: owner.uid },
+          scope: owner.scope,
+          libraryOwner: owner.owner,
+        });
+      } else if (intent.kind === 'delete-pod') {
+        const owned = pods(owner.uid).find((p) => p.record.name === intent.name);
+        if (owned) this.deleteInBackground(owned.record);
+      } else if (intent.kind === 'delete-self') {
+        await removeStored(owner);
+        for (const { record } of pods(owner.uid)) this.deleteInBackground(record);
+      }
+    };
+    const queue = [...intents];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await carryOut(next);
+    };
+    await Promise.all(Array.from({ length: Math.min(CREATE_CONCURRENCY, queue.length) }, worker));
   }
 
   /** The ReplicaSet's holders now, its pods in the background (the next steps see them go). */

@@ -87,8 +87,8 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       validate: flags.validate,
       // Whole bundles: Services, Namespaces, and kinds accepted with one warning each.
       bundle: true,
-      // The workload kinds the supervisor runs (DaemonSet and Job: not yet).
-      workloads: ['Deployment', 'ReplicaSet'],
+      // The workload kinds the supervisor runs.
+      workloads: ['Deployment', 'ReplicaSet', 'DaemonSet', 'Job'],
     });
     // kubectl: `error: no objects passed to apply`, exit 1 (not a silent success).
     if (manifestObjectCount(set) === 0) throw new Error('no objects passed to apply');
@@ -114,7 +114,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       },
       events: events.sink,
     });
-    // Deployments and ReplicaSets: stored; the supervisor runs their controllers.
+    // Deployments, ReplicaSets, DaemonSets and Jobs: stored; the supervisor runs their controllers.
     const workloads = (
       await applyWorkloads(set.workloads, { supervise: supervisionScope(), dryRun: flags.dryRun })
     ).results;
@@ -188,13 +188,21 @@ function printWorkloadResults(results: WorkloadApplyResult[], dryRun: boolean): 
     process.stdout.write(`${qualifiedName(result.kind, result.name)} ${result.action}${suffix}\n`);
 }
 
+const WAITED = {
+  Deployment: 'available',
+  ReplicaSet: 'ready',
+  DaemonSet: 'ready',
+  Job: 'complete',
+};
+
 async function waitForAll(
   results: ApplyResult[],
   timeoutSeconds: number,
   signal: AbortSignal,
   workloads: WorkloadApplyResult[] = [],
 ): Promise<void> {
-  // Deployments until rolled out (Available), ReplicaSets until every replica is Ready.
+  // Deployments until rolled out (Available), ReplicaSets until every replica is Ready,
+  // DaemonSets until their pod is available, Jobs until Complete (a Failed one fails).
   const rollouts = Promise.allSettled(
     workloads.map(async (w) => {
       await waitForWorkload(w.kind, w.namespace, w.name, {
@@ -202,9 +210,7 @@ async function waitForAll(
         signal,
         probes: supervisorNamespaceProbes,
       });
-      process.stdout.write(
-        `${qualifiedName(w.kind, w.name)} ${w.kind === 'Deployment' ? 'available' : 'ready'}\n`,
-      );
+      process.stdout.write(`${qualifiedName(w.kind, w.name)} ${WAITED[w.kind]}\n`);
     }),
   );
   const pods = results.filter((result) => result.kind === 'Pod');

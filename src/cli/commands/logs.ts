@@ -1,13 +1,17 @@
-// podrun logs (POD | -l SELECTOR [--max-log-requests N]) [-c C] [--all-containers] [-f] [--tail N] [--since D] [--timestamps] [--previous]
+// podrun logs (POD | TYPE/NAME | -l SELECTOR [--max-log-requests N]) [-c C] [--all-containers] [-f] [--tail N] [--since D] [--timestamps] [--previous]
+// TYPE/NAME (job/x, deployment/x, ds/x, rs/x): one pod of the object, as kubectl picks it.
 import type { Writable } from 'node:stream';
 import { matchesSelector } from '../../manifest/selector.js';
 import { containerLogs } from '../../pod/container-io.js';
 import { containerNames, defaultContainerName, hasInstance } from '../../pod/containers-of.js';
 import { PodNotFoundError } from '../../pod/errors.js';
 import { findPodRecord, listPodRecords, type PodRecord } from '../../pod/records.js';
+import { qualifiedKind } from '../../workloads/labels.js';
+import { workloadPods } from '../../workloads/manage.js';
 import { linePrefixer } from '../line-prefix.js';
 import { podNameArg } from '../output.js';
 import { parseSelector } from '../selector-syntax.js';
+import { workloadKindOf } from './workloads.js';
 
 interface LogsFlags {
   namespace: string;
@@ -46,10 +50,33 @@ export async function runLogs(podArg: string | undefined, flags: LogsFlags): Pro
     return runSelectedLogs(flags.selector, flags);
   }
   if (podArg === undefined) throw new Error('name a pod (logs POD) or a selector (logs -l k=v)');
+  const kind = podArg.includes('/') ? workloadKindOf(podArg) : undefined;
+  if (kind) {
+    const name = podArg.slice(podArg.indexOf('/') + 1);
+    const pods = await workloadPods(kind, flags.namespace, name);
+    if (!pods) throw new Error(`${qualifiedKind(kind).replace('.', 's.')} "${name}" not found`);
+    const record = pickPodForLogs(pods);
+    if (!record) throw new Error(`no pods found for ${qualifiedKind(kind)}/${name}`);
+    await podLogs(record, flags);
+    return;
+  }
   const name = podNameArg(podArg);
   const record = await findPodRecord(flags.namespace, name);
   if (!record) throw new PodNotFoundError(flags.namespace, name);
   await podLogs(record, flags);
+}
+
+/**
+ * The pod kubectl's AttachablePodForObject would take, near enough: one not being
+ * deleted over one that is, then the one created first (a Job's first pod, whose
+ * logs a finished Job's `logs job/x` shows).
+ */
+function pickPodForLogs(pods: readonly PodRecord[]): PodRecord | undefined {
+  return [...pods].sort(
+    (a, b) =>
+      Number(a.terminating === true) - Number(b.terminating === true) ||
+      a.createdAt.getTime() - b.createdAt.getTime(),
+  )[0];
 }
 
 /** Every matching pod's logs, one after another (or all at once with -f), as kubectl logs -l. */

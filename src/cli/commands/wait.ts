@@ -1,8 +1,9 @@
-// podrun wait (pod/NAME... | pods -l SELECTOR | pods --all) --for=... [--timeout=30s]
+// podrun wait (pod/NAME... | pods -l SELECTOR | pods --all | job/NAME...) --for=... [--timeout=30s]
 // As kubectl wait: one `pod/x condition met` line per pod as it meets the condition;
 // exit 0 once every one has, else `timed out waiting for the condition on pods/x`.
 // A pod named for `--for=delete` that does not exist has been deleted; for any other
-// condition it is an error, as is a selector that matches no pod.
+// condition it is an error, as is a selector that matches no pod. Jobs, DaemonSets,
+// Deployments and ReplicaSets (`job/x`, `jobs x`) go to wait-workloads.ts.
 import { matchesSelector } from '../../manifest/selector.js';
 import { PodNotFoundError } from '../../pod/errors.js';
 import { podObject } from '../../pod/pod-object.js';
@@ -12,6 +13,8 @@ import { podNameArg } from '../output.js';
 import { parseSelector } from '../selector-syntax.js';
 import { conditionMet, parseWaitFor } from '../wait-for.js';
 import { parseDuration } from './logs.js';
+import { waitForWorkloads } from './wait-workloads.js';
+import { workloadKindOf } from './workloads.js';
 
 interface WaitFlags {
   for: string;
@@ -46,6 +49,28 @@ function timeoutMs(text: string): number {
 
 export async function runWait(args: string[], flags: WaitFlags): Promise<void> {
   const wanted = parseWaitFor(flags.for);
+  const kind = workloadKindOf(args[0]);
+  if (kind) {
+    if (flags.selector !== undefined || flags.all)
+      throw new Error('podrun waits for workloads by name (job/NAME), not -l or --all');
+    const objects = args.flatMap((arg, i) => {
+      const slash = arg.indexOf('/');
+      if (slash >= 0) {
+        const named = workloadKindOf(arg);
+        if (!named) throw new Error(`cannot wait for "${arg}" together with ${args[0]}`);
+        return [{ kind: named, name: arg.slice(slash + 1) }];
+      }
+      return i === 0 ? [] : [{ kind, name: arg }];
+    });
+    if (objects.length === 0)
+      throw new Error('resource(s) were provided, but no name was specified');
+    const budget = timeoutMs(flags.timeout);
+    return waitForWorkloads(wanted, objects, {
+      namespace: flags.namespace,
+      deadline: Date.now() + budget,
+      once: budget === 0,
+    });
+  }
   const names = podNames(args);
   const selector = flags.selector === undefined ? undefined : parseSelector(flags.selector);
   if (names.length > 0 && (selector || flags.all))
