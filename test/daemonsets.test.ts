@@ -2,33 +2,14 @@
 // DaemonSet is one pod, kept there (a deleted pod is replaced under a new name), shown
 // by `get ds`, read by `logs ds/x`, and deleted with everything it made.
 import { afterAll, describe, expect, it } from 'vitest';
-import { listPodrunContainers, removeContainer } from '../src/docker/containers.js';
+import { listPodrunContainers } from '../src/docker/containers.js';
 import { Labels } from '../src/plan/labels.js';
-import { stopSupervisor } from '../src/supervisor/launch.js';
-import {
-  cleanNamespace,
-  podrun,
-  TEST_IMAGE,
-  testNamespace,
-  waitFor,
-  writeManifest,
-} from './helpers/pods.js';
+import { TEST_IMAGE, waitFor, writeManifest } from './helpers/pods.js';
+import { scopedNamespace } from './helpers/supervised.js';
 
-const ns = testNamespace('daemonsets');
-process.env.PODRUN_SUPERVISOR_SCOPE = ns;
+const { ns, ok, cleanUp } = scopedNamespace('daemonsets');
 
-afterAll(async () => {
-  await stopSupervisor();
-  await cleanNamespace(ns);
-  for (const holder of await listPodrunContainers({ [Labels.namespace]: ns }))
-    await removeContainer(holder.Id);
-});
-
-const ok = async (args: string[]) => {
-  const result = await podrun([...args, '-n', ns]);
-  if (result.code !== 0) throw new Error(`podrun ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
-};
+afterAll(cleanUp);
 
 /** Names of the pods `get pods` lists, Running ones only when asked. */
 async function podNames(runningOnly = false): Promise<string[]> {

@@ -6,26 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { listPodrunContainers, removeContainer } from '../src/docker/containers.js';
 import { listPodrunVolumes } from '../src/docker/volumes.js';
 import { Labels } from '../src/plan/labels.js';
-import { stopSupervisor } from '../src/supervisor/launch.js';
-import {
-  cleanNamespace,
-  podrun,
-  TEST_IMAGE,
-  testNamespace,
-  waitFor,
-  writeManifest,
-} from './helpers/pods.js';
+import { podrun, TEST_IMAGE, waitFor, writeManifest } from './helpers/pods.js';
+import { scopedNamespace } from './helpers/supervised.js';
 
-const ns = testNamespace('deploy');
-process.env.PODRUN_SUPERVISOR_SCOPE = ns;
+const { ns, ok: cli, cleanUp } = scopedNamespace('deploy');
 
-afterAll(async () => {
-  await stopSupervisor();
-  await cleanNamespace(ns);
-  // Holders of objects a failed test left (a passing run deleted them).
-  for (const holder of await listPodrunContainers({ [Labels.namespace]: ns }))
-    await removeContainer(holder.Id);
-});
+afterAll(cleanUp);
 
 const POD_NAME = /^web-([bcdfghjklmnpqrstvwxz2456789]+)-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
 
@@ -50,12 +36,6 @@ spec:
           readinessProbe: { exec: { command: ['true'] }, periodSeconds: 1 }
 `,
   );
-}
-
-async function cli(args: string[]): Promise<string> {
-  const result = await podrun([...args, '-n', ns]);
-  if (result.code !== 0) throw new Error(`podrun ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
 }
 
 interface Row {

@@ -3,32 +3,16 @@
 // migration-script verbs (apply --wait, wait --for=condition=complete, logs job/x),
 // and a delete that cascades to nothing.
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  inspectContainer,
-  listPodrunContainers,
-  removeContainer,
-} from '../src/docker/containers.js';
+import { inspectContainer, listPodrunContainers } from '../src/docker/containers.js';
 import { Labels } from '../src/plan/labels.js';
-import { stopSupervisor } from '../src/supervisor/launch.js';
-import {
-  cleanNamespace,
-  podrun,
-  TEST_IMAGE,
-  testNamespace,
-  writeManifest,
-} from './helpers/pods.js';
+import { podrun, TEST_IMAGE, writeManifest } from './helpers/pods.js';
+import { scopedNamespace } from './helpers/supervised.js';
 
-const ns = testNamespace('jobs');
-process.env.PODRUN_SUPERVISOR_SCOPE = ns;
+const { ns, ok, cleanUp } = scopedNamespace('jobs');
 // The Job controller's back-off (10 s, doubling) scaled down with the kubelet's.
 process.env.PODRUN_BACKOFF_BASE_MS = '300';
 
-afterAll(async () => {
-  await stopSupervisor();
-  await cleanNamespace(ns);
-  for (const holder of await listPodrunContainers({ [Labels.namespace]: ns }))
-    await removeContainer(holder.Id);
-});
+afterAll(cleanUp);
 
 function job(name: string, spec: string, command: string): string {
   return writeManifest(
@@ -49,12 +33,6 @@ ${spec}
 `,
   );
 }
-
-const ok = async (args: string[]) => {
-  const result = await podrun([...args, '-n', ns]);
-  if (result.code !== 0) throw new Error(`podrun ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
-};
 
 /** The app containers of a Job's pods, with when each ran. */
 async function runs(jobName: string) {

@@ -7,32 +7,26 @@
 // and the docs' nginx-deployment example (image swapped) rolls out unchanged.
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listPodrunContainers, removeContainer } from '../src/docker/containers.js';
-import { Labels } from '../src/plan/labels.js';
 import { listServiceRecords } from '../src/pod/service-records.js';
 import { deleteServiceRecord } from '../src/services/delete-service.js';
 import { removeNamespaceIfUnused } from '../src/services/namespaces.js';
 import { stopSupervisor } from '../src/supervisor/launch.js';
 import { freePort } from './helpers/net.js';
-import {
-  cleanNamespace,
-  podrun,
-  TEST_IMAGE,
-  testNamespace,
-  writeManifest,
-} from './helpers/pods.js';
+import { cleanNamespace, podrun, TEST_IMAGE, writeManifest } from './helpers/pods.js';
+import { removeHolders, scopedNamespace } from './helpers/supervised.js';
 
-const ns = testNamespace('rollout');
-process.env.PODRUN_SUPERVISOR_SCOPE = ns;
+const { ns, ok } = scopedNamespace('rollout');
 
+// Not cleanUp(): this file has more to remove, in this order: its Deployments through
+// the CLI first, its Service's records between the pods and the holders, and the
+// namespace itself last.
 afterAll(async () => {
   await podrun(['delete', 'deployment', 'web', 'nginx-deployment', '-n', ns]);
   await stopSupervisor();
   await cleanNamespace(ns);
   for (const record of await listServiceRecords({ namespace: ns }))
     await deleteServiceRecord(record);
-  for (const holder of await listPodrunContainers({ [Labels.namespace]: ns }))
-    await removeContainer(holder.Id);
+  await removeHolders(ns);
   await removeNamespaceIfUnused(ns);
 });
 
@@ -76,12 +70,6 @@ spec:
 
 async function cli(args: string[]) {
   return podrun([...args, '-n', ns]);
-}
-
-async function ok(args: string[]): Promise<string> {
-  const result = await cli(args);
-  if (result.code !== 0) throw new Error(`podrun ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
 }
 
 function get(): Promise<string> {

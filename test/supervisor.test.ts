@@ -10,17 +10,10 @@ import { stopContainer } from '../src/docker/containers.js';
 import { findPodRecord, withDetails } from '../src/pod/records.js';
 import { podStatus } from '../src/pod/status.js';
 import { stopSupervisor, supervisorStatus } from '../src/supervisor/launch.js';
-import {
-  cleanNamespace,
-  podrun,
-  TEST_IMAGE,
-  testNamespace,
-  waitFor,
-  writeManifest,
-} from './helpers/pods.js';
+import { cleanNamespace, podrun, TEST_IMAGE, waitFor, writeManifest } from './helpers/pods.js';
+import { scopedNamespace } from './helpers/supervised.js';
 
-const ns = testNamespace('superv');
-process.env.PODRUN_SUPERVISOR_SCOPE = ns;
+const { ns } = scopedNamespace('superv');
 process.env.PODRUN_BACKOFF_BASE_MS = '300';
 
 function manifest(name: string, body: string): string {
@@ -32,6 +25,7 @@ async function status(name: string) {
   return record ? podStatus(await withDetails(record)) : undefined;
 }
 
+// Not cleanUp(): this file makes Pods only, so there are no holders to look for.
 afterAll(async () => {
   await stopSupervisor();
   await cleanNamespace(ns);
