@@ -4,7 +4,7 @@
 // ConfigMap, Secret, PersistentVolumeClaim, Service, Namespace, and the kinds it accepts
 // without effect (ServiceAccount, RBAC, NetworkPolicy, HPA, PDB, ...), so those too get
 // strict unknown-field checks, and the workload kinds (apps/v1 Deployment, ReplicaSet,
-// DaemonSet, batch/v1 Job).
+// DaemonSet, batch/v1 Job and CronJob).
 //
 // Source of truth: the type declarations of the `kubernetes-models` package (a
 // devDependency, pinned to 4.5.1 because 5.x needs Node 22), which its authors generate
@@ -68,6 +68,7 @@ const ROOTS = Object.fromEntries([
   group('apps/v1', 'ReplicaSet'),
   group('apps/v1', 'DaemonSet'),
   group('batch/v1', 'Job'),
+  group('batch/v1', 'CronJob'),
 ]);
 
 // Aliases whose meaning is more than their TypeScript shape (both are `string | number`).

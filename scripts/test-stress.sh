@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The lifecycle race suite (test/stress/, `npm run test:stress`): Ctrl-C, SIGKILL,
+# The long runs (test/stress/, `npm run test:stress`): the lifecycle races (Ctrl-C, SIGKILL,
 # kill-the-pause-then-delete, concurrent applies and apply+delete, each repeated
-# PODRUN_STRESS_REPS times (default 20) against the real engine. CI runs it after
+# PODRUN_STRESS_REPS times (default 20) against the real engine), and a CronJob on the
+# real clock (about two minutes of minute boundaries). CI runs it after
 # `npm test` (.ci/run); it sets up what it needs itself, like test.sh, and fails if
 # any podrun container, volume or network is left behind.
 set -euo pipefail

@@ -88,6 +88,19 @@ export function buildProgram(): Command {
     );
 
   program
+    .command('create')
+    .description('create a job from a cronjob now (create job NAME --from=cronjob/NAME)')
+    .argument('<type>', 'job')
+    .argument('<name>', "the new Job's name")
+    .requiredOption('--from <cronjob>', 'cronjob/NAME whose jobTemplate the Job is made from')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .action(async (type: string, name: string, options) => {
+      if (type !== 'job')
+        throw new Error(`podrun creates jobs only (create job NAME --from=cronjob/X), not ${type}`);
+      return (await import('./commands/create-job.js')).runCreateJob(name, options);
+    });
+
+  program
     .command('scale')
     .description('set the replicas of a deployment or replicaset')
     .argument('<type>', 'deployment/NAME, deployment, rs/NAME or rs')

@@ -2,6 +2,15 @@
 // intents and a status out (docs/controllers.md). No I/O: the supervisor carries the
 // intents out on its one sync path.
 export {
+  cronJobOwner,
+  cronJobRunName,
+  INSTANTIATE_ANNOTATION,
+  jobFromCronJob,
+  type OwnedJob,
+  SCHEDULED_TIMESTAMP_ANNOTATION,
+  syncCronJob,
+} from './cronjob.js';
+export {
   CONTROLLER_REVISION_HASH_LABEL,
   daemonSetOwner,
   daemonSetPodTemplate,

@@ -4,6 +4,7 @@
 // gives the same answer (save the random names of pods it still wants to create), so
 // a lost or repeated step does no harm.
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
+import type { Job } from 'kubernetes-types/batch/v1.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 
 /** The object a pod or ReplicaSet belongs to (its ownerReference). */
@@ -30,6 +31,10 @@ export type ControllerIntent =
   /** Set a ReplicaSet's annotations only (a revision moved to it). */
   | { kind: 'annotate-replicaset'; name: string; annotations: Record<string, string> }
   | { kind: 'delete-replicaset'; name: string; reason: string }
+  /** Create this Job (a CronJob's run: name, labels, annotations, ownerReference, spec set). */
+  | { kind: 'create-job'; job: Job }
+  /** Delete this Job and its pods (a CronJob's history limit, or Replace). */
+  | { kind: 'delete-job'; name: string; reason: string }
   /** The owner itself is done with (a finished Job past ttlSecondsAfterFinished). */
   | { kind: 'delete-self'; reason: string };
 

@@ -1,7 +1,7 @@
 // Which kinds podrun reads, under which apiVersions, and what it does with each: runs
 // it (Pod), stores it (ConfigMap, Secret, PVC), serves it (Service), creates its
 // network (Namespace), hands it to a controller (Deployment, ReplicaSet, DaemonSet,
-// Job; only when the caller reads workloads), or accepts it without effect, with one warning (the kinds that
+// Job, CronJob; only when the caller reads workloads), or accepts it without effect, with one warning (the kinds that
 // only mean something to an API server or a controller podrun does not run).
 import {
   dns1035LabelError,
@@ -11,6 +11,13 @@ import {
 } from './names.js';
 
 type NameCheck = (name: string) => string | undefined;
+
+/** A CronJob's name: a DNS subdomain of at most 52 characters (batch validation). */
+function cronJobNameError(name: string): string | undefined {
+  return (
+    dnsSubdomainError(name) ?? (name.length > 52 ? 'must be no more than 52 characters' : undefined)
+  );
+}
 
 export interface KindInfo {
   apiVersions: readonly string[];
@@ -31,7 +38,7 @@ export const POD_KINDS = ['Pod', 'ConfigMap', 'Secret', 'PersistentVolumeClaim']
 export const BUNDLE_KINDS = ['Service', 'Namespace'] as const;
 
 /** The kinds run by controllers; read only when LoadOptions.workloads is set. */
-export const WORKLOAD_KINDS = ['Deployment', 'ReplicaSet', 'DaemonSet', 'Job'] as const;
+export const WORKLOAD_KINDS = ['Deployment', 'ReplicaSet', 'DaemonSet', 'Job', 'CronJob'] as const;
 
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
@@ -52,6 +59,8 @@ export const HANDLED_KINDS: Readonly<Record<HandledKind, KindInfo>> = {
   ReplicaSet: { apiVersions: ['apps/v1'], clusterScoped: false, nameError: dnsSubdomainError },
   DaemonSet: { apiVersions: ['apps/v1'], clusterScoped: false, nameError: dnsSubdomainError },
   Job: { apiVersions: ['batch/v1'], clusterScoped: false, nameError: dnsSubdomainError },
+  // 52 characters at most: its Jobs are named <name>-<minutes> within 63 (the API server's check).
+  CronJob: { apiVersions: ['batch/v1'], clusterScoped: false, nameError: cronJobNameError },
 };
 
 const NO_API_SERVER = 'podrun runs no API server, so there is nothing to authorize';

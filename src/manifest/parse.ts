@@ -149,12 +149,16 @@ function addObject(value: unknown, node: Node, ctx: Context): void {
     case 'ReplicaSet':
     case 'DaemonSet':
     case 'Job':
+    case 'CronJob': {
       checkWorkload(kind, value, report);
-      for (const [volume] of list(obj(obj(obj(value.spec).template).spec).volumes)) {
-        normalizeVolume(volume);
-      }
+      const spec = obj(value.spec);
+      // A CronJob's pods come from spec.jobTemplate.spec.template.
+      const podTemplate =
+        kind === 'CronJob' ? obj(obj(spec.jobTemplate).spec).template : spec.template;
+      for (const [volume] of list(obj(obj(podTemplate).spec).volumes)) normalizeVolume(volume);
       ctx.set.workloads.push(entry as unknown as ManifestObject<WorkloadObject>);
       break;
+    }
     default:
       checkMetadata(value, report, info.nameError);
       ctx.set.ignored.push(entry as ManifestObject<IgnoredObject>);

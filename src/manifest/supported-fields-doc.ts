@@ -1,10 +1,18 @@
 // Renders the supported-fields table of docs/supported-fields.md from the code's own
 // list, so the documentation cannot drift from what podrun implements (podman's
 // hand-kept support table did). A unit test fails when the committed file is stale.
-import { IGNORED_KINDS } from './kinds.js';
+import {
+  HANDLED_KINDS,
+  IGNORED_KINDS,
+  schemaKey,
+  WORKLOAD_KINDS,
+  type WorkloadKind,
+} from './kinds.js';
+import { type SchemaKind, schemaRoot, schemaType } from './schema.js';
 import {
   DEFAULT_SERVICE_VALUES,
   DEFAULT_VALUES,
+  DEFAULT_WORKLOAD_VALUES,
   FIELD_NOTES,
   IGNORED_FIELDS,
   IGNORED_SERVICE_FIELDS,
@@ -12,6 +20,7 @@ import {
   SUPPORTED_SERVICE_FIELDS,
   SUPPORTED_SERVICE_VALUES,
   SUPPORTED_VALUES,
+  SUPPORTED_WORKLOAD_FIELDS,
 } from './supported-fields.js';
 
 function group(field: string): string {
@@ -102,6 +111,7 @@ export function renderSupportedFields(): string {
       ([field, value]) => `- \`${field}\` when \`${JSON.stringify(value)}\``,
     ),
     '',
+    ...workloadSections(),
     '# Kinds accepted without effect',
     '',
     'Validated (strict unknown-field checks included) and then ignored, with one warning',
@@ -114,4 +124,54 @@ export function renderSupportedFields(): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** The fields the schema gives the object at `path` (`spec`, `spec.jobTemplate.spec`). */
+function schemaFieldsAt(kind: WorkloadKind, path: string): string[] {
+  const root = schemaRoot(schemaKey(HANDLED_KINDS[kind].apiVersions[0]!, kind) as SchemaKind);
+  let type: string | undefined = root;
+  for (const segment of path.split('.')) type = type && schemaType(type)?.fields?.[segment];
+  return Object.keys((type && schemaType(type)?.fields) ?? {}).map((field) => `${path}.${field}`);
+}
+
+/**
+ * One section per workload kind: the fields its controller implements, and every other
+ * field its schema has (each warned about, at its line, when set).
+ */
+function workloadSections(): string[] {
+  const lines = [
+    '# Supported workload fields',
+    '',
+    'Read by `apply`, `up` and the library (the supervisor runs their controllers). The',
+    "pod template (`spec.template`, a CronJob's `spec.jobTemplate.spec.template`) is a Pod",
+    'and takes the Pod fields above. The other fields of each kind are listed as warned',
+    'about: setting one prints `not supported by podrun; ignored` at its line.',
+    '',
+  ];
+  for (const kind of WORKLOAD_KINDS) {
+    const supported = SUPPORTED_WORKLOAD_FIELDS[kind].filter((f) => f.startsWith('spec.'));
+    const isSupported = (field: string) =>
+      supported.some((s) => s === field || s.startsWith(`${field}.`) || field.startsWith(`${s}.`));
+    const levels = kind === 'CronJob' ? ['spec', 'spec.jobTemplate.spec'] : ['spec'];
+    const known = levels.flatMap((level) => schemaFieldsAt(kind, level));
+    const warned = known.filter(
+      (field) => !isSupported(field) && !(field in DEFAULT_WORKLOAD_VALUES),
+    );
+    const defaults = known.filter(
+      (field) => !isSupported(field) && field in DEFAULT_WORKLOAD_VALUES,
+    );
+    lines.push(
+      `## ${kind} (\`${HANDLED_KINDS[kind].apiVersions.join('`, `')}\`)`,
+      '',
+      ...supported.map((field) => `- \`${field}\``),
+      ...defaults.map(
+        (field) =>
+          `- \`${field}\` when \`${JSON.stringify(DEFAULT_WORKLOAD_VALUES[field])}\` (else warned)`,
+      ),
+      '',
+    );
+    if (warned.length > 0)
+      lines.push(`Warned about: ${warned.map((field) => `\`${field}\``).join(', ')}.`, '');
+  }
+  return lines;
 }

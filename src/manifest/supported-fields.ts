@@ -385,12 +385,35 @@ export const SUPPORTED_WORKLOAD_FIELDS: Readonly<Record<WorkloadKind, readonly s
     'spec.manualSelector',
     'spec.template',
   ],
+  CronJob: [
+    ...METADATA,
+    'spec.schedule',
+    'spec.timeZone',
+    'spec.concurrencyPolicy',
+    'spec.startingDeadlineSeconds',
+    'spec.suspend',
+    'spec.successfulJobsHistoryLimit',
+    'spec.failedJobsHistoryLimit',
+    'spec.jobTemplate.metadata.labels',
+    'spec.jobTemplate.metadata.annotations',
+    'spec.jobTemplate.spec.completions',
+    'spec.jobTemplate.spec.parallelism',
+    'spec.jobTemplate.spec.backoffLimit',
+    'spec.jobTemplate.spec.activeDeadlineSeconds',
+    'spec.jobTemplate.spec.ttlSecondsAfterFinished',
+    'spec.jobTemplate.spec.completionMode',
+    'spec.jobTemplate.spec.selector',
+    'spec.jobTemplate.spec.manualSelector',
+    'spec.jobTemplate.spec.template',
+  ],
 };
 
 /** Workload fields accepted silently when they hold the API server's default. */
 export const DEFAULT_WORKLOAD_VALUES: Readonly<Record<string, unknown>> = {
   'spec.suspend': false,
   'spec.podReplacementPolicy': 'TerminatingOrFailed',
+  'spec.jobTemplate.spec.suspend': false,
+  'spec.jobTemplate.spec.podReplacementPolicy': 'TerminatingOrFailed',
 };
 
 const workloadWarners = Object.fromEntries(

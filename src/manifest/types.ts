@@ -2,7 +2,7 @@
 // in which file it came from, so later stages can point errors at file:line:col.
 
 import type { DaemonSet, Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
-import type { Job } from 'kubernetes-types/batch/v1.js';
+import type { CronJob, Job } from 'kubernetes-types/batch/v1.js';
 import type {
   ConfigMap,
   Namespace,
@@ -50,7 +50,7 @@ export interface ManifestSet {
   /** Normalized as the API server defaults them (type, protocol, targetPort, sessionAffinity). */
   services: ManifestObject<Service>[];
   namespaces: ManifestObject<Namespace>[];
-  /** Deployments, ReplicaSets, DaemonSets and Jobs (only with LoadOptions.workloads). */
+  /** Deployments, ReplicaSets, DaemonSets, Jobs and CronJobs (only with LoadOptions.workloads). */
   workloads: ManifestObject<WorkloadObject>[];
   /**
    * Objects accepted without effect (ServiceAccount, Role, NetworkPolicy, ...): the
@@ -65,7 +65,8 @@ export type WorkloadObject =
   | (Deployment & { kind: 'Deployment' })
   | (ReplicaSet & { kind: 'ReplicaSet' })
   | (DaemonSet & { kind: 'DaemonSet' })
-  | (Job & { kind: 'Job' });
+  | (Job & { kind: 'Job' })
+  | (CronJob & { kind: 'CronJob' });
 
 /** A validated object of a kind podrun accepts without effect (manifest/kinds.ts). */
 export interface IgnoredObject {

@@ -1,12 +1,12 @@
 // Semantic checks of the workload kinds (apps/v1 Deployment, ReplicaSet, DaemonSet and
-// batch/v1 Job) beyond their schema, worded as the API server's apps and batch
+// batch/v1 Job and CronJob) beyond their schema, worded as the API server's apps and batch
 // validation words them, plus the one limit of one engine: several pods of one
 // workload cannot all bind one host port. `spec.template` goes through the Pod's own
 // checks (validate-pod.ts), with paths under `spec.template`. They run in every
 // --validate mode.
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
-import type { WorkloadKind } from './kinds.js';
-import { dnsSubdomainError } from './names.js';
+import { cronScheduleError, isKnownTimeZone } from './cron-schedule.js';
+import { HANDLED_KINDS, type WorkloadKind } from './kinds.js';
 import { type Reporter, say } from './report.js';
 import { checkLabelSelector, isEmptySelector, matchesSelector } from './selector.js';
 import { int, isObj, list, type Obj, obj, str } from './shape.js';
@@ -17,6 +17,7 @@ import { checkPodSpec } from './validate-pod.js';
 
 export const DEPLOYMENT_STRATEGIES = ['Recreate', 'RollingUpdate'];
 export const DAEMONSET_STRATEGIES = ['OnDelete', 'RollingUpdate'];
+export const CRONJOB_CONCURRENCY_POLICIES = ['Allow', 'Forbid', 'Replace'];
 // In the schema's order, so a value it already rejected is reported once.
 export const JOB_COMPLETION_MODES = ['Indexed', 'NonIndexed'];
 const JOB_RESTART_POLICIES = ['OnFailure', 'Never'];
@@ -35,8 +36,18 @@ export function under(report: Reporter, prefix: FieldPath): Reporter {
 }
 
 export function checkWorkload(kind: WorkloadKind, object: unknown, report: Reporter): void {
-  checkMetadata(object, report, dnsSubdomainError);
+  checkMetadata(object, report, HANDLED_KINDS[kind].nameError);
   const spec = obj(obj(object).spec);
+  if (kind === 'CronJob') checkCronJobSpec(spec, report);
+  else checkWorkloadSpec(kind, spec, report);
+  warnUnsupportedWorkloadFields(kind, object, report);
+}
+
+/** The kinds that own pods themselves (a CronJob owns Jobs). */
+type PodOwnerKind = Exclude<WorkloadKind, 'CronJob'>;
+
+/** The spec of a pod owner; the paths `report` gets start at `spec`. */
+function checkWorkloadSpec(kind: PodOwnerKind, spec: Obj, report: Reporter): void {
   const nonNegative = (field: string) => {
     const value = int(spec[field]);
     if (value !== undefined && value < 0)
@@ -79,11 +90,58 @@ export function checkWorkload(kind: WorkloadKind, object: unknown, report: Repor
       break;
   }
   checkHostPorts(kind, spec, report);
-  warnUnsupportedWorkloadFields(kind, object, report);
+}
+
+/**
+ * A CronJob: its schedule and time zone as the controller will read them, its
+ * policies and limits, and its jobTemplate.spec as a Job's spec (paths under
+ * `spec.jobTemplate`).
+ */
+function checkCronJobSpec(spec: Obj, report: Reporter): void {
+  const schedule = spec.schedule;
+  if (schedule === undefined || schedule === null || schedule === '') {
+    report.error(['spec', 'schedule'], say.required());
+  } else if (typeof schedule === 'string') {
+    if (/\b(CRON_)?TZ=/.test(schedule)) {
+      report.error(
+        ['spec', 'schedule'],
+        say.invalid(schedule, 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead'),
+      );
+    } else {
+      const problem = cronScheduleError(schedule);
+      if (problem) report.error(['spec', 'schedule'], say.invalid(schedule, problem));
+    }
+  }
+  const timeZone = spec.timeZone;
+  if (typeof timeZone === 'string' && (timeZone === '' || !isKnownTimeZone(timeZone)))
+    report.error(['spec', 'timeZone'], say.invalid(timeZone, `unknown time zone ${timeZone}`));
+  const policy = str(spec.concurrencyPolicy) ?? 'Allow';
+  if (!CRONJOB_CONCURRENCY_POLICIES.includes(policy))
+    report.error(
+      ['spec', 'concurrencyPolicy'],
+      say.unsupported(policy, CRONJOB_CONCURRENCY_POLICIES),
+    );
+  for (const field of [
+    'startingDeadlineSeconds',
+    'successfulJobsHistoryLimit',
+    'failedJobsHistoryLimit',
+  ]) {
+    const value = int(spec[field]);
+    if (value !== undefined && value < 0)
+      report.error(['spec', field], say.invalid(value, NONNEGATIVE));
+  }
+  if (!isObj(spec.jobTemplate)) {
+    if (spec.jobTemplate === undefined) report.error(['spec', 'jobTemplate'], say.required());
+    return;
+  }
+  const inTemplate = under(report, ['spec', 'jobTemplate']);
+  const labels = obj(spec.jobTemplate.metadata).labels;
+  if (isObj(labels)) checkLabels(labels, ['metadata', 'labels'], inTemplate);
+  checkWorkloadSpec('Job', obj(spec.jobTemplate.spec), inTemplate);
 }
 
 /** Deployment, ReplicaSet, DaemonSet: a non-empty selector that selects the template's labels. */
-function checkSelector(kind: WorkloadKind, spec: Obj, report: Reporter): void {
+function checkSelector(kind: PodOwnerKind, spec: Obj, report: Reporter): void {
   if (spec.selector === undefined || spec.selector === null) {
     report.error(['spec', 'selector'], say.required());
     return;
@@ -135,7 +193,7 @@ function checkJobSelector(spec: Obj, report: Reporter): void {
 }
 
 /** The Pod checks on `spec.template`, and the restart policy each kind's pods may have. */
-function checkTemplate(kind: WorkloadKind, spec: Obj, report: Reporter): void {
+function checkTemplate(kind: PodOwnerKind, spec: Obj, report: Reporter): void {
   if (!isObj(spec.template)) {
     if (spec.template === undefined) report.error(['spec', 'template'], say.required());
     return;
@@ -296,7 +354,7 @@ function checkCompletionMode(spec: Obj, report: Reporter): void {
  * or ReplicaSet's replicas, a Job's parallelism (capped by its completions). A
  * DaemonSet runs one pod on the one node.
  */
-function concurrentPods(kind: WorkloadKind, spec: Obj): { count: number; field: string } {
+function concurrentPods(kind: PodOwnerKind, spec: Obj): { count: number; field: string } {
   switch (kind) {
     case 'Deployment':
     case 'ReplicaSet':
@@ -318,7 +376,7 @@ function concurrentPods(kind: WorkloadKind, spec: Obj): { count: number; field: 
  * One engine is one node: two pods cannot bind one host port (Kubernetes would leave
  * the second Pending; podman fails at run time). Said at the hostPort, with the way out.
  */
-function checkHostPorts(kind: WorkloadKind, spec: Obj, report: Reporter): void {
+function checkHostPorts(kind: PodOwnerKind, spec: Obj, report: Reporter): void {
   const { count, field } = concurrentPods(kind, spec);
   if (count <= 1) return;
   const podSpec = obj(obj(spec.template).spec);

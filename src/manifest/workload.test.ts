@@ -1,4 +1,4 @@
-// Deployments, ReplicaSets, DaemonSets and Jobs (LoadOptions.workloads).
+// Deployments, ReplicaSets, DaemonSets, Jobs and CronJobs (LoadOptions.workloads).
 import { describe, expect, it } from 'vitest';
 import { matchesSelector } from './selector.js';
 import { errorLines, parseOk, STRICT } from './test-helpers.js';
@@ -335,6 +335,84 @@ describe('Job spec', () => {
       warnings('  backoffLimitPerIndex: 1\n  completionMode: Indexed\n  completions: 2\n'),
     ).toEqual(['5:spec.backoffLimitPerIndex: not supported by podrun; ignored']);
     expect(warnings('  suspend: false\n  completions: 2\n')).toEqual([]);
+  });
+});
+
+/** A CronJob: `spec:` is line 4, `extra` lines go under spec before the schedule (line 5). */
+const cronJob = (extra = '', schedule = "'*/5 * * * *'", jobExtra = '') =>
+  `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: backup}
+spec:
+${extra}  schedule: ${schedule}
+  jobTemplate:
+    spec:
+${jobExtra}      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+          - name: b
+            image: busybox
+`;
+
+describe('CronJob spec', () => {
+  it('a minimal CronJob parses', () => {
+    const [entry] = parse(cronJob()).workloads;
+    expect(entry?.object.kind).toBe('CronJob');
+  });
+
+  it('the schedule must be one the controller can read, said at its line', () => {
+    expect(errors(cronJob('', "'61 * * * *'"))).toEqual([
+      'app.yaml:5:3: spec.schedule: Invalid value: "61 * * * *": minute: 61 out of range [0, 59]',
+    ]);
+    expect(errors(cronJob('', "'CRON_TZ=UTC 0 * * * *'"))).toEqual([
+      'app.yaml:5:3: spec.schedule: Invalid value: "CRON_TZ=UTC 0 * * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead',
+    ]);
+    expect(errors(cronJob('', "'@hourly'"))).toEqual([]);
+  });
+
+  it('timeZone is an IANA zone; policies and limits as the API server checks them', () => {
+    expect(
+      errors(
+        cronJob(
+          '  timeZone: Mars/Olympus\n  concurrencyPolicy: Sometimes\n  startingDeadlineSeconds: -1\n  successfulJobsHistoryLimit: -1\n',
+        ),
+      ),
+    ).toEqual([
+      'app.yaml:5:3: spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus',
+      'app.yaml:6:3: spec.concurrencyPolicy: Unsupported value: "Sometimes": supported values: "Allow", "Forbid", "Replace"',
+      'app.yaml:7:3: spec.startingDeadlineSeconds: Invalid value: -1: must be greater than or equal to 0',
+      'app.yaml:8:3: spec.successfulJobsHistoryLimit: Invalid value: -1: must be greater than or equal to 0',
+    ]);
+    expect(errors(cronJob('  timeZone: Europe/Berlin\n  concurrencyPolicy: Forbid\n'))).toEqual([]);
+  });
+
+  it("the jobTemplate's spec gets the Job checks, with its paths", () => {
+    expect(errors(cronJob('', "'@daily'", '      completions: -1\n'))).toEqual([
+      'app.yaml:8:7: spec.jobTemplate.spec.completions: Invalid value: -1: must be greater than or equal to 0',
+    ]);
+    expect(errors(cronJob().replace('restartPolicy: OnFailure', 'restartPolicy: Always'))).toEqual([
+      'app.yaml:10:11: spec.jobTemplate.spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"',
+    ]);
+  });
+
+  it('a name longer than 52 characters is refused: its Jobs would not fit 63', () => {
+    expect(errors(cronJob().replace('name: backup', `name: ${'b'.repeat(53)}`))).toEqual([
+      `app.yaml:3:12: metadata.name: Invalid value: "${'b'.repeat(53)}": must be no more than 52 characters`,
+    ]);
+  });
+
+  it('fields its controller does not implement are warned about', () => {
+    const warnings = parse(
+      cronJob(
+        '',
+        "'@daily'",
+        '      podFailurePolicy: {rules: [{action: Ignore, onExitCodes: {operator: In, values: [1]}}]}\n',
+      ),
+    ).warnings;
+    expect(warnings.map((w) => `${w.location.line}:${w.path.join('.')}: ${w.message}`)).toEqual([
+      '8:spec.jobTemplate.spec.podFailurePolicy: not supported by podrun; ignored',
+    ]);
   });
 });
 

@@ -1,11 +1,13 @@
-// What the CLI does to a stored Deployment, ReplicaSet, DaemonSet or Job besides apply: delete it with
-// everything it owns (foreground cascade: its ReplicaSets, then their pods through the
+// What the CLI does to a stored Deployment, ReplicaSet, DaemonSet, Job or CronJob besides apply: delete it with
+// everything it owns (foreground cascade: its ReplicaSets or Jobs, then their pods through the
 // delete fence), change its replicas (a new version of its holder, as apply writes
 // one), and wait for it to be rolled out. The supervisor's garbage collection
 // (sync.ts) removes whatever a step under way made for an owner deleted meanwhile.
+import { cronJobOwner, INSTANTIATE_ANNOTATION, jobFromCronJob } from '../controllers/cronjob.js';
 import { deletePodRecord } from '../pod/delete-pod.js';
 import type { ProbeReport } from '../pod/probes/report.js';
 import { listPodRecords, type PodRecord } from '../pod/records.js';
+import { storedObject } from './apply.js';
 import { qualifiedName, type ReplicatedKind, type StoredKind } from './labels.js';
 import { controllerOf } from './pods.js';
 import { readWorkloads } from './read.js';
@@ -14,6 +16,7 @@ import {
   listStored,
   removeStored,
   StoreConflictError,
+  type StoredWorkload,
   workloadSpecHash,
   writeStored,
 } from './store.js';
@@ -28,20 +31,25 @@ export async function deleteWorkload(
   const stored = await findStored(kind, namespace, name);
   if (!stored) return false;
   await removeStored(stored);
-  const sets =
-    kind === 'Deployment'
-      ? (await listStored({ kind: 'ReplicaSet', namespace })).filter(
-          (rs) => rs.controllerUid === stored.uid,
-        )
-      : [stored];
-  if (kind === 'Deployment') await Promise.all(sets.map((rs) => removeStored(rs)));
-  const uids = new Set(sets.map((rs) => rs.uid));
+  const children = await ownedObjects(stored);
+  await Promise.all(children.map((child) => removeStored(child)));
+  const uids = new Set([stored.uid, ...children.map((child) => child.uid)]);
   const pods = (await listPodRecords({ namespace })).filter((record) => {
     const uid = controllerOf(record);
     return uid !== undefined && uids.has(uid);
   });
   await Promise.all(pods.map((record) => deletePodRecord(record, options.gracePeriod)));
   return true;
+}
+
+/** The stored objects a Deployment (its ReplicaSets) or a CronJob (its Jobs) owns. */
+async function ownedObjects(owner: StoredWorkload): Promise<StoredWorkload[]> {
+  const kind =
+    owner.kind === 'Deployment' ? 'ReplicaSet' : owner.kind === 'CronJob' ? 'Job' : undefined;
+  if (!kind) return [];
+  return (await listStored({ kind, namespace: owner.namespace })).filter(
+    (child) => child.controllerUid === owner.uid,
+  );
 }
 
 /** The pods the object owns now; undefined if there is no such object. */
@@ -52,10 +60,7 @@ export async function workloadPods(
 ): Promise<PodRecord[] | undefined> {
   const stored = await findStored(kind, namespace, name);
   if (!stored) return undefined;
-  const uids = new Set([stored.uid]);
-  if (kind === 'Deployment')
-    for (const rs of await listStored({ kind: 'ReplicaSet', namespace }))
-      if (rs.controllerUid === stored.uid) uids.add(rs.uid);
+  const uids = new Set([stored.uid, ...(await ownedObjects(stored)).map((child) => child.uid)]);
   return (await listPodRecords({ namespace })).filter((record) => {
     const uid = controllerOf(record);
     return uid !== undefined && uids.has(uid);
@@ -162,5 +167,44 @@ export async function waitForWorkload(
         `${qualifiedName(kind, name)} is not ${kind === 'Job' ? 'complete' : 'rolled out'}: ${last} (timed out)`,
       );
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+  }
+}
+
+/** The Job name is taken: `create job` says so as kubectl does. */
+export class WorkloadExistsError extends Error {
+  override name = 'WorkloadExistsError';
+}
+
+/**
+ * kubectl create job NAME --from=cronjob/CRONJOB: a Job made now from the CronJob's
+ * jobTemplate, marked as instantiated by hand and owned by the CronJob (so deleting
+ * the CronJob removes it, and its history limits count it). Undefined if there is no
+ * such CronJob.
+ */
+export async function createJobFromCronJob(
+  namespace: string,
+  cronJobName: string,
+  jobName: string,
+): Promise<StoredWorkload<'Job'> | undefined> {
+  const cj = await findStored('CronJob', namespace, cronJobName);
+  if (!cj) return undefined;
+  if (await findStored('Job', namespace, jobName))
+    throw new WorkloadExistsError(`jobs.batch "${jobName}" already exists`);
+  const job = storedObject(
+    jobFromCronJob(cj.object, jobName, { [INSTANTIATE_ANNOTATION]: 'manual' }),
+    undefined,
+    new Date(),
+  );
+  try {
+    return await writeStored('Job', job, {
+      scope: cj.scope,
+      owner: cj.owner,
+      specHash: workloadSpecHash(job),
+      controller: cronJobOwner(cj.object),
+    });
+  } catch (error) {
+    if (error instanceof StoreConflictError)
+      throw new WorkloadExistsError(`jobs.batch "${jobName}" already exists`);
+    throw error;
   }
 }

@@ -1,4 +1,4 @@
-// The stored Deployments, ReplicaSets, DaemonSets and Jobs of a namespace with the numbers the API
+// The stored Deployments, ReplicaSets, DaemonSets, Jobs and CronJobs of a namespace with the numbers the API
 // would show, recomputed from their pods now (view.ts): what `get`, `apply --wait`
 // and `delete` read. The readiness of probed containers comes from the caller (the
 // supervisor's report), as for `get pods`.
@@ -8,7 +8,7 @@ import type {
   ReplicaSet,
   ReplicaSetStatus,
 } from 'kubernetes-types/apps/v1.js';
-import type { Job, JobStatus } from 'kubernetes-types/batch/v1.js';
+import type { CronJob, CronJobStatus, Job, JobStatus } from 'kubernetes-types/batch/v1.js';
 import { syncDaemonSet } from '../controllers/daemonset.js';
 import { syncJob } from '../controllers/job.js';
 import { spreadRandom } from '../controllers/names.js';
@@ -39,11 +39,19 @@ export interface OwnerView<K extends 'DaemonSet' | 'Job', T, S> {
 export type DaemonSetView = OwnerView<'DaemonSet', DaemonSet, DaemonSetStatus>;
 export type JobView = OwnerView<'Job', Job, JobStatus>;
 
+/** A CronJob with its stored status and its Jobs' views; `active` recomputed from them. */
+export interface CronJobView {
+  stored: StoredWorkload<'CronJob'>;
+  object: CronJob & { status: CronJobStatus };
+  jobs: JobView[];
+}
+
 export interface WorkloadViews {
   deployments: DeploymentView[];
   replicaSets: ReplicaSetView[];
   daemonSets: DaemonSetView[];
   jobs: JobView[];
+  cronJobs: CronJobView[];
   /** Every pod of the namespace (or namespaces) read. */
   records: PodRecord[];
 }
@@ -110,5 +118,29 @@ export async function readWorkloads(
         return { stored: job, object: { ...job.object, status }, pods };
       }),
   );
-  return { deployments, replicaSets, daemonSets, jobs, records };
+  const cronJobs = await Promise.all(
+    stored
+      .filter((s): s is StoredWorkload<'CronJob'> => s.kind === 'CronJob')
+      .map(async (cj): Promise<CronJobView> => {
+        const owned = jobs.filter((j) => j.stored.controllerUid === cj.uid);
+        const kept = await readStoredStatus<CronJobStatus>(cj.holderId).catch(() => undefined);
+        const { active: _active, ...status } = kept ?? {};
+        const running = owned.filter(
+          (j) =>
+            !(j.object.status.conditions ?? []).some(
+              (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+            ),
+        );
+        if (running.length > 0)
+          (status as CronJobStatus).active = running.map((j) => ({
+            apiVersion: 'batch/v1',
+            kind: 'Job',
+            name: j.stored.name,
+            namespace: j.stored.namespace,
+            uid: j.stored.uid,
+          }));
+        return { stored: cj, object: { ...cj.object, status }, jobs: owned };
+      }),
+  );
+  return { deployments, replicaSets, daemonSets, jobs, cronJobs, records };
 }

@@ -1,4 +1,4 @@
-// Where Deployments, ReplicaSets, DaemonSets and Jobs live: holder containers, created and never
+// Where Deployments, ReplicaSets, DaemonSets, Jobs and CronJobs live: holder containers, created and never
 // started, whose labels are the object (docs/controllers.md, "Where the objects
 // live"). One holder is one version: holder `podrun_<ns>_<Kind>_<name>_<seq>` carries
 // the object JSON, its uid, spec hash, supervision scope and library owner. A new
@@ -10,7 +10,7 @@
 // collisionCount) is a file in the holder, written by the supervisor.
 import { createHash } from 'node:crypto';
 import type { DaemonSet, Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
-import type { Job } from 'kubernetes-types/batch/v1.js';
+import type { CronJob, Job } from 'kubernetes-types/batch/v1.js';
 import { canonicalJson } from '../controllers/hash.js';
 import type { Owner } from '../controllers/intents.js';
 import { putFiles, readFile as readContainerFile } from '../docker/archive.js';
@@ -28,8 +28,10 @@ export type WorkloadOf<K extends StoredKind> = K extends 'Deployment'
     ? ReplicaSet
     : K extends 'DaemonSet'
       ? DaemonSet
-      : Job;
-export type AnyWorkload = Deployment | ReplicaSet | DaemonSet | Job;
+      : K extends 'Job'
+        ? Job
+        : CronJob;
+export type AnyWorkload = Deployment | ReplicaSet | DaemonSet | Job | CronJob;
 
 export interface StoredWorkload<K extends StoredKind = StoredKind> {
   kind: K;
@@ -42,7 +44,7 @@ export interface StoredWorkload<K extends StoredKind = StoredKind> {
   scope?: string;
   /** The library's owner label (reaper). */
   owner?: string;
-  /** For a ReplicaSet a Deployment made: the Deployment's uid. */
+  /** For a ReplicaSet a Deployment made: the Deployment's uid; for a CronJob's Job, the CronJob's. */
   controllerUid?: string;
   holderId: string;
   object: WorkloadOf<K>;

@@ -1,7 +1,8 @@
 // The workload step of the supervisor's tick (docs/controllers.md, "Running the
-// controllers"): read the stored Deployments, ReplicaSets, DaemonSets and Jobs of the
-// scope, run each one's pure controller step (src/controllers) on its ReplicaSets and
-// pods, and carry the intents out: ReplicaSets are holders written through the store,
+// controllers"): read the stored Deployments, ReplicaSets, DaemonSets, Jobs and
+// CronJobs of the scope, run each one's pure controller step (src/controllers) on its
+// ReplicaSets, Jobs and pods, and carry the intents out: ReplicaSets and a CronJob's
+// Jobs are holders written through the store,
 // pods are created through the normal pod path (sandbox only: the pod sync carries
 // on) and deleted through deletePodRecord (the delete fence), in the background so a
 // grace period never holds the tick. Only the supervisor of a scope runs this, so
@@ -9,7 +10,8 @@
 // supervisor left half done, the next step sees and finishes.
 import { randomUUID } from 'node:crypto';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
-import type { JobStatus } from 'kubernetes-types/batch/v1.js';
+import type { CronJobStatus, JobStatus } from 'kubernetes-types/batch/v1.js';
+import { cronJobOwner, type OwnedJob, syncCronJob } from '../controllers/cronjob.js';
 import { daemonSetOwner, syncDaemonSet } from '../controllers/daemonset.js';
 import { deploymentOwner, syncDeployment } from '../controllers/deployment.js';
 import { earliest, type OwnedPod } from '../controllers/facts.js';
@@ -23,6 +25,7 @@ import { Labels } from '../plan/labels.js';
 import { deletePodRecord, deletionInProgress } from '../pod/delete-pod.js';
 import type { ProbeReport } from '../pod/probes/report.js';
 import { findPodRecord, type PodRecord } from '../pod/records.js';
+import { storedObject } from './apply.js';
 import { createControlledPod } from './create-pod.js';
 import { jobBackoffFromEnv } from './job-backoff.js';
 import { type StoredKind, WorkloadLabels } from './labels.js';
@@ -72,6 +75,7 @@ type StoredRS = StoredWorkload<'ReplicaSet'>;
 type StoredDeployment = StoredWorkload<'Deployment'>;
 type StoredDaemonSet = StoredWorkload<'DaemonSet'>;
 type StoredJob = StoredWorkload<'Job'>;
+type StoredCronJob = StoredWorkload<'CronJob'>;
 
 /** The kinds whose pods the garbage collector removes once their owner is gone. */
 const POD_OWNER_KINDS: readonly StoredKind[] = ['ReplicaSet', 'DaemonSet', 'Job'];
@@ -140,7 +144,7 @@ export class WorkloadControllers {
       try {
         // Its Deployment is gone (deleted while a step was under way): garbage.
         if (rs.controllerUid && !deploymentUids.has(rs.controllerUid)) {
-          await this.deleteReplicaSet(rs, sets, pods);
+          await this.deleteOwned(rs, sets, pods);
           result.acted = true;
           continue;
         }
@@ -173,6 +177,30 @@ export class WorkloadControllers {
     }
 
     const jobs = stored.filter((s): s is StoredJob => s.kind === 'Job');
+    const cronJobs = stored.filter((s): s is StoredCronJob => s.kind === 'CronJob');
+    for (const cj of cronJobs) {
+      try {
+        const owned = jobs.filter((job) => job.controllerUid === cj.uid);
+        const step = syncCronJob({
+          cronJob: { ...cj.object, status: await this.statuses.read<CronJobStatus>(cj) },
+          jobs: await Promise.all(owned.map((job) => this.jobFacts(job))),
+          now,
+        });
+        for (const intent of step.intents) await this.carryOutForCronJob(cj, intent, jobs, pods);
+        await this.statuses.save(cj, step.status);
+        act(step.intents, step.wakeAt);
+      } catch (error) {
+        this.warn(cj, error);
+      }
+    }
+    // A CronJob's Job whose CronJob is gone (deleted while a step made it): garbage.
+    const cronJobUids = new Set(cronJobs.map((cj) => cj.uid));
+    for (const job of [...jobs]) {
+      if (job.controllerUid && !cronJobUids.has(job.controllerUid)) {
+        await this.deleteOwned(job, jobs, pods);
+        result.acted = true;
+      }
+    }
     for (const job of jobs) {
       try {
         const status = await this.statuses.read<JobStatus>(job);
@@ -193,15 +221,18 @@ export class WorkloadControllers {
       }
     }
     this.statuses.keepOnly(
-      stored.filter((s) => s.kind === 'Deployment' || s.kind === 'Job').map((s) => s.uid),
+      stored.filter((s) => s.kind !== 'ReplicaSet' && s.kind !== 'DaemonSet').map((s) => s.uid),
     );
 
     // Pods of a ReplicaSet, DaemonSet or Job that is gone (the garbage collector's part).
     const ownerUids = new Set(
       stored
-        .filter((s) => s.kind !== 'ReplicaSet')
+        .filter((s) => s.kind !== 'ReplicaSet' && s.kind !== 'Job')
         .map((s) => s.uid)
-        .concat(sets.map((rs) => rs.uid)),
+        .concat(
+          sets.map((rs) => rs.uid),
+          jobs.map((job) => job.uid),
+        ),
     );
     for (const [uid, owned] of podsOf) {
       if (ownerUids.has(uid)) continue;
@@ -319,7 +350,7 @@ export class WorkloadControllers {
       }
       case 'delete-replicaset': {
         const rs = ownedNamed(intent.name);
-        if (rs) await this.deleteReplicaSet(rs, sets, pods);
+        if (rs) await this.deleteOwned(rs, sets, pods);
         return;
       }
       default:
@@ -368,16 +399,63 @@ export class WorkloadControllers {
     await Promise.all(Array.from({ length: Math.min(CREATE_CONCURRENCY, queue.length) }, worker));
   }
 
-  /** The ReplicaSet's holders now, its pods in the background (the next steps see them go). */
-  private async deleteReplicaSet(
-    rs: StoredRS,
-    sets: StoredRS[],
+  /**
+   * A Deployment's ReplicaSet or a CronJob's Job: its holders now, its pods in the
+   * background (the next steps see them go).
+   */
+  private async deleteOwned<T extends StoredRS | StoredJob>(
+    owned: T,
+    siblings: T[],
     pods: (uid: string) => OwnedRecord[],
   ): Promise<void> {
-    await removeStored(rs);
-    const index = sets.indexOf(rs);
-    if (index >= 0) sets.splice(index, 1);
-    for (const { record } of pods(rs.uid)) this.deleteInBackground(record);
+    await removeStored(owned);
+    const index = siblings.indexOf(owned);
+    if (index >= 0) siblings.splice(index, 1);
+    for (const { record } of pods(owned.uid)) this.deleteInBackground(record);
+  }
+
+  /** What the CronJob step sees of a Job: its Complete or Failed condition and times. */
+  private async jobFacts(job: StoredJob): Promise<OwnedJob> {
+    const status = await this.statuses.read<JobStatus>(job);
+    const created = Date.parse(job.object.metadata?.creationTimestamp ?? '') || 0;
+    const ended = status.conditions?.find(
+      (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+    );
+    const time = (text: string | undefined) => {
+      const ms = Date.parse(text ?? '');
+      return Number.isFinite(ms) ? ms : undefined;
+    };
+    return {
+      name: job.name,
+      uid: job.uid,
+      createdAt: created,
+      ...(ended ? { finished: ended.type as 'Complete' | 'Failed' } : {}),
+      ...(time(status.startTime) === undefined ? {} : { startedAt: time(status.startTime) }),
+      ...(ended
+        ? { completedAt: time(status.completionTime) ?? time(ended.lastTransitionTime) }
+        : {}),
+    };
+  }
+
+  private async carryOutForCronJob(
+    cj: StoredCronJob,
+    intent: ControllerIntent,
+    jobs: StoredJob[],
+    pods: (uid: string) => OwnedRecord[],
+  ): Promise<void> {
+    if (intent.kind === 'create-job') {
+      const job = storedObject(intent.job, undefined, new Date());
+      const made = await writeStored('Job', job, {
+        scope: cj.scope,
+        owner: cj.owner,
+        specHash: workloadSpecHash(job),
+        controller: cronJobOwner(cj.object),
+      });
+      jobs.push(made);
+    } else if (intent.kind === 'delete-job') {
+      const job = jobs.find((j) => j.controllerUid === cj.uid && j.name === intent.name);
+      if (job) await this.deleteOwned(job, jobs, pods);
+    }
   }
 
   /**

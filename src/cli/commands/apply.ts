@@ -16,7 +16,7 @@ import { ensureSupervisor } from '../../supervisor/launch.js';
 import { supervisionScope } from '../../supervisor/paths.js';
 import { applyWorkloads, type WorkloadApplyResult } from '../../workloads/apply.js';
 import { checkWorkloadTemplates } from '../../workloads/check.js';
-import { qualifiedName } from '../../workloads/labels.js';
+import { qualifiedName, type StoredKind } from '../../workloads/labels.js';
 import { waitForWorkload } from '../../workloads/manage.js';
 import { abortOnSignals } from '../interrupt.js';
 import { printWarnings } from '../output.js';
@@ -88,7 +88,7 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       // Whole bundles: Services, Namespaces, and kinds accepted with one warning each.
       bundle: true,
       // The workload kinds the supervisor runs.
-      workloads: ['Deployment', 'ReplicaSet', 'DaemonSet', 'Job'],
+      workloads: true,
     });
     // kubectl: `error: no objects passed to apply`, exit 1 (not a silent success).
     if (manifestObjectCount(set) === 0) throw new Error('no objects passed to apply');
@@ -188,7 +188,8 @@ function printWorkloadResults(results: WorkloadApplyResult[], dryRun: boolean): 
     process.stdout.write(`${qualifiedName(result.kind, result.name)} ${result.action}${suffix}\n`);
 }
 
-const WAITED = {
+/** What --wait waits for, by kind; a CronJob has no state to wait for (its Jobs do). */
+const WAITED: Readonly<Partial<Record<StoredKind, string>>> = {
   Deployment: 'available',
   ReplicaSet: 'ready',
   DaemonSet: 'ready',
@@ -205,12 +206,14 @@ async function waitForAll(
   // DaemonSets until their pod is available, Jobs until Complete (a Failed one fails).
   const rollouts = Promise.allSettled(
     workloads.map(async (w) => {
+      const waited = WAITED[w.kind];
+      if (!waited) return;
       await waitForWorkload(w.kind, w.namespace, w.name, {
         timeoutMs: timeoutSeconds * 1000,
         signal,
         probes: supervisorNamespaceProbes,
       });
-      process.stdout.write(`${qualifiedName(w.kind, w.name)} ${WAITED[w.kind]}\n`);
+      process.stdout.write(`${qualifiedName(w.kind, w.name)} ${waited}\n`);
     }),
   );
   const pods = results.filter((result) => result.kind === 'Pod');

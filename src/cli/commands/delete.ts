@@ -38,7 +38,7 @@ export async function runDelete(
       defaultNamespace: flags.namespace,
       validate: 'ignore',
       bundle: true,
-      workloads: ['Deployment', 'ReplicaSet', 'DaemonSet', 'Job'],
+      workloads: true,
     });
     // kubectl: `error: no objects passed to delete`, exit 1 (not a silent success).
     if (manifestObjectCount(set) === 0) throw new Error('no objects passed to delete');

@@ -19,7 +19,9 @@ export async function runDescribe(
   const workload = workloadKindOf(type);
   if (workload) return runDescribeWorkload(workload, name.replace(/^[^/]*\//, ''), flags.namespace);
   if (!['pod', 'pods', 'po'].includes(type)) {
-    throw new Error(`podrun describes pods, services, deployments and replicasets, not ${type}`);
+    throw new Error(
+      `podrun describes pods, services, deployments, replicasets, jobs and cronjobs, not ${type}`,
+    );
   }
   const found = await findPodRecord(flags.namespace, name.replace(/^pods?\//, ''));
   if (!found) throw new PodNotFoundError(flags.namespace, name);

@@ -1,11 +1,12 @@
-// The table rows of `get jobs` and `get daemonsets`, in kubectl's columns
-// (pkg/printers/internalversion printJob, printDaemonSet): a Job's STATUS from its
+// The table rows of `get jobs`, `get cronjobs` and `get daemonsets`, in kubectl's
+// columns (pkg/printers/internalversion printJob, printCronJob, printDaemonSet): a
+// CronJob's schedule, zone, suspend and active count; a Job's STATUS from its
 // conditions, COMPLETIONS as succeeded/completions (`n/1 of P` without completions
 // and parallelism above 1), DURATION from startTime to completionTime (or now); a
 // DaemonSet's counts and its template's node selector. -o wide adds CONTAINERS,
 // IMAGES and SELECTOR.
 import type { DaemonSet, DaemonSetStatus } from 'kubernetes-types/apps/v1.js';
-import type { Job, JobStatus } from 'kubernetes-types/batch/v1.js';
+import type { CronJob, CronJobStatus, Job, JobStatus } from 'kubernetes-types/batch/v1.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { CONTROLLER_UID_LABELS } from '../../controllers/job.js';
@@ -20,6 +21,15 @@ export const DAEMONSET_HEADER = [
   'UP-TO-DATE',
   'AVAILABLE',
   'NODE SELECTOR',
+  'AGE',
+];
+export const CRONJOB_HEADER = [
+  'NAME',
+  'SCHEDULE',
+  'TIMEZONE',
+  'SUSPEND',
+  'ACTIVE',
+  'LAST SCHEDULE',
   'AGE',
 ];
 export const WIDE_HEADER = ['CONTAINERS', 'IMAGES', 'SELECTOR'];
@@ -115,5 +125,25 @@ export function daemonSetRow(
     nodeSelector || '<none>',
     ageCell(ds, now),
     ...(wide ? wideCells(ds.spec?.template, formatLabelSelector(ds.spec?.selector)) : []),
+  ];
+}
+
+export function cronJobRow(
+  cronJob: CronJob,
+  status: CronJobStatus,
+  wide: boolean,
+  now = new Date(),
+): string[] {
+  const last = Date.parse(status.lastScheduleTime ?? '');
+  const jobSpec = cronJob.spec?.jobTemplate.spec;
+  return [
+    cronJob.metadata?.name ?? '',
+    cronJob.spec?.schedule ?? '',
+    cronJob.spec?.timeZone ?? '<none>',
+    cronJob.spec?.suspend ? 'True' : 'False',
+    String(status.active?.length ?? 0),
+    Number.isFinite(last) ? formatAge(new Date(last), now) : '<none>',
+    ageCell(cronJob, now),
+    ...(wide ? wideCells(jobSpec?.template, formatLabelSelector(jobSpec?.selector)) : []),
   ];
 }

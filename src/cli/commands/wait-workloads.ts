@@ -25,6 +25,8 @@ async function objectOf(
   switch (kind) {
     case 'Job':
       return views.jobs.find((v) => v.stored.name === name)?.object;
+    case 'CronJob':
+      return views.cronJobs.find((v) => v.stored.name === name)?.object;
     case 'DaemonSet':
       return views.daemonSets.find((v) => v.stored.name === name)?.object;
     case 'ReplicaSet':

@@ -1,7 +1,7 @@
-// podrun get deployments|deploy|replicasets|rs|daemonsets|ds|jobs, delete
-// deployment|rs|ds|job NAME..., and scale deployment/NAME --replicas=N: the stored
+// podrun get deployments|deploy|replicasets|rs|daemonsets|ds|jobs|cronjobs|cj, delete
+// deployment|rs|ds|job|cj NAME..., and scale deployment/NAME --replicas=N: the stored
 // objects (src/workloads) with the numbers recomputed from their pods, in kubectl's
-// columns (those of Jobs and DaemonSets in job-rows.ts).
+// columns (those of Jobs, CronJobs and DaemonSets in job-rows.ts).
 import type { DeploymentStatus } from 'kubernetes-types/apps/v1.js';
 import { stringify } from 'yaml';
 import type { ManifestObject, WorkloadObject } from '../../manifest/types.js';
@@ -18,17 +18,27 @@ import { readWorkloads } from '../../workloads/read.js';
 import { readStoredStatus, type StoredWorkload } from '../../workloads/store.js';
 import { renderJsonPath } from '../jsonpath.js';
 import { formatAge, formatTable } from '../output.js';
-import { DAEMONSET_HEADER, daemonSetRow, JOB_HEADER, jobRow, WIDE_HEADER } from './job-rows.js';
+import {
+  CRONJOB_HEADER,
+  cronJobRow,
+  DAEMONSET_HEADER,
+  daemonSetRow,
+  JOB_HEADER,
+  jobRow,
+  WIDE_HEADER,
+} from './job-rows.js';
 
 export const DEPLOYMENT_TYPES = ['deployment', 'deployments', 'deploy', 'deployment.apps'];
 export const REPLICASET_TYPES = ['replicaset', 'replicasets', 'rs', 'replicaset.apps'];
 export const DAEMONSET_TYPES = ['daemonset', 'daemonsets', 'ds', 'daemonset.apps'];
 export const JOB_TYPES = ['job', 'jobs', 'job.batch'];
+export const CRONJOB_TYPES = ['cronjob', 'cronjobs', 'cj', 'cronjob.batch'];
 export const WORKLOAD_TYPES = [
   ...DEPLOYMENT_TYPES,
   ...REPLICASET_TYPES,
   ...DAEMONSET_TYPES,
   ...JOB_TYPES,
+  ...CRONJOB_TYPES,
 ];
 
 /** The kind a `get`/`delete`/`scale` type names (a `type/name` form too), if a workload. */
@@ -38,6 +48,7 @@ export function workloadKindOf(type: string | undefined): StoredKind | undefined
   if (base && REPLICASET_TYPES.includes(base)) return 'ReplicaSet';
   if (base && DAEMONSET_TYPES.includes(base)) return 'DaemonSet';
   if (base && JOB_TYPES.includes(base)) return 'Job';
+  if (base && CRONJOB_TYPES.includes(base)) return 'CronJob';
   return undefined;
 }
 
@@ -84,7 +95,14 @@ export async function runGetWorkloads(
     full?: boolean;
   }
   let rows: Row[];
-  if (kind === 'Job') {
+  if (kind === 'CronJob') {
+    rows = pick(views.cronJobs).map((v) => ({
+      stored: v.stored,
+      object: v.object,
+      cells: cronJobRow(v.object, v.object.status, wide),
+      full: true,
+    }));
+  } else if (kind === 'Job') {
     rows = pick(views.jobs).map((v) => ({
       stored: v.stored,
       object: v.object,
@@ -175,17 +193,19 @@ export async function runGetWorkloads(
   }
   const header = [
     ...(namespace === undefined ? ['NAMESPACE'] : []),
-    ...(kind === 'Job'
-      ? [...JOB_HEADER, ...(wide ? WIDE_HEADER : [])]
-      : kind === 'DaemonSet'
-        ? [...DAEMONSET_HEADER, ...(wide ? WIDE_HEADER : [])]
-        : [
-            'NAME',
-            ...(kind === 'Deployment'
-              ? ['READY', 'UP-TO-DATE', 'AVAILABLE']
-              : ['DESIRED', 'CURRENT', 'READY']),
-            'AGE',
-          ]),
+    ...(kind === 'CronJob'
+      ? [...CRONJOB_HEADER, ...(wide ? WIDE_HEADER : [])]
+      : kind === 'Job'
+        ? [...JOB_HEADER, ...(wide ? WIDE_HEADER : [])]
+        : kind === 'DaemonSet'
+          ? [...DAEMONSET_HEADER, ...(wide ? WIDE_HEADER : [])]
+          : [
+              'NAME',
+              ...(kind === 'Deployment'
+                ? ['READY', 'UP-TO-DATE', 'AVAILABLE']
+                : ['DESIRED', 'CURRENT', 'READY']),
+              'AGE',
+            ]),
   ];
   const table = rows.map((row) => {
     if (row.full) return [...(namespace === undefined ? [row.stored.namespace] : []), ...row.cells];
