@@ -1,13 +1,14 @@
 // `podrun up`: foreground apply + prefixed logs + exit with the pod's result, and a
-// graceful stop and removal on SIGTERM or --abort-on-container-exit.
+// graceful stop and removal on SIGTERM or --abort-on-container-exit; with workloads,
+// an exit once every Job is done, and a Deployment running until stopped.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findPodRecord } from '../src/pod/records.js';
+import { findPodRecord, listPodRecords } from '../src/pod/records.js';
 import { stopSupervisor } from '../src/supervisor/launch.js';
-import { cleanNamespace, TEST_IMAGE, testNamespace } from './helpers/pods.js';
+import { cleanNamespace, podrun, TEST_IMAGE, testNamespace } from './helpers/pods.js';
 
 const ns = testNamespace('up');
 process.env.PODRUN_SUPERVISOR_SCOPE = ns;
@@ -165,4 +166,80 @@ spec:
     expect(result.code).toBe(130);
     expect(await findPodRecord(ns, 'interactive')).toBeUndefined();
   });
+
+  it('with Jobs only: logs their pods, exits 0 once every Job is Complete, and removes them', async () => {
+    const result = await up(`apiVersion: batch/v1
+kind: Job
+metadata: { name: migrate }
+spec:
+  completions: 2
+  parallelism: 2
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      containers:
+        - { name: work, image: ${TEST_IMAGE}, command: [sh, -c, 'echo migrated'] }
+`);
+    expect(result.stderr).toContain('job.batch/migrate created');
+    const lines = result.stdout.split('\n').filter((line) => line.endsWith('/work] migrated'));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(/^\[migrate-[a-z0-9]{5}\/work\] migrated$/);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('stopping job.batch/migrate');
+    expect((await podrun(['get', 'job', 'migrate', '-n', ns])).code).not.toBe(0);
+    expect((await listPodRecords({ namespace: ns })).map((r) => r.name)).toEqual([]);
+  }, 90_000);
+
+  it('exits 1 naming the reason when a Job fails', async () => {
+    const result = await up(`apiVersion: batch/v1
+kind: Job
+metadata: { name: broken }
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      containers:
+        - { name: work, image: ${TEST_IMAGE}, command: [sh, -c, 'echo failing; exit 2'] }
+`);
+    expect(result.stdout).toMatch(/^\[broken-[a-z0-9]{5}\/work\] failing$/m);
+    expect(result.stderr).toContain('job.batch/broken failed: BackoffLimitExceeded');
+    expect(result.code).toBe(1);
+    expect((await listPodRecords({ namespace: ns })).map((r) => r.name)).toEqual([]);
+  }, 90_000);
+
+  it('runs a Deployment until stopped, then removes it with its pods', async () => {
+    let killed = false;
+    const result = await up(
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+        - name: app
+          image: ${TEST_IMAGE}
+          command: [sh, -c, 'echo serving; exec sleep 600']
+`,
+      [],
+      (text, kill) => {
+        if (!killed && text.split('serving').length > 2) {
+          killed = true;
+          kill();
+        }
+      },
+    );
+    expect(result.stdout.match(/^\[web-[a-z0-9]+-[a-z0-9]{5}\/app\] serving$/gm)).toHaveLength(2);
+    expect(result.code).toBe(143);
+    expect(result.stderr).toContain('stopping deployment.apps/web');
+    expect((await podrun(['get', 'deployment', 'web', '-n', ns])).code).not.toBe(0);
+    expect((await listPodRecords({ namespace: ns })).map((r) => r.name)).toEqual([]);
+  }, 90_000);
 });

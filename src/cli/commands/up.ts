@@ -3,13 +3,17 @@
 // and probes them), stream every container's logs (stdout and stderr merged in
 // write order, on stdout) prefixed [pod/container] (a restarted container's new
 // instance too), and stop when:
-//  - every pod has finished (run-to-completion): exit 0 if all Succeeded, else 1;
+//  - every pod has finished (run-to-completion) and every Job too, when the bundle has
+//    no Deployment, ReplicaSet, DaemonSet or CronJob (those run until stopped): exit 0
+//    if all Succeeded and every Job is Complete, else 1;
 //  - --abort-on-container-exit and an app container exited: its exit code;
 //  - Ctrl-C / SIGTERM: 130 / 143.
 // It takes what `apply` takes (applyBundle: Namespaces, Services, ConfigMaps,
-// Secrets, claims, pods; one warning per object of an ignored kind). Whatever the
-// reason it stops, the pods are then stopped gracefully (preStop, grace period, apps
-// before sidecars, pause last) and removed, and the rest of the bundle after them
+// Secrets, claims, pods; one warning per object of an ignored kind; the workloads,
+// up-workloads.ts). Whatever the
+// reason it stops, the workloads are deleted with their pods, the pods are then
+// stopped gracefully (preStop, grace period, apps before sidecars, pause last) and
+// removed, and the rest of the bundle after them
 // (services/tear-down.ts): the Services, the ConfigMaps and Secrets, the claims this
 // run created, the namespaces' networks.
 import { loadManifests } from '../../manifest/load.js';
@@ -24,8 +28,17 @@ import { tearDownBundle } from '../../services/tear-down.js';
 import { reportsFor, supervisorNamespaceProbes } from '../../supervisor/client.js';
 import { ensureSupervisor } from '../../supervisor/launch.js';
 import { supervisionScope } from '../../supervisor/paths.js';
+import type { WorkloadApplyResult } from '../../workloads/apply.js';
+import { checkWorkloadTemplates } from '../../workloads/check.js';
+import { qualifiedName } from '../../workloads/labels.js';
 import { linePrefixer } from '../line-prefix.js';
 import { printWarnings } from '../output.js';
+import {
+  storeUpWorkloads,
+  tearDownWorkloads,
+  upWorkloadPods,
+  upWorkloadsOutcome,
+} from './up-workloads.js';
 
 interface UpFlags {
   filename: string[];
@@ -46,9 +59,12 @@ export async function runUp(flags: UpFlags): Promise<void> {
     defaultNamespace: flags.namespace,
     validate: 'strict',
     bundle: true,
+    workloads: true,
   });
   if (manifestObjectCount(set) === 0) throw new Error('no objects passed to up');
   printWarnings(set.warnings);
+  // A pod template podrun cannot run fails here, before anything is created.
+  await checkWorkloadTemplates(set);
   const controller = new AbortController();
   let signalCode = 0;
   const onSignal = (name: NodeJS.Signals) => {
@@ -74,18 +90,43 @@ export async function runUp(flags: UpFlags): Promise<void> {
   for (const result of results) {
     process.stderr.write(`${result.kind.toLowerCase()}/${result.name} ${result.action}\n`);
   }
+  // Stored for the supervisor, as apply stores them; torn down first at the end.
+  let workloads: WorkloadApplyResult[] = [];
+  const tearDown = async () => {
+    const lines = {
+      onLine: (line: string) => process.stderr.write(`${line}\n`),
+      onError: (line: string) => process.stderr.write(`Warning: ${line}\n`),
+    };
+    await tearDownWorkloads(workloads, lines);
+    // The workloads' namespaces too: their networks go once nothing uses them.
+    const namespaces = workloads.map((w) => ({
+      kind: 'Namespace' as const,
+      namespace: w.namespace,
+      name: w.namespace,
+      action: 'unchanged' as const,
+    }));
+    await tearDownBundle([...results, ...namespaces], lines);
+  };
+  try {
+    workloads = await storeUpWorkloads(set, supervisionScope());
+  } catch (error) {
+    await tearDown();
+    throw error;
+  }
+  for (const w of workloads) process.stderr.write(`${qualifiedName(w.kind, w.name)} ${w.action}\n`);
 
   const colour = useColour();
   const followed = new Set<string>();
   const colourOf = new Map<string, number>();
   const follow = async () => {
-    for (const pod of pods) {
-      const record = await findPodRecord(pod.namespace, pod.name);
+    const bare = await Promise.all(pods.map((pod) => findPodRecord(pod.namespace, pod.name)));
+    const records = [...bare, ...(await upWorkloadPods(workloads))];
+    for (const record of records) {
       if (!record) continue;
       for (const info of record.containers) {
         if (followed.has(info.Id) || info.State === 'created') continue;
         followed.add(info.Id);
-        const name = `${pod.name}/${info.Labels[Labels.container]}`;
+        const name = `${record.name}/${info.Labels[Labels.container]}`;
         if (!colourOf.has(name)) colourOf.set(name, COLOURS[colourOf.size % COLOURS.length]!);
         const prefix = colour ? `\x1b[${colourOf.get(name)}m[${name}]\x1b[0m ` : `[${name}] `;
         // stdout and stderr merged in write order on stdout, as kubectl logs prints them.
@@ -121,8 +162,12 @@ export async function runUp(flags: UpFlags): Promise<void> {
       if (
         statuses.every((s) => s === undefined || s.phase === 'Succeeded' || s.phase === 'Failed')
       ) {
-        exitCode = statuses.every((s) => s?.phase === 'Succeeded') ? 0 : 1;
-        break;
+        const jobs = await upWorkloadsOutcome(workloads);
+        if (jobs.finished) {
+          for (const line of jobs.failures) process.stderr.write(`${line}\n`);
+          exitCode = statuses.every((s) => s?.phase === 'Succeeded') && jobs.succeeded ? 0 : 1;
+          break;
+        }
       }
       if (flags.abortOnContainerExit) {
         const exited = statuses
@@ -137,10 +182,7 @@ export async function runUp(flags: UpFlags): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   } finally {
-    await tearDownBundle(results, {
-      onLine: (line) => process.stderr.write(`${line}\n`),
-      onError: (line) => process.stderr.write(`Warning: ${line}\n`),
-    });
+    await tearDown();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
