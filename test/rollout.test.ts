@@ -21,7 +21,18 @@ const { ns, ok } = scopedNamespace('rollout');
 // the CLI first, its Service's records between the pods and the holders, and the
 // namespace itself last.
 afterAll(async () => {
-  await podrun(['delete', 'deployment', 'web', 'nginx-deployment', '-n', ns]);
+  // The docs' nginx example sets no grace period: its busybox stand-in ignores SIGTERM
+  // as PID 1, and the default 30 s would be the slowest part of this file.
+  await podrun([
+    'delete',
+    'deployment',
+    'web',
+    'nginx-deployment',
+    '--grace-period',
+    '0',
+    '-n',
+    ns,
+  ]);
   await stopSupervisor();
   await cleanNamespace(ns);
   for (const record of await listServiceRecords({ namespace: ns }))
