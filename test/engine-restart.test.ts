@@ -4,7 +4,9 @@
 // again, rebuilds each supervised pod: new sandbox, init containers again, apps.
 // A Service comes back too (the supervisor starts its proxy again) on the same
 // ClusterIP: podrun chose it from the namespace network's Service range and fixed it
-// on the proxy (plan/network.ts), so the pods' service links still hold it.
+// on the proxy (plan/network.ts), so the pods' service links still hold it. Workloads
+// too: their holders (created, never started) outlive the daemon, so a Deployment is
+// back to its replicas and a finished Job stays Complete without running again.
 //
 // The engine restarted here is never the default one (other people's containers run
 // there): scripts/test-engine.sh starts a second, podrun-owned dockerd with its own
@@ -81,6 +83,7 @@ const canRun = canRunTestEngine();
 const defaultEnv = { ...process.env };
 const ns = testNamespace('engine');
 const svcNs = testNamespace('engine-svc');
+const wlNs = testNamespace('engine-wl');
 let engineHost = '';
 
 describe.skipIf(!canRun && process.env.CI !== 'true')('an engine restart', () => {
@@ -98,7 +101,13 @@ describe.skipIf(!canRun && process.env.CI !== 'true')('an engine restart', () =>
       if (engineHost) {
         const env = { DOCKER_HOST: engineHost, PODRUN_SUPERVISOR_SCOPE: ns };
         await podrun(['supervisor', 'stop'], undefined, env);
-        for (const namespace of [ns, svcNs]) {
+        for (const namespace of [ns, svcNs, wlNs]) {
+          await podrun(
+            ['delete', 'deployment', 'web', '--grace-period', '0', '-n', namespace],
+            undefined,
+            env,
+          ).catch(() => {});
+          await podrun(['delete', 'job', 'once', '-n', namespace], undefined, env).catch(() => {});
           await cleanNamespace(namespace).catch(() => {});
           for (const record of await listServiceRecords({ namespace }).catch(() => [])) {
             await deleteServiceRecord(record).catch(() => {});
@@ -243,6 +252,69 @@ spec:
         serviceBefore.clusterIP,
       );
       expect(await throughService(serviceBefore.clusterIP)).toBe('backend');
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'brings a Deployment back to its replicas, and a finished Job stays Complete without running again',
+    async () => {
+      const env = { DOCKER_HOST: engineHost, PODRUN_SUPERVISOR_SCOPE: ns };
+      const cli = async (...args: string[]) => {
+        const result = await podrun([...args, '-n', wlNs], undefined, env);
+        if (result.code !== 0) throw new Error(`podrun ${args.join(' ')}: ${result.stderr}`);
+        return result.stdout;
+      };
+      const file = join(tmpdir(), `${wlNs}.yaml`);
+      writeFileSync(
+        file,
+        `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      terminationGracePeriodSeconds: 0
+      containers:
+        - { name: app, image: ${TEST_IMAGE}, command: [sleep, '3600'] }
+---
+apiVersion: batch/v1
+kind: Job
+metadata: { name: once }
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - { name: work, image: ${TEST_IMAGE}, command: [echo, ran] }
+`,
+      );
+      const applied = (await cli('apply', '-f', file, `--wait=${APPLY_WAIT_S}s`)).split('\n');
+      // The two waits end in either order.
+      expect(applied.sort()).toEqual([
+        '',
+        'deployment.apps/web available',
+        'deployment.apps/web created',
+        'job.batch/once complete',
+        'job.batch/once created',
+      ]);
+      const jobPods = async () =>
+        (await cli('get', 'pods', '-l', 'job-name=once', '-o', 'name')).split('\n').filter(Boolean);
+      const before = await jobPods();
+      expect(before).toHaveLength(1);
+
+      await testEngine('restart');
+
+      await waitFor(
+        'the Deployment back to 2/2 Ready',
+        async () => /^web\s+2\/2\s+2\s+2\s/m.test(await cli('get', 'deployment', 'web')),
+        BACK_WAIT_MS,
+      );
+      expect((await cli('get', 'job', 'once')).split('\n')[1]).toMatch(/^once\s+Complete\s+1\/1\s/);
+      expect(await jobPods()).toEqual(before);
     },
     TEST_TIMEOUT_MS,
   );
