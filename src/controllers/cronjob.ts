@@ -17,7 +17,12 @@ import {
   runsBetween,
 } from '../manifest/cron-schedule.js';
 import { apiTime } from './facts.js';
-import type { ControllerIntent, ControllerStep, Owner } from './intents.js';
+import {
+  type ControllerIntent,
+  type ControllerStep,
+  controllerReference,
+  type Owner,
+} from './intents.js';
 
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 /** kubectl create job --from=cronjob/x marks the Job it makes so. */
@@ -85,16 +90,7 @@ export function jobFromCronJob(
       namespace: cronJob.metadata?.namespace,
       ...(template.metadata?.labels ? { labels: template.metadata.labels } : {}),
       annotations: { ...template.metadata?.annotations, ...annotations },
-      ownerReferences: [
-        {
-          apiVersion: owner.apiVersion,
-          kind: owner.kind,
-          name: owner.name,
-          uid: owner.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerReference(owner)],
     },
     spec: template.spec ?? { template: {} },
   };

@@ -13,7 +13,12 @@ import type {
 } from 'kubernetes-types/apps/v1.js';
 import { apiTime, type OwnedPod } from './facts.js';
 import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate } from './hash.js';
-import type { ControllerIntent, ControllerStep, Owner } from './intents.js';
+import {
+  type ControllerIntent,
+  type ControllerStep,
+  controllerReference,
+  type Owner,
+} from './intents.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
@@ -266,16 +271,7 @@ class Step {
           [DESIRED_REPLICAS_ANNOTATION]: String(this.replicas),
           [MAX_REPLICAS_ANNOTATION]: String(this.replicas + maxSurge(d)),
         },
-        ownerReferences: [
-          {
-            apiVersion: owner.apiVersion,
-            kind: owner.kind,
-            name: owner.name,
-            uid: owner.uid ?? '',
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
+        ownerReferences: [controllerReference(owner)],
         creationTimestamp: apiTime(this.now),
       },
       spec: {

@@ -6,6 +6,7 @@
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Job } from 'kubernetes-types/batch/v1.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 
 /** The object a pod or ReplicaSet belongs to (its ownerReference). */
 export interface Owner {
@@ -13,6 +14,18 @@ export interface Owner {
   kind: string;
   name: string;
   uid?: string;
+}
+
+/** The ownerReference a controller puts on what it makes (controller, blocking the owner's deletion). */
+export function controllerReference(owner: Owner): OwnerReference {
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.name,
+    uid: owner.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 export type ControllerIntent =

@@ -5,7 +5,7 @@
 // and app containers on its next step, so no tick waits on a pod's first run.
 import { randomUUID } from 'node:crypto';
 import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import type { Owner } from '../controllers/intents.js';
+import { controllerReference, type Owner } from '../controllers/intents.js';
 import { engineSupportsVolumeSubpath } from '../docker/client.js';
 import { ensureImage } from '../docker/images.js';
 import { ensurePauseImage } from '../docker/pause-image.js';
@@ -41,16 +41,7 @@ export function controlledPodObject(input: ControlledPod, uid: string, now: Date
       namespace: input.namespace,
       uid,
       creationTimestamp: now.toISOString(),
-      ownerReferences: [
-        {
-          apiVersion: input.owner.apiVersion,
-          kind: input.owner.kind,
-          name: input.owner.name,
-          uid: input.owner.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerReference(input.owner)],
     },
     spec: structuredClone(input.template.spec ?? { containers: [] }),
   };
