@@ -155,6 +155,29 @@ describe('podrun CLI', () => {
     expect(result.stdout).toContain('NetworkMode: container:podrun_');
     expect(await objectsIn(ns)).toBe(0);
   });
+
+  it('a reader that goes away (| head -1) ends the command quietly, not with an EPIPE trace', async () => {
+    // Enough output to outlast the pipe: the plans of 100 pods.
+    const many = Array.from({ length: 100 }, (_, i) =>
+      webYaml('x')
+        .replace('name: web', `name: web-${i}`)
+        .replace(/\s+ports:[\s\S]*$/, '\n'),
+    ).join('---\n');
+    const file = join(dir, 'many.yaml');
+    writeFileSync(file, many);
+    const { spawn } = await import('node:child_process');
+    const child = spawn('node', ['bin/podrun.js', 'apply', '-f', file, '-n', ns, '--dry-run']);
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    // What `head -1` does: read a little, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+    expect(await objectsIn(ns)).toBe(0);
+  });
 });
 
 describe('bad input', () => {
