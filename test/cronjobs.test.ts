@@ -19,7 +19,7 @@ const manifest = (schedule: string, name = 'nightly') =>
     name,
     `apiVersion: batch/v1
 kind: CronJob
-metadata: { name: ${name} }
+metadata: { name: ${name}, labels: { team: ops } }
 spec:
   schedule: '${schedule}'
   jobTemplate:
@@ -64,6 +64,15 @@ describe('cronjobs', () => {
     ]);
     expect(job.metadata.annotations['cronjob.kubernetes.io/instantiate']).toBe('manual');
     expect(job.metadata.labels).toEqual({ app: 'nightly' });
+    // The selectors and `get all`, as for pods.
+    expect(await ok(['get', 'cj', '-l', 'team=ops', '-o', 'name'])).toBe('cronjob.batch/nightly\n');
+    const none = await podrun(['get', 'cj', '-l', 'team=dev', '-n', ns]);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toBe(`No resources found in ${ns} namespace.\n`);
+    const all = await ok(['get', 'all']);
+    expect(all).toMatch(/^cronjob\.batch\/nightly\s+0 3 1 1 \*\s+<none>\s+False\s+0\s+/m);
+    expect(all).toMatch(/^job\.batch\/manual\s+Complete\s+1\/1\s+/m);
+    expect(all.indexOf('cronjob.batch/nightly')).toBeLessThan(all.indexOf('job.batch/manual'));
     const again = await podrun(['create', 'job', 'manual', '--from=cronjob/nightly', '-n', ns]);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain('jobs.batch "manual" already exists');

@@ -10,6 +10,8 @@ import { podObject } from '../../pod/pod-object.js';
 import { listPodRecords, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
 import { reportsFor, reviveSupervisor } from '../../supervisor/client.js';
+import { qualifiedKind, type StoredKind } from '../../workloads/labels.js';
+import type { WorkloadViews } from '../../workloads/read.js';
 import {
   type CustomColumn,
   customColumnsTable,
@@ -39,7 +41,7 @@ import {
   SERVICE_TYPES,
   serviceViews,
 } from './services.js';
-import { runGetWorkloads, workloadKindOf } from './workloads.js';
+import { namesOf, readListedWorkloads, workloadKindOf, workloadViews } from './workloads.js';
 
 interface GetFlags {
   namespace: string;
@@ -64,19 +66,30 @@ export async function runGet(type: string, names: string[], flags: GetFlags): Pr
     if (flags.watch || flags.watchOnly) throw new Error(`podrun watches pods only (not ${type})`);
     return printGroups([await listedGroup(type, names, flags)], names, flags);
   }
-  if (workloadKindOf(type)) {
+  const kind = workloadKindOf(type);
+  if (kind) {
     if (flags.watch || flags.watchOnly) throw new Error(`podrun watches pods only (not ${type})`);
-    return runGetWorkloads(type, names, flags);
+    const wanted = namesOf(type, names);
+    const group = await workloadGroup(kind, wanted, flags, await readListedWorkloads(flags));
+    return printGroups([group], wanted, flags);
   }
   if (type === 'all') {
     if (flags.watch || flags.watchOnly) throw new Error('podrun watches pods only (not all)');
     if (names.length > 0) throw new Error('get all takes no names');
-    const groups = [await podGroup([], flags), await listedGroup('services', [], flags)];
+    const read = await readListedWorkloads(flags);
+    const groups = [
+      await podGroup([], flags),
+      await listedGroup('services', [], flags),
+      // kubectl's `all` category, in its order (podrun runs no StatefulSet or HPA).
+      ...(await Promise.all(
+        ALL_WORKLOAD_KINDS.map((kind) => workloadGroup(kind, [], flags, read)),
+      )),
+    ];
     return printGroups(groups, names, flags, true);
   }
   if (!POD_TYPES.includes(type)) {
     throw new Error(
-      `the server doesn't have a resource type "${type}" (podrun gets pods, services, endpoints, all)`,
+      `the server doesn't have a resource type "${type}" (podrun gets pods, services, endpoints, deployments, replicasets, daemonsets, jobs, cronjobs, all)`,
     );
   }
   if (flags.watch || flags.watchOnly) return watchPods(names, flags);
@@ -114,15 +127,41 @@ function narrow(
   return flags.sortBy ? sortByJsonPath(kept, (view) => view.object, flags.sortBy) : kept;
 }
 
+const metadataFields = (view: ListedView) => ({
+  'metadata.name': view.name,
+  'metadata.namespace': view.namespace,
+});
+
+const ALL_WORKLOAD_KINDS: readonly StoredKind[] = [
+  'DaemonSet',
+  'Deployment',
+  'ReplicaSet',
+  'CronJob',
+  'Job',
+];
+
+/** One workload kind's objects: `-o name` and `get all` call them deployment.apps/x. */
+async function workloadGroup(
+  kind: StoredKind,
+  names: string[],
+  flags: GetFlags,
+  read: WorkloadViews,
+): Promise<Group> {
+  if (flags.selector !== undefined && names.length > 0)
+    throw new Error('name cannot be provided when a selector is specified');
+  const { header, views } = await workloadViews(kind, names, flags, read);
+  return {
+    kind: qualifiedKind(kind),
+    header,
+    views: narrow(views, flags, METADATA_FIELDS, metadataFields),
+  };
+}
+
 async function listedGroup(type: string, names: string[], flags: GetFlags): Promise<Group> {
   const services = SERVICE_TYPES.includes(type);
   if (flags.selector !== undefined && names.length > 0)
     throw new Error('name cannot be provided when a selector is specified');
   const { header, views } = await (services ? serviceViews : endpointsViews)(names, flags);
-  const metadataFields = (view: ListedView) => ({
-    'metadata.name': view.name,
-    'metadata.namespace': view.namespace,
-  });
   return {
     kind: services ? 'service' : 'endpoints',
     header,

@@ -3,7 +3,6 @@
 // objects (src/workloads) with the numbers recomputed from their pods, in kubectl's
 // columns (those of Jobs, CronJobs and DaemonSets in job-rows.ts).
 import type { DeploymentStatus } from 'kubernetes-types/apps/v1.js';
-import { stringify } from 'yaml';
 import type { ManifestObject, WorkloadObject } from '../../manifest/types.js';
 import { reviveSupervisor, supervisorNamespaceProbes } from '../../supervisor/client.js';
 import { ensureSupervisor } from '../../supervisor/launch.js';
@@ -14,10 +13,9 @@ import {
   type StoredKind,
 } from '../../workloads/labels.js';
 import { deleteWorkload, scaleWorkload } from '../../workloads/manage.js';
-import { readWorkloads } from '../../workloads/read.js';
+import { readWorkloads, type WorkloadViews } from '../../workloads/read.js';
 import { readStoredStatus, type StoredWorkload } from '../../workloads/store.js';
-import { renderJsonPath } from '../jsonpath.js';
-import { formatAge, formatTable } from '../output.js';
+import { formatAge } from '../output.js';
 import {
   CRONJOB_HEADER,
   cronJobRow,
@@ -27,6 +25,7 @@ import {
   jobRow,
   WIDE_HEADER,
 } from './job-rows.js';
+import type { ListedView } from './services.js';
 
 export const DEPLOYMENT_TYPES = ['deployment', 'deployments', 'deploy', 'deployment.apps'];
 export const REPLICASET_TYPES = ['replicaset', 'replicasets', 'rs', 'replicaset.apps'];
@@ -53,113 +52,138 @@ export function workloadKindOf(type: string | undefined): StoredKind | undefined
 }
 
 /** `deployment/x y` or `deployment x y`: the names. */
-function namesOf(type: string, names: string[]): string[] {
+export function namesOf(type: string, names: string[]): string[] {
   const slash = type.indexOf('/');
   return slash >= 0 ? [type.slice(slash + 1), ...names] : names;
 }
 
-const plural = (kind: StoredKind) => qualifiedKind(kind).replace('.', 's.');
+export const plural = (kind: StoredKind) => qualifiedKind(kind).replace('.', 's.');
 
-interface GetFlags {
+export interface WorkloadListFlags {
   namespace: string;
   allNamespaces?: boolean;
-  selector?: string;
   output?: string;
 }
 
-export async function runGetWorkloads(
-  type: string,
-  names: string[],
-  flags: GetFlags,
-): Promise<void> {
-  const kind = workloadKindOf(type)!;
-  if (flags.selector !== undefined)
-    throw new Error(`-l is for pods only (podrun does not filter ${type} yet)`);
-  const jsonpath = flags.output?.startsWith('jsonpath=')
-    ? flags.output.slice('jsonpath='.length)
-    : undefined;
+/** The stored workloads of the namespace (or all), read once for every kind listed. */
+export async function readListedWorkloads(flags: WorkloadListFlags): Promise<WorkloadViews> {
   const namespace = flags.allNamespaces ? undefined : flags.namespace;
   const probes = namespace === undefined ? {} : await supervisorNamespaceProbes(namespace);
   const views = await readWorkloads(namespace, probes);
   // As `get pods`: pods of this scope and no supervisor (after a reboot) bring it back.
   await reviveSupervisor(views.records);
-  const wanted = new Set(namesOf(type, names));
-  const pick = <T extends { stored: { name: string } }>(list: T[]) =>
-    list.filter((v) => wanted.size === 0 || wanted.has(v.stored.name));
+  return views;
+}
+
+/** One row of `get` for a workload: its stored record, the object -o json shows, NAME-first cells. */
+interface WorkloadRow {
+  stored: StoredWorkload;
+  object: { metadata?: { labels?: Record<string, string> }; status?: object };
+  cells: string[];
+}
+
+const ageOf = (stored: StoredWorkload) => {
+  const created = Date.parse(stored.object.metadata?.creationTimestamp ?? '');
+  return Number.isFinite(created) ? formatAge(new Date(created)) : '<unknown>';
+};
+
+function rowsOf(kind: StoredKind, views: WorkloadViews, wide: boolean): WorkloadRow[] {
+  switch (kind) {
+    case 'CronJob':
+      return views.cronJobs.map((v) => ({
+        stored: v.stored,
+        object: v.object,
+        cells: cronJobRow(v.object, v.object.status, wide),
+      }));
+    case 'Job':
+      return views.jobs.map((v) => ({
+        stored: v.stored,
+        object: v.object,
+        cells: jobRow(v.object, v.object.status, wide),
+      }));
+    case 'DaemonSet':
+      return views.daemonSets.map((v) => ({
+        stored: v.stored,
+        object: v.object,
+        cells: daemonSetRow(v.object, v.object.status, wide),
+      }));
+    case 'Deployment':
+      return views.deployments.map((v) => ({
+        stored: v.stored,
+        object: {
+          ...v.stored.object,
+          status: {
+            replicas: v.numbers.current,
+            updatedReplicas: v.numbers.updated,
+            readyReplicas: v.numbers.ready,
+            availableReplicas: v.numbers.available,
+          },
+        },
+        cells: [
+          v.stored.name,
+          `${v.numbers.ready}/${v.numbers.replicas}`,
+          String(v.numbers.updated),
+          String(v.numbers.available),
+          ageOf(v.stored),
+        ],
+      }));
+    case 'ReplicaSet':
+      return views.replicaSets.map((v) => ({
+        stored: v.stored,
+        object: v.object,
+        cells: [
+          v.stored.name,
+          String(v.object.spec?.replicas ?? 1),
+          String(v.object.status.replicas ?? 0),
+          String(v.object.status.readyReplicas ?? 0),
+          ageOf(v.stored),
+        ],
+      }));
+  }
+}
+
+const HEADERS: Readonly<Record<StoredKind, readonly string[]>> = {
+  Deployment: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
+  ReplicaSet: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'],
+  DaemonSet: DAEMONSET_HEADER,
+  Job: JOB_HEADER,
+  CronJob: CRONJOB_HEADER,
+};
+/** The kinds with kubectl's CONTAINERS IMAGES SELECTOR columns under -o wide. */
+const WIDE_KINDS: readonly StoredKind[] = ['DaemonSet', 'Job', 'CronJob'];
+
+/**
+ * `get TYPE [NAME...]` of one workload kind as a listed group (get.ts prints it, with
+ * -l, --show-labels, -L, --sort-by and the output formats as for pods): kubectl's
+ * columns, and the object as -o json|yaml shows it (a Deployment's conditions as the
+ * supervisor last stored them). A named object that is not there is an error.
+ */
+export async function workloadViews(
+  kind: StoredKind,
+  names: readonly string[],
+  flags: WorkloadListFlags,
+  read: WorkloadViews,
+): Promise<{ header: string[]; views: ListedView[] }> {
+  const wanted = new Set(names);
   const wide = flags.output === 'wide';
-  interface Row {
-    stored: StoredWorkload;
-    object: { status?: object };
-    cells: string[];
-    /** The cells are the whole row, NAME and AGE too (Jobs, DaemonSets). */
-    full?: boolean;
-  }
-  let rows: Row[];
-  if (kind === 'CronJob') {
-    rows = pick(views.cronJobs).map((v) => ({
-      stored: v.stored,
-      object: v.object,
-      cells: cronJobRow(v.object, v.object.status, wide),
-      full: true,
-    }));
-  } else if (kind === 'Job') {
-    rows = pick(views.jobs).map((v) => ({
-      stored: v.stored,
-      object: v.object,
-      cells: jobRow(v.object, v.object.status, wide),
-      full: true,
-    }));
-  } else if (kind === 'DaemonSet') {
-    rows = pick(views.daemonSets).map((v) => ({
-      stored: v.stored,
-      object: v.object,
-      cells: daemonSetRow(v.object, v.object.status, wide),
-      full: true,
-    }));
-  } else {
-    rows =
-      kind === 'Deployment'
-        ? pick(views.deployments).map((v) => ({
-            stored: v.stored,
-            object: {
-              ...v.stored.object,
-              status: {
-                replicas: v.numbers.current,
-                updatedReplicas: v.numbers.updated,
-                readyReplicas: v.numbers.ready,
-                availableReplicas: v.numbers.available,
-              },
-            },
-            cells: [
-              `${v.numbers.ready}/${v.numbers.replicas}`,
-              String(v.numbers.updated),
-              String(v.numbers.available),
-            ],
-          }))
-        : pick(views.replicaSets).map((v) => ({
-            stored: v.stored,
-            object: v.object,
-            cells: [
-              String(v.object.spec?.replicas ?? 1),
-              String(v.object.status.replicas ?? 0),
-              String(v.object.status.readyReplicas ?? 0),
-            ],
-          }));
-  }
+  const rows = rowsOf(kind, read, wide).filter(
+    (row) => wanted.size === 0 || wanted.has(row.stored.name),
+  );
   for (const name of wanted) {
     if (!rows.some((row) => row.stored.name === name))
       throw new Error(`${plural(kind)} "${name}" not found in namespace ${flags.namespace}`);
   }
-  if (flags.output === 'json' || flags.output === 'yaml' || jsonpath !== undefined) {
-    // A Deployment's conditions and collisionCount: as the supervisor last stored them.
-    const objects = await Promise.all(
-      rows.map(async (row) => {
-        if (kind !== 'Deployment') return row.object;
+  const structured =
+    flags.output === 'json' || flags.output === 'yaml' || flags.output?.startsWith('jsonpath=');
+  const views = await Promise.all(
+    rows.map(async (row): Promise<ListedView> => {
+      let object: object = row.object;
+      if (kind === 'Deployment' && structured) {
         const kept = await readStoredStatus<DeploymentStatus>(row.stored.holderId).catch(
           () => undefined,
         );
         const { conditions, collisionCount, observedGeneration } = kept ?? {};
-        return {
+        object = {
           ...row.object,
           status: {
             ...(observedGeneration === undefined ? {} : { observedGeneration }),
@@ -168,56 +192,18 @@ export async function runGetWorkloads(
             ...(conditions ? { conditions } : {}),
           },
         };
-      }),
-    );
-    const value =
-      wanted.size === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
-    if (jsonpath !== undefined) process.stdout.write(renderJsonPath(jsonpath, value));
-    else
-      process.stdout.write(
-        flags.output === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value),
-      );
-    return;
-  }
-  if (flags.output === 'name') {
-    for (const row of rows) process.stdout.write(`${qualifiedName(kind, row.stored.name)}\n`);
-    return;
-  }
-  if (rows.length === 0) {
-    process.stderr.write(
-      namespace === undefined
-        ? 'No resources found\n'
-        : `No resources found in ${namespace} namespace.\n`,
-    );
-    return;
-  }
-  const header = [
-    ...(namespace === undefined ? ['NAMESPACE'] : []),
-    ...(kind === 'CronJob'
-      ? [...CRONJOB_HEADER, ...(wide ? WIDE_HEADER : [])]
-      : kind === 'Job'
-        ? [...JOB_HEADER, ...(wide ? WIDE_HEADER : [])]
-        : kind === 'DaemonSet'
-          ? [...DAEMONSET_HEADER, ...(wide ? WIDE_HEADER : [])]
-          : [
-              'NAME',
-              ...(kind === 'Deployment'
-                ? ['READY', 'UP-TO-DATE', 'AVAILABLE']
-                : ['DESIRED', 'CURRENT', 'READY']),
-              'AGE',
-            ]),
-  ];
-  const table = rows.map((row) => {
-    if (row.full) return [...(namespace === undefined ? [row.stored.namespace] : []), ...row.cells];
-    const created = Date.parse(row.stored.object.metadata?.creationTimestamp ?? '');
-    return [
-      ...(namespace === undefined ? [row.stored.namespace] : []),
-      row.stored.name,
-      ...row.cells,
-      Number.isFinite(created) ? formatAge(new Date(created)) : '<unknown>',
-    ];
-  });
-  process.stdout.write(formatTable([header, ...table]));
+      }
+      return {
+        namespace: row.stored.namespace,
+        name: row.stored.name,
+        labels: row.stored.object.metadata?.labels,
+        object,
+        cells: row.cells,
+      };
+    }),
+  );
+  const header = [...HEADERS[kind], ...(wide && WIDE_KINDS.includes(kind) ? WIDE_HEADER : [])];
+  return { header, views };
 }
 
 export async function runDeleteWorkloads(
