@@ -8,7 +8,9 @@
 import { request } from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDocker } from '../src/docker/client.js';
 import { listPodrunNetworks } from '../src/docker/networks.js';
+import { ensurePauseImage } from '../src/docker/pause-image.js';
 import { Labels } from '../src/plan/labels.js';
 import { findPodRecord, podIPOf } from '../src/pod/records.js';
 import { listServiceRecords } from '../src/pod/service-records.js';
@@ -21,6 +23,17 @@ import { scopedNamespace } from './helpers/supervised.js';
 const { ns, ok, cleanUp } = scopedNamespace('pfwd');
 const running = new Set<CliRun>();
 
+// The pods' pause image: this checkout's binary, which has relay-tcp, under a tag of
+// this file's own. The pinned podrun/pause:<version> is shared with every checkout
+// on the engine, and one whose binary has no relay rebuilds it under a running test.
+// Every CLI run (and the supervisor it starts) inherits the variable.
+const PAUSE_TAG = 'podrun-test/pause:port-forward';
+process.env.PODRUN_PAUSE_IMAGE = await ensurePauseImage({
+  image: '',
+  localTag: PAUSE_TAG,
+  registryImage: '127.0.0.1:9/none:0',
+});
+
 afterAll(async () => {
   for (const run of running) run.signal('SIGKILL');
   await cleanUp();
@@ -28,6 +41,8 @@ afterAll(async () => {
     await deleteServiceRecord(record);
   expect(await objectsIn(ns)).toBe(0);
   expect(await listPodrunNetworks({ [Labels.namespace]: ns })).toEqual([]);
+  // Only the tag: the same image may be under another tag a pod still runs.
+  await (await getDocker()).getImage(PAUSE_TAG).remove({ force: true, noprune: true });
 });
 
 /** An httpd that answers `body`, bound to the pod's 127.0.0.1 only. */

@@ -94,10 +94,13 @@ export async function relayTcp(
 
 // Whether a container's /pause is podrun's relay-capable binary, per container.
 const relayCache = new Map<string, Promise<boolean>>();
+const VERSION_TIMEOUT_MS = 5000;
 
 /**
  * `--version` is the one argument every pause binary (upstream, older podrun)
- * answers and exits on: anything else would make an old one pause forever.
+ * answers and exits on: anything else would make an old one pause forever. Rejects
+ * when the engine does not answer in time (not cached: a stalled engine must not
+ * hold every later connection of the pod).
  */
 export function pauseHasRelay(containerId: string): Promise<boolean> {
   let known = relayCache.get(containerId);
@@ -105,14 +108,24 @@ export function pauseHasRelay(containerId: string): Promise<boolean> {
     const out = new PassThrough();
     const text: Buffer[] = [];
     out.on('data', (chunk: Buffer) => text.push(chunk));
-    known = engine()
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `the engine did not run /pause --version within ${VERSION_TIMEOUT_MS / 1000} s`,
+            ),
+          ),
+        VERSION_TIMEOUT_MS,
+      );
+    });
+    const asked = engine()
       .exec(containerId, { Cmd: ['/pause', '--version'], Tty: false, stdout: out, stderr: out })
-      .then(() => /\brelay-tcp\b/.test(Buffer.concat(text).toString()))
-      .catch(() => {
-        // Not known (the container stopped, the engine hiccuped): ask again next time.
-        relayCache.delete(containerId);
-        return false;
-      });
+      .then(() => /\brelay-tcp\b/.test(Buffer.concat(text).toString()));
+    known = Promise.race([asked, stalled]).finally(() => clearTimeout(timer));
+    // Not known (the container stopped, the engine stalled): ask again next time.
+    known.catch(() => relayCache.delete(containerId));
     relayCache.set(containerId, known);
     if (relayCache.size > 1000) relayCache.delete(relayCache.keys().next().value as string);
   }

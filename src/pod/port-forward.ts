@@ -84,7 +84,10 @@ function connectDirect(ip: string, port: number, local: net.Socket): Promise<Rel
     remote.pipe(local);
     remote.on('error', (error) => {
       local.resetAndDestroy();
-      resolve({ ok: false, reason: `dial tcp ${ip}:${port}: ${error.message}` });
+      resolve({
+        ok: false,
+        reason: `dial tcp ${ip}:${port}: ${error.message} (from the host: the pod's pause image has no relay-tcp)`,
+      });
     });
     local.on('error', () => remote.resetAndDestroy());
     remote.on('close', () => resolve({ ok: true }));
