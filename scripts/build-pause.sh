@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compile images/pause/*.c (the pause process, its prober, the Service proxy, the
-# namespace resolver) into
+# namespace resolver, the port-forward relay) into
 # a static binary for the build machine's architecture:
 # images/pause/bin/pause-linux-<arch> (arch as Docker names it).
 # The binary ships in the npm package, so users never need a compiler; podrun copies
@@ -13,7 +13,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 srcdir="$root/images/pause"
-sources=("$srcdir/pause.c" "$srcdir/proxy.c" "$srcdir/dns.c" "$srcdir/common.c")
+sources=("$srcdir/pause.c" "$srcdir/proxy.c" "$srcdir/dns.c" "$srcdir/relay.c" "$srcdir/common.c")
 say() { echo "build-pause: $*" >&2; }
 
 docker_arch() {

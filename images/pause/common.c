@@ -1,11 +1,15 @@
 /* See common.h. */
 #include "common.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,6 +19,54 @@ long now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+int connect_deadline(const char *host, const char *port, long deadline, FILE *report) {
+  struct sockaddr_storage addr = {0};
+  socklen_t len;
+  int portnum = atoi(port);
+  const char *ip = strcmp(host, "localhost") == 0 ? "127.0.0.1" : host;
+  struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
+  if (inet_pton(AF_INET, ip, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons((unsigned short)portnum);
+    len = sizeof *v4;
+  } else if (inet_pton(AF_INET6, ip, &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons((unsigned short)portnum);
+    len = sizeof *v6;
+  } else {
+    fprintf(report, "cannot resolve %s: only IP addresses are taken\n", host);
+    return -1;
+  }
+  int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    fprintf(report, "socket: %s\n", strerror(errno));
+    return -1;
+  }
+  if (connect(fd, (struct sockaddr *)&addr, len) == 0) return fd;
+  if (errno != EINPROGRESS) {
+    fprintf(report, "connect %s:%s: %s\n", host, port, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  struct pollfd p = {fd, POLLOUT, 0};
+  long left = deadline - now_ms();
+  if (left <= 0 || poll(&p, 1, (int)left) != 1) {
+    fprintf(report, "connect %s:%s: timed out\n", host, port);
+    close(fd);
+    return -1;
+  }
+  int err = 0;
+  socklen_t errlen = sizeof err;
+  getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen);
+  if (err != 0) {
+    fprintf(report, "connect %s:%s: %s\n", host, port, strerror(err));
+    close(fd);
+    return -1;
+  }
+  return fd;
 }
 
 void say_as(const char *who, const char *fmt, const char *a, const char *b) {

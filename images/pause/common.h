@@ -1,12 +1,20 @@
-/* What the pause binary's long-running modes (proxy.c, dns.c) share: a monotonic
- * clock, log lines, signal set-up, and the watched file each reads its state from
+/* What the pause binary's modes share: a monotonic clock, a connect with a deadline
+ * (probes, relay.c), log lines, signal set-up, and the watched file each reads its state from
  * (written by podrun with put_archive, re-read on a timer and on SIGHUP). */
 #ifndef PODRUN_COMMON_H
 #define PODRUN_COMMON_H
 
 #include <signal.h>
+#include <stdio.h>
 
 long now_ms(void);
+
+/* Connect before the deadline (now_ms() clock) to a numeric IPv4/IPv6 address
+ * ("localhost" = 127.0.0.1): the binary is static in a FROM-scratch image without
+ * NSS, and its callers target the pod's own namespace anyway. The descriptor
+ * (non-blocking), or -1 with one line why on `report` (stdout for the probes, whose
+ * output is that line; stderr for the relay, whose stdout carries data). */
+int connect_deadline(const char *host, const char *port, long deadline, FILE *report);
 
 /* One log line on stderr: "<who>: " then fmt with up to two string arguments. */
 void say_as(const char *who, const char *fmt, const char *a, const char *b);

@@ -19,8 +19,9 @@
  *   /pause probe-tcp  HOST PORT TIMEOUT_MS
  *   /pause probe-http HOST PORT PATH TIMEOUT_MS [Name:Value]...
  * Exit 0 = success (TCP connected; HTTP status 200-399), 1 = failure, with one line
- * on stdout saying why. These run only as exec'd helpers, never as PID 1: the
- * PID-1 behaviour below is unchanged.
+ * on stdout saying why. And it is `podrun port-forward`'s relay, exec'd the same way
+ * once per forwarded connection: `/pause relay-tcp HOST PORT` (relay.c). These run
+ * only as exec'd helpers, never as PID 1: the PID-1 behaviour below is unchanged.
  *
  * And it is podrun's Service proxy: `/pause --proxy CONFIG_FILE` runs as PID 1 of a
  * Service's proxy container and forwards the Service's ports to its Ready
@@ -43,8 +44,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "dns.h"
 #include "proxy.h"
+#include "relay.h"
 
 #ifndef PODRUN_PAUSE_VERSION
 #define PODRUN_PAUSE_VERSION "dev"
@@ -68,69 +71,12 @@ static void on_child(int sig) {
   reap_all();
 }
 
-static long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-/* Connect with a deadline to a numeric IPv4/IPv6 address ("localhost" = 127.0.0.1).
- * No name resolution: the binary is static in a FROM-scratch image without NSS, and
- * probes target the pod's own namespace anyway. -1 on failure, with a line why. */
-static int connect_deadline(const char *host, const char *port, long deadline) {
-  struct sockaddr_storage addr = {0};
-  socklen_t len;
-  int portnum = atoi(port);
-  const char *ip = strcmp(host, "localhost") == 0 ? "127.0.0.1" : host;
-  struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
-  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
-  if (inet_pton(AF_INET, ip, &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons((unsigned short)portnum);
-    len = sizeof *v4;
-  } else if (inet_pton(AF_INET6, ip, &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons((unsigned short)portnum);
-    len = sizeof *v6;
-  } else {
-    printf("cannot resolve %s: the prober takes IP addresses\n", host);
-    return -1;
-  }
-  int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
-  if (fd < 0) {
-    printf("socket: %s\n", strerror(errno));
-    return -1;
-  }
-  if (connect(fd, (struct sockaddr *)&addr, len) == 0) return fd;
-  if (errno != EINPROGRESS) {
-    printf("connect %s:%s: %s\n", host, port, strerror(errno));
-    close(fd);
-    return -1;
-  }
-  struct pollfd p = {fd, POLLOUT, 0};
-  long left = deadline - now_ms();
-  if (left <= 0 || poll(&p, 1, (int)left) != 1) {
-    printf("connect %s:%s: timed out\n", host, port);
-    close(fd);
-    return -1;
-  }
-  int err = 0;
-  socklen_t errlen = sizeof err;
-  getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen);
-  if (err != 0) {
-    printf("connect %s:%s: %s\n", host, port, strerror(err));
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 static int probe_tcp(int argc, char **argv) {
   if (argc < 5) {
     puts("usage: pause probe-tcp HOST PORT TIMEOUT_MS");
     return 2;
   }
-  int fd = connect_deadline(argv[2], argv[3], now_ms() + atol(argv[4]));
+  int fd = connect_deadline(argv[2], argv[3], now_ms() + atol(argv[4]), stdout);
   if (fd < 0) return 1;
   close(fd);
   printf("connected to %s:%s\n", argv[2], argv[3]);
@@ -162,7 +108,7 @@ static int probe_http(int argc, char **argv) {
   }
   const char *host = argv[2], *port = argv[3], *path = argv[4];
   long deadline = now_ms() + atol(argv[5]);
-  int fd = connect_deadline(host, port, deadline);
+  int fd = connect_deadline(host, port, deadline, stdout);
   if (fd < 0) return 1;
   static char req[16384];
   int have_host = 0, have_agent = 0, have_accept = 0;
@@ -226,11 +172,12 @@ int main(int argc, char **argv) {
     /* The second line lets podrun tell this prober-capable binary from older ones
      * (and from the upstream pause), which must never be exec'd with probe args. */
     puts("podrun-pause " PODRUN_PAUSE_VERSION);
-    puts("features: probe-tcp probe-http proxy dns");
+    puts("features: probe-tcp probe-http proxy dns relay-tcp");
     return 0;
   }
   if (argc > 1 && strcmp(argv[1], "probe-tcp") == 0) return probe_tcp(argc, argv);
   if (argc > 1 && strcmp(argv[1], "probe-http") == 0) return probe_http(argc, argv);
+  if (argc > 1 && strcmp(argv[1], "relay-tcp") == 0) return relay_main(argc, argv);
   if (argc > 1 && strcmp(argv[1], "--proxy") == 0) {
     if (argc != 3) {
       fputs("usage: pause --proxy CONFIG_FILE\n", stderr);

@@ -230,6 +230,23 @@ export function buildProgram(): Command {
     .action(async (pod, options) => (await import('./commands/logs.js')).runLogs(pod, options));
 
   program
+    .command('port-forward')
+    .description(
+      "forward local ports to a pod (a Service's or Deployment's pod, chosen per connection) until Ctrl-C",
+    )
+    .argument('<target>', 'pod/NAME (or NAME), svc/NAME or deploy/NAME')
+    .argument('<ports...>', '[LOCAL:]REMOTE (LOCAL empty or 0: a free port, printed)')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option(
+      '--address <addresses>',
+      'addresses to listen on, comma-separated: localhost (default) or IPs',
+      collect,
+    )
+    .action(async (target, ports, options) =>
+      (await import('./commands/port-forward.js')).runPortForward(target, ports, options),
+    );
+
+  program
     .command('exec')
     .description('run a command in a container of a pod')
     .argument('<pod>', 'pod name (or pod/NAME)')
