@@ -100,14 +100,15 @@ describe.skipIf(!canRun && process.env.CI !== 'true')('an engine restart', () =>
     try {
       if (engineHost) {
         const env = { DOCKER_HOST: engineHost, PODRUN_SUPERVISOR_SCOPE: ns };
+        // The workloads first, while their supervisor runs: nothing re-creates a pod after.
+        await podrun(
+          ['delete', 'deployment', 'web', '--grace-period', '0', '-n', wlNs],
+          undefined,
+          env,
+        ).catch(() => {});
+        await podrun(['delete', 'job', 'once', '-n', wlNs], undefined, env).catch(() => {});
         await podrun(['supervisor', 'stop'], undefined, env);
         for (const namespace of [ns, svcNs, wlNs]) {
-          await podrun(
-            ['delete', 'deployment', 'web', '--grace-period', '0', '-n', namespace],
-            undefined,
-            env,
-          ).catch(() => {});
-          await podrun(['delete', 'job', 'once', '-n', namespace], undefined, env).catch(() => {});
           await cleanNamespace(namespace).catch(() => {});
           for (const record of await listServiceRecords({ namespace }).catch(() => [])) {
             await deleteServiceRecord(record).catch(() => {});
