@@ -54,6 +54,17 @@ describe('firstRunOutcome', () => {
     }
   });
 
+  it('ends at an init failure the supervisor already retried (the retry is the newest instance)', () => {
+    const failedThenRetried = facts({ ...withInit, restartPolicy: 'Always' }, [
+      { name: 'init', role: 'init', attempt: 1, streak: 1, state: 'running' },
+      { name: 'init', role: 'init', attempt: 0, state: 'exited', exitCode: 1 },
+    ]);
+    expect(outcome(failedThenRetried)).toEqual({
+      done: true,
+      initFailure: { container: 'init', exitCode: 1 },
+    });
+  });
+
   it('ends when the pod finished or a container backs off', () => {
     const succeeded = facts({ restartPolicy: 'Never' }, [{ state: 'exited', exitCode: 0 }]);
     expect(outcome(succeeded).done).toBe(true);

@@ -19,11 +19,21 @@ export function firstRunOutcome(facts: PodFacts, decision: Decision): FirstRunOu
   const generation = sandbox.attempt;
   for (const spec of facts.spec.initContainers ?? []) {
     if (spec.restartPolicy === 'Always') continue; // a sidecar does not run to completion
-    const instance = currentInstance(facts, spec.name, 'init', generation);
-    if (instance?.state === 'exited' && instance.exitCode !== 0) {
+    // Any failed instance of this generation, not only the newest: the supervisor
+    // restarts a failed init container at once (the first restart has no back-off),
+    // so by the time this process reads the pod the newest one may be the retry.
+    const failed = facts.instances.find(
+      (i) =>
+        i.name === spec.name &&
+        i.role === 'init' &&
+        i.sandboxAttempt === generation &&
+        i.state === 'exited' &&
+        i.exitCode !== 0,
+    );
+    if (failed) {
       return {
         done: true,
-        initFailure: { container: spec.name, exitCode: instance.exitCode ?? 1 },
+        initFailure: { container: spec.name, exitCode: failed.exitCode ?? 1 },
       };
     }
   }
