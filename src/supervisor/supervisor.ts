@@ -119,6 +119,10 @@ export class Supervisor {
     (this.eventStream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
     this.probers.stop();
     await this.ticking;
+    // The tick under way may have asked for a wake-up (a rollout's progress deadline,
+    // minutes away): in-process supervisors (library environments) must not keep the
+    // test process alive with it.
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
     await this.workloads.drain(STOP_DRAIN_MS);
     await this.store.flush();
   }
@@ -144,7 +148,7 @@ export class Supervisor {
   }
 
   private wakeAt(at: number): void {
-    if (at >= this.nextWake) return;
+    if (!this.running || at >= this.nextWake) return;
     this.nextWake = at;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = setTimeout(
