@@ -38,7 +38,7 @@ spec:
           image: ${TEST_IMAGE}
           command: ["httpd", "-f", "-p", "80", "-h", "/www"]
           ports: [{ name: http, containerPort: 80 }]
-          readinessProbe: { httpGet: { path: /, port: http }, periodSeconds: 1 }
+          readinessProbe: { httpGet: { path: /, port: http }, periodSeconds: 1, timeoutSeconds: 5 }
           volumeMounts: [{ name: site, mountPath: /www }]
       volumes: [{ name: site, configMap: { name: site } }]
 ---
@@ -108,7 +108,9 @@ afterAll(async () => {
 });
 
 describe('startManifests', () => {
-  it('brings up a Deployment of two behind a Service and a migration Job, usable at once', async () => {
+  it('brings up a Deployment of two behind a Service and a migration Job, usable at once', {
+    timeout: 3 * DEADLINE_MS,
+  }, async () => {
     const started = Date.now();
     const env = await startManifests(bundle(), { namespacePrefix: 'menv' });
     const took = Date.now() - started;
@@ -155,36 +157,49 @@ describe('startManifests', () => {
     await env.close(); // a second stop is a no-op
   });
 
-  it('runs ten environments of one bundle at once, each usable, and disposes them all', async () => {
-    const file = writeManifest('menv10', 'bundle', bundle());
-    const started = Date.now();
-    const envs = await Promise.all(
-      Array.from({ length: 10 }, () => startManifests(file, { namespacePrefix: 'menv10' })),
-    );
-    console.log(`ten startManifests in parallel: ${Date.now() - started} ms`);
-    try {
-      expect(new Set(envs.map((env) => env.namespace)).size).toBe(10);
-      const ports = envs.map((env) => env.service('web').hostPort(80).port);
-      expect(new Set(ports).size).toBe(10);
-      const pages = await Promise.all(envs.map((env) => page(env.service('web').url(80))));
-      expect(pages).toEqual(Array(10).fill('hello from web\n'));
-      for (const env of envs) expect(await env.pods('app=web')).toHaveLength(2);
-    } finally {
-      const stopping = Date.now();
-      await Promise.all(envs.map(async (env: Environment) => env[Symbol.asyncDispose]()));
-      console.log(`ten environments disposed in ${Date.now() - stopping} ms`);
-    }
-    expect(await objectsOfPrefix('menv10')).toEqual([]);
-  });
+  it(
+    'runs ten environments of one bundle at once, each usable, and disposes them all',
+    async () => {
+      const file = writeManifest('menv10', 'bundle', bundle());
+      const started = Date.now();
+      // The start's own timeout is generous: ten bundles on a shared two-core machine.
+      const starts = await Promise.allSettled(
+        Array.from({ length: 10 }, () =>
+          startManifests(file, { namespacePrefix: 'menv10', timeoutMs: 4 * DEADLINE_MS }),
+        ),
+      );
+      console.log(`ten startManifests in parallel: ${Date.now() - started} ms`);
+      const envs = starts.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      try {
+        for (const s of starts) if (s.status === 'rejected') throw s.reason;
+        expect(new Set(envs.map((env) => env.namespace)).size).toBe(10);
+        const ports = envs.map((env) => env.service('web').hostPort(80).port);
+        expect(new Set(ports).size).toBe(10);
+        const pages = await Promise.all(envs.map((env) => page(env.service('web').url(80))));
+        expect(pages).toEqual(Array(10).fill('hello from web\n'));
+        for (const env of envs) expect(await env.pods('app=web')).toHaveLength(2);
+      } finally {
+        const stopping = Date.now();
+        await Promise.all(envs.map(async (env: Environment) => env[Symbol.asyncDispose]()));
+        console.log(`ten environments disposed in ${Date.now() - stopping} ms`);
+      }
+      expect(await objectsOfPrefix('menv10')).toEqual([]);
+    },
+    8 * DEADLINE_MS,
+  );
 
-  it('rejects a bundle whose Job fails, with its reason, and leaves nothing', async () => {
+  it('rejects a bundle whose Job fails, with its reason, and leaves nothing', {
+    timeout: 3 * DEADLINE_MS,
+  }, async () => {
     await expect(
       startManifests(bundle('echo cannot migrate; exit 3'), { namespacePrefix: 'mfail' }),
     ).rejects.toThrow(/job\.batch\/migrate failed: BackoffLimitExceeded/);
     expect(await objectsOfPrefix('mfail')).toEqual([]);
   });
 
-  it('rejects a Deployment whose pod keeps crashing, naming the pod, and leaves nothing', async () => {
+  it('rejects a Deployment whose pod keeps crashing, naming the pod, and leaves nothing', {
+    timeout: 3 * DEADLINE_MS,
+  }, async () => {
     const crashing = `
 apiVersion: apps/v1
 kind: Deployment

@@ -2,7 +2,9 @@
 // out, ReplicaSets and DaemonSets ready, Jobs Complete (workloads/manage.ts), all at
 // once. A Job that fails rejects with its reason; so does a workload whose pod cannot
 // start (CrashLoopBackOff, a Failed pod: the same words as a bare pod's wait) instead
-// of waiting out the timeout.
+// of waiting out the timeout. A rollout counted complete is confirmed on its pods as a
+// bare pod's wait confirms one: a container that exits at once is `running` for a few
+// ms, long enough for a replica to count as available.
 import type { ProbeReport } from '../pod/probes/report.js';
 import { withDetails } from '../pod/records.js';
 import { podStatus } from '../pod/status.js';
@@ -64,6 +66,7 @@ async function waitForTarget(target: Target, options: TargetWaitOptions): Promis
       probes: async () => options.probes(),
     }),
   ];
+  const deadline = Date.now() + timeoutMs;
   try {
     await Promise.race(
       target.kind === 'Job'
@@ -73,6 +76,24 @@ async function waitForTarget(target: Target, options: TargetWaitOptions): Promis
   } finally {
     done.abort();
   }
+  if (target.kind === 'Job') return;
+  const pods = (await workloadPods(target.kind, namespace, target.name)) ?? [];
+  await Promise.all(
+    pods
+      .filter((record) => !record.terminating)
+      .map((record) =>
+        waitForPod(namespace, record.name, {
+          timeoutMs: Math.max(0, deadline - Date.now()),
+          signal,
+          pollMs: POLL_MS,
+          probes: async () => options.probes(),
+        }).catch((error: Error) => {
+          throw new PodWaitError(
+            `${qualifiedName(target.kind as StoredKind, target.name)}: ${error.message}`,
+          );
+        }),
+      ),
+  );
 }
 
 /** Every target at once; the first failure rejects (its message names the object). */

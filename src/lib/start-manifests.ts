@@ -29,12 +29,6 @@ import { ownerSession } from './session.js';
 import { intoNamespace, loadSource, type ManifestSource, withRandomHostPorts } from './sources.js';
 import { DEFAULT_START_TIMEOUT_MS } from './start-pod.js';
 
-/**
- * How often the environment's supervisor reconciles besides engine events: more
- * often than the daemon's 1 s, as a test waits on each step of a rollout.
- */
-const TICK_MS = 250;
-
 export interface StartManifestsOptions {
   /** The namespace is `<prefix>-<8 hex>`, fresh for each environment. Default "env". */
   namespacePrefix?: string;
@@ -117,7 +111,9 @@ export async function startManifests(
 
   const owner = options.reaper === false ? undefined : ownerSession();
   if (owner) await ensureReaper(owner);
-  const supervisor = new Supervisor({ scope: namespace, namespace, tickMs: TICK_MS });
+  // The daemon's 1 s tick: engine events and probe results wake it sooner (250 ms
+  // measured no faster, for one environment or ten, and costs ten times the listings).
+  const supervisor = new Supervisor({ scope: namespace, namespace });
   supervisor.start();
   const probes = async () => supervisor.probeReport();
   let applied: ApplyResult[] = [];
