@@ -1,8 +1,14 @@
 // podrun's library API. The CLI's building blocks (load, apply, records, status) and,
 // for test suites, pods as fixtures: startPod/startPods return handles that clean up
-// with `await using`, guarded by a reaper that removes what a dead process left.
+// with `await using`, guarded by a reaper that removes what a dead process left;
+// startManifests starts a whole bundle (workloads too) as an environment of its own.
 
 export type { ExecResult } from './docker/exec.js';
+export {
+  Environment,
+  type EnvironmentLogsOptions,
+  type PodSelector,
+} from './lib/environment.js';
 export {
   type CreatedConfigObject,
   type ExecOptions,
@@ -10,8 +16,16 @@ export {
   PodHandle,
 } from './lib/pod-handle.js';
 export type { HostPort } from './lib/published-ports.js';
+export { ServiceHandle } from './lib/service-handle.js';
 export { ownerSession } from './lib/session.js';
-export type { PodSource, PodSourceObject, PublishedPortRequest } from './lib/sources.js';
+export type {
+  ManifestSource,
+  ManifestSourceObject,
+  PodSource,
+  PodSourceObject,
+  PublishedPortRequest,
+} from './lib/sources.js';
+export { type StartManifestsOptions, startManifests } from './lib/start-manifests.js';
 export {
   DEFAULT_START_TIMEOUT_MS,
   PodGroup,

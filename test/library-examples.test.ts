@@ -1,5 +1,5 @@
-// The node:test example runs in the project's suite through this test (the vitest
-// example is picked up by the docker project directly). Both import 'podrun', the
+// The node:test examples run in the project's suite through these tests (the vitest
+// example is picked up by the docker project directly). All import 'podrun', the
 // built package (npm run build), as a user's test suite does.
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -19,6 +19,18 @@ describe('examples', () => {
       throw new Error(`node --test failed:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
     });
     expect(stdout).toMatch(/# pass 2/);
+    expect(stdout).toMatch(/# fail 0/);
+  });
+
+  it('the plain JavaScript startManifests example passes', { timeout: 180_000 }, async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--test', '--test-reporter=tap', 'examples/library-manifests.node-test.mjs'],
+      { timeout: 170_000 },
+    ).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`node --test failed:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+    });
+    expect(stdout).toMatch(/# pass 1/);
     expect(stdout).toMatch(/# fail 0/);
   });
 });

@@ -10,6 +10,7 @@ import { containerInstance, defaultContainerName } from '../pod/containers-of.js
 import { deletePodRecord } from '../pod/delete-pod.js';
 import { PodNotFoundError } from '../pod/errors.js';
 import { type PodEvent, podEvents } from '../pod/events.js';
+import type { ProbeReport } from '../pod/probes/report.js';
 import { findPodRecord, type PodRecord } from '../pod/records.js';
 import { restartPodContainer } from '../pod/restart-container.js';
 import { type PodStatusSummary, podStatus } from '../pod/status.js';
@@ -36,6 +37,11 @@ export interface PodHandleInit {
   timeoutMs: number;
   gracePeriodSeconds?: number;
   configObjects?: CreatedConfigObject[];
+  /**
+   * Readiness of probed containers: by default the supervisor of this process's scope;
+   * an environment passes its own in-process supervisor's.
+   */
+  probes?: (namespace: string, name: string) => Promise<ProbeReport>;
 }
 
 export interface LogsOptions {
@@ -81,6 +87,7 @@ export class PodHandle implements AsyncDisposable {
   private readonly timeoutMs: number;
   private readonly gracePeriodSeconds: number | undefined;
   private readonly configObjects: CreatedConfigObject[];
+  private readonly probes: ((namespace: string, name: string) => Promise<ProbeReport>) | undefined;
   private deleted: Promise<void> | undefined;
 
   constructor(init: PodHandleInit) {
@@ -94,6 +101,7 @@ export class PodHandle implements AsyncDisposable {
     this.timeoutMs = init.timeoutMs;
     this.gracePeriodSeconds = init.gracePeriodSeconds;
     this.configObjects = init.configObjects ?? [];
+    this.probes = init.probes;
   }
 
   /** The pod as Docker holds it now (containers of every attempt, joiners included). */
@@ -176,12 +184,16 @@ export class PodHandle implements AsyncDisposable {
   }
 
   async status(): Promise<PodStatusSummary> {
-    return podStatus(await this.record());
+    const record = await this.record();
+    return podStatus(record, await this.probes?.(this.namespace, this.name));
   }
 
   /** Wait until every container is ready (or the pod Succeeded). */
   async waitReady(timeoutMs = this.timeoutMs): Promise<void> {
-    await waitForPod(this.namespace, this.name, { timeoutMs, probes: supervisorProbes });
+    await waitForPod(this.namespace, this.name, {
+      timeoutMs,
+      probes: this.probes ?? supervisorProbes,
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifestText } from '../manifest/parse.js';
-import { withExtraPorts, withNameSuffix, withRandomHostPorts } from './sources.js';
+import { intoNamespace, withExtraPorts, withNameSuffix, withRandomHostPorts } from './sources.js';
 
 const text = `
 apiVersion: v1
@@ -63,5 +63,67 @@ describe('ports', () => {
       { containerPort: 80 },
       { containerPort: 9090, protocol: 'TCP' },
     ]);
+  });
+});
+
+const bundle = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: shop }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec: { selector: { app: web }, ports: [{ port: 80 }] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - { name: web, image: busybox:1.35, ports: [{ containerPort: 80, hostPort: 8080 }] }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings }
+data: { mode: fast }
+`;
+
+const bundleSet = () =>
+  parseManifestText(bundle, 'b.yaml', {
+    defaultNamespace: 'default',
+    validate: 'ignore',
+    bundle: true,
+    workloads: true,
+  });
+
+describe('intoNamespace', () => {
+  it('moves every object into the one namespace and drops Namespace objects', () => {
+    const moved = intoNamespace(bundleSet(), 'env-1');
+    expect(moved.namespaces).toEqual([]);
+    const namespaces = [...moved.services, ...moved.workloads, ...moved.configMaps].map(
+      (entry) => entry.object.metadata?.namespace,
+    );
+    expect(namespaces).toEqual(['env-1', 'env-1', 'env-1']);
+    expect(moved.services[0]!.object.metadata?.name).toBe('web');
+  });
+
+  it('leaves the original set untouched', () => {
+    const original = bundleSet();
+    intoNamespace(original, 'env-1');
+    expect(original.services[0]!.object.metadata?.namespace).toBe('shop');
+    expect(original.namespaces).toHaveLength(1);
+  });
+});
+
+describe('workload templates', () => {
+  it('lose their fixed hostPorts too (two environments share no host port)', () => {
+    const workload = withRandomHostPorts(bundleSet()).workloads[0]!.object;
+    const spec = workload.kind === 'Deployment' ? workload.spec?.template.spec : undefined;
+    expect(spec?.containers[0]?.ports).toEqual([{ containerPort: 80 }]);
   });
 });

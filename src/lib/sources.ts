@@ -2,11 +2,14 @@
 // objects shaped like the Kubernetes API types. Everything goes through the same
 // parser and validator as the CLI, so errors read the same (file:line:col).
 import { randomBytes } from 'node:crypto';
+import type { DaemonSet, Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
+import type { CronJob, Job } from 'kubernetes-types/batch/v1.js';
 import type {
   ConfigMap,
   Container,
   PersistentVolumeClaim,
   Pod,
+  PodSpec,
   Secret,
   Service,
 } from 'kubernetes-types/core/v1.js';
@@ -29,9 +32,28 @@ export type PodSource =
   | PodSourceObject
   | readonly PodSourceObject[];
 
+/** What startManifests takes besides: the workload kinds a supervisor runs. */
+export type ManifestSourceObject =
+  | PodSourceObject
+  | Deployment
+  | ReplicaSet
+  | DaemonSet
+  | Job
+  | CronJob;
+
+/** As PodSource, with workload objects too (startManifests). */
+export type ManifestSource =
+  | string
+  | { path: string }
+  | { yaml: string }
+  | ManifestSourceObject
+  | readonly ManifestSourceObject[];
+
 export interface SourceOptions {
   namespace: string;
   validate: ValidationMode;
+  /** Accept Deployments, ReplicaSets, DaemonSets, Jobs and CronJobs (startManifests). */
+  workloads?: boolean;
 }
 
 function isText(source: string): boolean {
@@ -39,7 +61,7 @@ function isText(source: string): boolean {
 }
 
 /** Typed objects become a v1 List, parsed like any manifest text. */
-function objectsToText(objects: readonly PodSourceObject[]): string {
+function objectsToText(objects: readonly ManifestSourceObject[]): string {
   const items = objects.map((object) => {
     const spec = (object as Pod).spec;
     if (object.kind === undefined && spec && 'containers' in spec) {
@@ -50,9 +72,17 @@ function objectsToText(objects: readonly PodSourceObject[]): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2);
 }
 
-export async function loadSource(source: PodSource, options: SourceOptions): Promise<ManifestSet> {
+export async function loadSource(
+  source: ManifestSource,
+  options: SourceOptions,
+): Promise<ManifestSet> {
   // Bundles too: Services, Namespaces, and the kinds accepted without effect.
-  const load = { defaultNamespace: options.namespace, validate: options.validate, bundle: true };
+  const load = {
+    defaultNamespace: options.namespace,
+    validate: options.validate,
+    bundle: true,
+    workloads: options.workloads ?? false,
+  };
   if (typeof source === 'string') {
     return isText(source)
       ? parseManifestText(source, '<manifest>', load)
@@ -63,7 +93,7 @@ export async function loadSource(source: PodSource, options: SourceOptions): Pro
   if ('yaml' in source && typeof source.yaml === 'string') {
     return parseManifestText(source.yaml, '<manifest>', load);
   }
-  const objects = Array.isArray(source) ? source : [source as PodSourceObject];
+  const objects = Array.isArray(source) ? source : [source as ManifestSourceObject];
   return parseManifestText(objectsToText(objects), '<object>', load);
 }
 
@@ -194,18 +224,60 @@ export function withExtraPorts(
   return { ...set, pods };
 }
 
+function dropHostPorts(spec: PodSpec | undefined): void {
+  for (const container of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
+    for (const port of container.ports ?? []) delete port.hostPort;
+  }
+}
+
 /**
  * Drop every fixed hostPort, so publishPorts picks a free random one instead: two
  * tests starting a manifest with `hostPort: 8080` at once would otherwise collide.
+ * In workload templates too: their pods publish nothing then (reach them through a
+ * Service), as two environments' replicas could not share one host port.
  */
 export function withRandomHostPorts(set: ManifestSet): ManifestSet {
   const pods = set.pods.map((entry) => {
     const object = structuredClone(entry.object);
-    const spec = object.spec;
-    for (const container of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
-      for (const port of container.ports ?? []) delete port.hostPort;
-    }
+    dropHostPorts(object.spec);
     return { ...entry, object };
   });
-  return { ...set, pods };
+  const workloads = set.workloads.map((entry) => {
+    const object = structuredClone(entry.object);
+    const spec =
+      object.kind === 'CronJob'
+        ? object.spec?.jobTemplate?.spec?.template?.spec
+        : object.spec?.template?.spec;
+    dropHostPorts(spec);
+    return { ...entry, object };
+  });
+  return { ...set, pods, workloads };
+}
+
+/**
+ * Every object into `namespace`, whatever namespace the manifest wrote, and no
+ * Namespace objects: an environment owns one fresh namespace, so ten environments
+ * of one bundle never meet. Names stay as written (Services resolve by short name).
+ */
+export function intoNamespace(set: ManifestSet, namespace: string): ManifestSet {
+  const move = <T extends { metadata?: { namespace?: string } }>(
+    entries: ManifestObject<T>[],
+  ): ManifestObject<T>[] =>
+    entries.map((entry) => {
+      if (entry.object.metadata?.namespace === namespace) return entry;
+      const object = structuredClone(entry.object);
+      object.metadata = { ...object.metadata, namespace };
+      return { ...entry, object };
+    });
+  return {
+    ...set,
+    pods: move(set.pods),
+    configMaps: move(set.configMaps),
+    secrets: move(set.secrets),
+    persistentVolumeClaims: move(set.persistentVolumeClaims),
+    services: move(set.services),
+    workloads: move(set.workloads),
+    ignored: move(set.ignored),
+    namespaces: [],
+  };
 }

@@ -110,6 +110,28 @@ describe('planService', () => {
     expect(plain.bindings.map((b) => b.serves)).toEqual(['loadBalancer']);
   });
 
+  it('ClusterIP: published only when asked (library environments), never when headless', () => {
+    const svc = service({ ports: [{ port: 80, protocol: 'TCP', targetPort: 8080 }] });
+    const base = { version: 'v', nodePortsInUse: none, random: at(0) };
+    expect(planService({ ...base, service: svc }).bindings).toEqual([]);
+    const env = planService({
+      ...base,
+      service: svc,
+      publishClusterIP: true,
+      randomHostPorts: true,
+    });
+    expect(env.type).toBe('ClusterIP');
+    expect(env.ports[0]?.nodePort).toBeUndefined();
+    expect(env.bindings).toEqual([
+      { hostIP: '127.0.0.1', hostPort: 0, containerPort: 80, protocol: 'TCP', serves: 'clusterIP' },
+    ]);
+    const headless = service({ ...svc.spec, clusterIP: 'None' });
+    expect(
+      planService({ ...base, service: headless, publishClusterIP: true, randomHostPorts: true })
+        .bindings,
+    ).toEqual([]);
+  });
+
   it('a re-apply keeps the node ports the Service had; the spec hash ignores them', () => {
     const svc = service({
       type: 'NodePort',

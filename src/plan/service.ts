@@ -37,7 +37,7 @@ export interface PlannedServiceBinding {
   containerPort: number;
   protocol: ServiceProtocol;
   /** What the binding serves, for `get svc` and messages. */
-  serves: 'loadBalancer' | 'nodePort';
+  serves: 'loadBalancer' | 'nodePort' | 'clusterIP';
 }
 
 export interface ServicePlan {
@@ -74,6 +74,13 @@ export interface ServicePlanInput {
    * port (the library does this, so parallel tests never collide).
    */
   randomHostPorts?: boolean;
+  /**
+   * Also publish the ports of a ClusterIP Service (one with a proxy) on the host, at
+   * the Service port or, with randomHostPorts, an engine-chosen one: a library test
+   * environment reaches every Service of its bundle from the test, as kubectl
+   * port-forward would, without changing the Service's type.
+   */
+  publishClusterIP?: boolean;
   /**
    * The Service as stored before this apply (its `manifest`), if any: a port that
    * names no nodePort keeps the one it had, as the API server keeps it on update.
@@ -190,6 +197,7 @@ export function planService(input: ServicePlanInput): ServicePlan {
       });
     if (type === 'LoadBalancer') bind(port.port, 'loadBalancer');
     if (port.nodePort !== undefined) bind(port.nodePort, 'nodePort');
+    if (type === 'ClusterIP' && input.publishClusterIP && !headless) bind(port.port, 'clusterIP');
   }
 
   if (!input.randomHostPorts) {
@@ -200,7 +208,7 @@ export function planService(input: ServicePlanInput): ServicePlan {
         (port) => port.port === binding.containerPort && port.protocol === binding.protocol,
       );
       issues.error(
-        ['spec', 'ports', i, binding.serves === 'loadBalancer' ? 'port' : 'nodePort'],
+        ['spec', 'ports', i, binding.serves === 'nodePort' ? 'nodePort' : 'port'],
         `127.0.0.1:${binding.hostPort}/${binding.protocol} is already published by ${holder}`,
       );
     });

@@ -42,8 +42,11 @@ async function lastLogLines(containerId: string, lines = 5): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').trimEnd();
 }
 
-/** Status words that will not get better by themselves, with the reason. */
-async function hopeless(status: PodStatusSummary): Promise<string | undefined> {
+/**
+ * Status words that will not get better by themselves, with the reason (also read
+ * by the library's environments for the pods of a Deployment they wait for).
+ */
+export async function hopeless(status: PodStatusSummary): Promise<string | undefined> {
   if (status.phase === 'Failed') {
     const failed = status.containers.find((c) => c.state === 'terminated' && c.exitCode !== 0);
     const detail = failed

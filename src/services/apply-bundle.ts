@@ -36,6 +36,8 @@ import { ensureProxyImage } from './proxy-image.js';
 export interface BundleApplyOptions extends ApplyOptions {
   /** Library: publish LoadBalancer and NodePort ports on engine-chosen host ports. */
   randomServiceHostPorts?: boolean;
+  /** Library environments: ClusterIP Services are published on the host too (plan/service.ts). */
+  publishClusterIP?: boolean;
   /** Readiness for the endpoints written after the pods started (the supervisor's report). */
   probes?: (namespace: string) => Promise<ProbeReport>;
   /** One line per object of an ignored kind (ServiceAccount, Role, ...). */
@@ -60,7 +62,7 @@ function nodePortsOf(service: Service): number[] {
 export function planServices(
   set: ManifestSet,
   stored: readonly ServiceRecord[],
-  options: Pick<BundleApplyOptions, 'randomServiceHostPorts'>,
+  options: Pick<BundleApplyOptions, 'randomServiceHostPorts' | 'publishClusterIP'>,
   random: () => number = Math.random,
 ): ServiceWork[] {
   const inSet = new Set(
@@ -98,6 +100,7 @@ export function planServices(
         nodePortsInUse,
         random,
         randomHostPorts: options.randomServiceHostPorts,
+        publishClusterIP: options.publishClusterIP,
         previous: existing?.service,
         hostPortsInUse,
       });

@@ -119,6 +119,11 @@ export class Supervisor {
     (this.eventStream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
     this.probers.stop();
     await this.ticking;
+    // The tick under way may have started probers for the pods it listed and asked for
+    // a wake-up (a rollout's progress deadline, minutes away): an in-process
+    // supervisor (a library environment) must not keep the test process alive with them.
+    this.probers.stop();
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
     await this.workloads.drain(STOP_DRAIN_MS);
     await this.store.flush();
   }
@@ -144,7 +149,7 @@ export class Supervisor {
   }
 
   private wakeAt(at: number): void {
-    if (at >= this.nextWake) return;
+    if (!this.running || at >= this.nextWake) return;
     this.nextWake = at;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = setTimeout(

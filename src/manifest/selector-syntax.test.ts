@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesSelector } from '../manifest/selector.js';
+import { matchesSelector } from './selector.js';
 import { parseSelector, SelectorSyntaxError } from './selector-syntax.js';
 
 const matches = (selector: string, labels: Record<string, string>) =>
