@@ -139,6 +139,10 @@ export class WorkloadControllers {
     for (const id of [...this.warned.keys()])
       if (!stored.some((s) => s.uid === id)) this.warned.delete(id);
 
+    // The pod intents of every ReplicaSet, DaemonSet and Job at once: each step decided
+    // on this tick's listing alone, and a pod's creation waits mostly on the engine
+    // (its sandbox start), so a Job's pod does not queue behind a Deployment's.
+    const podWork: Array<Promise<void>> = [];
     const deploymentUids = new Set(deployments.map((d) => d.uid));
     for (const rs of [...sets]) {
       try {
@@ -154,7 +158,9 @@ export class WorkloadControllers {
           now,
           random: Math.random,
         });
-        await this.carryOutPodIntents(rs, step.intents, pods);
+        podWork.push(
+          this.carryOutPodIntents(rs, step.intents, pods).catch((e) => this.warn(rs, e)),
+        );
         act(step.intents, step.wakeAt);
       } catch (error) {
         this.warn(rs, error);
@@ -169,7 +175,9 @@ export class WorkloadControllers {
           now,
           random: Math.random,
         });
-        await this.carryOutPodIntents(ds, step.intents, pods);
+        podWork.push(
+          this.carryOutPodIntents(ds, step.intents, pods).catch((e) => this.warn(ds, e)),
+        );
         act(step.intents, step.wakeAt);
       } catch (error) {
         this.warn(ds, error);
@@ -214,12 +222,15 @@ export class WorkloadControllers {
         // The status first: a pod the step creates is then counted from a stored startTime.
         if (!step.intents.some((i) => i.kind === 'delete-self'))
           await this.statuses.save(job, step.status);
-        await this.carryOutPodIntents(job, step.intents, pods);
+        podWork.push(
+          this.carryOutPodIntents(job, step.intents, pods).catch((e) => this.warn(job, e)),
+        );
         act(step.intents, step.wakeAt);
       } catch (error) {
         this.warn(job, error);
       }
     }
+    await Promise.all(podWork);
     this.statuses.keepOnly(
       stored.filter((s) => s.kind !== 'ReplicaSet' && s.kind !== 'DaemonSet').map((s) => s.uid),
     );
