@@ -180,8 +180,22 @@ export class Supervisor {
     ) {
       this.options.onIdle?.();
     }
+    // The kubelet's pod sync, the endpoints controller and the workload controllers
+    // run side by side, as their Kubernetes counterparts do: each acts on this listing
+    // alone and is level-triggered, and the engine objects they share are fenced
+    // (the delete fence, intent markers), so none waits on another's engine calls (a
+    // sandbox start must not hold back a Job's first pod).
+    await Promise.all([this.syncPods(records), this.syncEndpoints(), this.syncWorkloads(records)]);
+    this.forgetGone(records);
+    await this.housekeeping();
+  }
+
+  private async syncPods(records: PodRecord[]): Promise<void> {
     await Promise.all(records.map((record) => this.reconcile(record)));
     this.probers.sync(records);
+  }
+
+  private async syncEndpoints(): Promise<void> {
     // Every tick, and at once when a probe result changes (the results cache pokes):
     // a pod going not-ready leaves its Services within one probe period. Services
     // are no pods: they do not keep the supervisor from its idle exit.
@@ -195,7 +209,10 @@ export class Supervisor {
       .catch((error: unknown) =>
         log().warn({ err: error }, `supervisor: endpoints: ${(error as Error).message}`),
       );
-    // The workload controllers (Deployments, ReplicaSets): the one writer of their pods.
+  }
+
+  /** The workload controllers (Deployments, ReplicaSets, ...): the one writer of their pods. */
+  private async syncWorkloads(records: PodRecord[]): Promise<void> {
     await this.workloads
       .sync({
         scope: this.options.scope,
@@ -210,8 +227,6 @@ export class Supervisor {
       .catch((error: unknown) =>
         log().warn({ err: error }, `supervisor: workloads: ${(error as Error).message}`),
       );
-    this.forgetGone(records);
-    await this.housekeeping();
   }
 
   /**
