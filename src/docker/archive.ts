@@ -17,7 +17,17 @@ export interface TarOptions {
   directories?: string[];
 }
 
+/** One directory's files in an upload of several (putTrees). */
+export interface TarTree extends TarOptions {
+  files: PlannedFile[];
+}
+
 export function tarOf(files: PlannedFile[], options: TarOptions = {}): Promise<Buffer> {
+  return tarOfTrees([{ files, ...options }]);
+}
+
+/** One tar of several directory trees, each under its own root entry. */
+export function tarOfTrees(trees: readonly TarTree[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const archive = pack();
     const chunks: Buffer[] = [];
@@ -26,39 +36,43 @@ export function tarOf(files: PlannedFile[], options: TarOptions = {}): Promise<B
     });
     archive.on('end', () => resolve(Buffer.concat(chunks)));
     archive.on('error', reject);
-    const directories = new Set<string>();
-    const prefix = options.root ? `${options.root}/` : '';
-    if (options.root) {
-      archive.entry({ name: prefix, type: 'directory', mode: options.rootMode ?? 0o755 });
-    }
-    for (const dir of options.directories ?? []) {
-      const parts = dir.split('/').filter(Boolean);
-      for (let depth = 1; depth <= parts.length; depth++) {
-        const path = parts.slice(0, depth).join('/');
-        if (directories.has(path)) continue;
-        directories.add(path);
-        archive.entry({
-          name: `${prefix}${path}/`,
-          type: 'directory',
-          mode: options.rootMode ?? 0o755,
-        });
-      }
-    }
-    for (const file of files) {
-      const parts = file.path.split('/').slice(0, -1);
-      for (let depth = 1; depth <= parts.length; depth++) {
-        const dir = parts.slice(0, depth).join('/');
-        if (directories.has(dir)) continue;
-        directories.add(dir);
-        archive.entry({ name: `${prefix}${dir}/`, type: 'directory', mode: 0o755 });
-      }
-      archive.entry(
-        { name: `${prefix}${file.path}`, mode: file.mode, mtime: new Date(0) },
-        Buffer.from(file.contentBase64, 'base64'),
-      );
-    }
+    for (const tree of trees) addTree(archive, tree);
     archive.finalize();
   });
+}
+
+function addTree(archive: ReturnType<typeof pack>, tree: TarTree): void {
+  const directories = new Set<string>();
+  const prefix = tree.root ? `${tree.root}/` : '';
+  if (tree.root) {
+    archive.entry({ name: prefix, type: 'directory', mode: tree.rootMode ?? 0o755 });
+  }
+  for (const dir of tree.directories ?? []) {
+    const parts = dir.split('/').filter(Boolean);
+    for (let depth = 1; depth <= parts.length; depth++) {
+      const path = parts.slice(0, depth).join('/');
+      if (directories.has(path)) continue;
+      directories.add(path);
+      archive.entry({
+        name: `${prefix}${path}/`,
+        type: 'directory',
+        mode: tree.rootMode ?? 0o755,
+      });
+    }
+  }
+  for (const file of tree.files) {
+    const parts = file.path.split('/').slice(0, -1);
+    for (let depth = 1; depth <= parts.length; depth++) {
+      const dir = parts.slice(0, depth).join('/');
+      if (directories.has(dir)) continue;
+      directories.add(dir);
+      archive.entry({ name: `${prefix}${dir}/`, type: 'directory', mode: 0o755 });
+    }
+    archive.entry(
+      { name: `${prefix}${file.path}`, mode: file.mode, mtime: new Date(0) },
+      Buffer.from(file.contentBase64, 'base64'),
+    );
+  }
 }
 
 export async function putFiles(
@@ -67,14 +81,33 @@ export async function putFiles(
   files: PlannedFile[],
   options: TarOptions = {},
 ): Promise<void> {
-  const nothingToDo =
-    files.length === 0 && options.rootMode === undefined && !options.directories?.length;
-  if (nothingToDo) return;
-  // The engine does not apply a tar's "./" entry to an existing target directory,
-  // so upload into the parent with the directory itself as the first entry: that is
-  // how its mode (an emptyDir's 0777) gets set.
-  const tar = await tarOf(files, { ...options, root: basename(directory) });
-  await engine().putArchive(containerId, tar, { path: dirname(directory) });
+  await putTrees(containerId, [{ directory, files, ...options }]);
+}
+
+/**
+ * Fill several directories in one upload per parent directory (a pod's volumes all
+ * sit under one parent in its sandbox: one engine call instead of one per volume).
+ */
+export async function putTrees(
+  containerId: string,
+  trees: ReadonlyArray<Omit<TarTree, 'root'> & { directory: string }>,
+): Promise<void> {
+  const byParent = new Map<string, TarTree[]>();
+  for (const { directory, ...tree } of trees) {
+    const nothingToDo =
+      tree.files.length === 0 && tree.rootMode === undefined && !tree.directories?.length;
+    if (nothingToDo) continue;
+    // The engine does not apply a tar's "./" entry to an existing target directory,
+    // so upload into the parent with the directory itself as the first entry: that is
+    // how its mode (an emptyDir's 0777) gets set.
+    const parent = dirname(directory);
+    byParent.set(parent, [...(byParent.get(parent) ?? []), { ...tree, root: basename(directory) }]);
+  }
+  await Promise.all(
+    [...byParent].map(async ([parent, group]) =>
+      engine().putArchive(containerId, await tarOfTrees(group), { path: parent }),
+    ),
+  );
 }
 
 /** Whether a path exists in a container's filesystem (its volumes included). */

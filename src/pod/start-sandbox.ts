@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
-import { pathExists, putFiles, readFile } from '../docker/archive.js';
+import { pathExists, putFiles, putTrees, readFile } from '../docker/archive.js';
 import { createContainer, inspectContainer, startContainer } from '../docker/containers.js';
 import { engineMessage, isConflict, isNotFound } from '../docker/errors.js';
 import { ensureNetworkId, networkGone } from '../docker/networks.js';
@@ -115,9 +115,9 @@ function sandboxCreateOptions(
  * the engine does not change an existing directory's mode from a tar entry).
  */
 async function populateVolumes(plan: PodPlan, sandboxId: string, reused: boolean): Promise<void> {
-  await Promise.all(
+  const trees = await Promise.all(
     plan.volumes.map(async (volume) => {
-      if (!('files' in volume) || !volume.populatePath) return;
+      if (!('files' in volume) || !volume.populatePath) return undefined;
       const populatePath = volume.populatePath;
       let directories = subPathsOf(plan, volume.name).filter(
         (subPath) => !volume.files.some((file) => file.path === subPath),
@@ -130,11 +130,17 @@ async function populateVolumes(plan: PodPlan, sandboxId: string, reused: boolean
         );
         directories = directories.filter((_, index) => !exists[index]);
       }
-      await putFiles(sandboxId, populatePath, volume.files, {
+      return {
+        directory: populatePath,
+        files: volume.files,
         rootMode: volume.rootMode,
         directories,
-      });
+      };
     }),
+  );
+  await putTrees(
+    sandboxId,
+    trees.filter((tree) => tree !== undefined),
   );
 }
 
