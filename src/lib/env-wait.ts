@@ -11,6 +11,7 @@ import { podStatus } from '../pod/status.js';
 import { hopeless, PodWaitError, waitForPod } from '../pod/wait.js';
 import { qualifiedName, type StoredKind } from '../workloads/labels.js';
 import { waitForWorkload, workloadPods } from '../workloads/manage.js';
+import { readWorkloads, type WorkloadViews } from '../workloads/read.js';
 import type { Target } from './env-targets.js';
 
 /** How often workload conditions and their pods are read: a start should not lag. */
@@ -22,6 +23,27 @@ export interface TargetWaitOptions {
   /** The environment's supervisor: probe states of its pods. */
   probes: () => ProbeReport;
   signal?: AbortSignal;
+}
+
+type ViewsReader = (namespace: string, report: ProbeReport) => Promise<WorkloadViews>;
+
+/**
+ * One read of the namespace's workloads per poll, whatever the number of workloads
+ * waited for: each read lists the engine and copies every Job's status file out of
+ * its holder, and the pods being waited for start on the same engine.
+ */
+function sharedViews(): ViewsReader {
+  let last: { at: number; views: Promise<WorkloadViews> } | undefined;
+  return (namespace, report) => {
+    if (!last || Date.now() - last.at >= POLL_MS) {
+      last = { at: Date.now(), views: readWorkloads(namespace, report) };
+      // A failed read is not shared: the next poll reads again.
+      last.views.catch(() => {
+        last = undefined;
+      });
+    }
+    return last.views;
+  };
 }
 
 /** Rejects once a pod of the workload cannot get ready by itself (not for Jobs: they retry). */
@@ -45,7 +67,11 @@ async function watchWorkloadPods(
   }
 }
 
-async function waitForTarget(target: Target, options: TargetWaitOptions): Promise<void> {
+async function waitForTarget(
+  target: Target,
+  options: TargetWaitOptions,
+  read: ViewsReader,
+): Promise<void> {
   const { namespace, timeoutMs, signal } = options;
   if (target.kind === 'Pod') {
     await waitForPod(namespace, target.name, {
@@ -64,6 +90,7 @@ async function waitForTarget(target: Target, options: TargetWaitOptions): Promis
       signal,
       intervalMs: POLL_MS,
       probes: async () => options.probes(),
+      read,
     }),
   ];
   const deadline = Date.now() + timeoutMs;
@@ -101,5 +128,6 @@ export async function waitForTargets(
   targets: readonly Target[],
   options: TargetWaitOptions,
 ): Promise<void> {
-  await Promise.all(targets.map((target) => waitForTarget(target, options)));
+  const read = sharedViews();
+  await Promise.all(targets.map((target) => waitForTarget(target, options, read)));
 }

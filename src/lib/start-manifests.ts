@@ -133,9 +133,14 @@ export async function startManifests(
       signal: options.signal,
       onProgress: options.onProgress,
       events: libraryEvents().sink,
+      // Stored once the Services and ConfigMaps exist (their pods get the Service
+      // links), while the proxies are still starting: the controllers' first pods
+      // need not wait for them.
+      beforeReport: async () => {
+        workloads = (await applyWorkloads(set.workloads, { supervise: namespace, owner })).results;
+        supervisor.poke();
+      },
     });
-    workloads = (await applyWorkloads(set.workloads, { supervise: namespace, owner })).results;
-    supervisor.poke();
     if (options.wait ?? true) {
       await waitForTargets(waitTargets(applied, workloads), {
         namespace,

@@ -240,9 +240,10 @@ export async function applyBundle(
     if (interrupted()) throw await interruptError();
     results = await applyManifests(set, {
       ...options,
+      // The caller's step (a library environment storing its workloads) runs beside
+      // the proxies' starts: neither needs the other, both need the Services created.
       beforeReport: async () => {
-        await Promise.all(starts);
-        await options.beforeReport?.();
+        await Promise.all([...starts, options.beforeReport?.()]);
       },
       report: (done) => {
         reported = true;

@@ -10,7 +10,7 @@ import { listPodRecords, type PodRecord } from '../pod/records.js';
 import { storedObject } from './apply.js';
 import { qualifiedName, type ReplicatedKind, type StoredKind } from './labels.js';
 import { controllerOf } from './pods.js';
-import { readWorkloads } from './read.js';
+import { readWorkloads, type WorkloadViews } from './read.js';
 import {
   findStored,
   listStored,
@@ -105,6 +105,11 @@ export interface WaitOptions {
   signal?: AbortSignal;
   probes: (namespace: string) => Promise<ProbeReport>;
   intervalMs?: number;
+  /**
+   * How the views are read (default readWorkloads): a caller waiting for several
+   * workloads at once shares one read per interval instead of one per workload.
+   */
+  read?: (namespace: string, report: ProbeReport) => Promise<WorkloadViews>;
 }
 
 /** A Job that ended Failed: `apply --wait` and `up` fail with its reason. */
@@ -127,7 +132,7 @@ export async function waitForWorkload(
   let last = 'not found';
   for (;;) {
     if (options.signal?.aborted) throw options.signal.reason;
-    const views = await readWorkloads(namespace, await options.probes(namespace));
+    const views = await (options.read ?? readWorkloads)(namespace, await options.probes(namespace));
     if (kind === 'Deployment') {
       const view = views.deployments.find((d) => d.stored.name === name);
       if (view?.numbers.complete) return;
