@@ -140,7 +140,7 @@ async function podVolumes(namespace: string, pod: string): Promise<string[]> {
 /**
  * Remove every container (the marker aside) and pod volume of the pod until a
  * listing is empty twice, a settle apart. A co-deleter (the marker is not its own)
- * stops as soon as the marker's owner has finished and removed it.
+ * stops once the marker's owner has finished and removed it.
  */
 async function removeEverything(record: PodRecord, mark: DeletionMark | undefined): Promise<void> {
   const { namespace, name } = record;
@@ -155,12 +155,29 @@ async function removeEverything(record: PodRecord, mark: DeletionMark | undefine
     const left = containers.filter(
       (info) => info.Labels[Labels.container] !== TERMINATING_MARKER && !isLiveIntent(info),
     );
-    if (
-      mark &&
-      !mark.mine &&
-      !containers.some((info) => info.Labels[Labels.container] === TERMINATING_MARKER)
-    )
-      return; // its deleter finished
+    const marker = containers.find((info) => info.Labels[Labels.container] === TERMINATING_MARKER);
+    if (mark && !mark.mine && !marker) return; // its deleter finished
+    if (mark && !mark.mine && left.length === 0 && volumes.length === 0) {
+      // Only the owner's marker is left: the pod is gone when its owner removes it
+      // (a moment from now, or after a re-apply it waits for), not before; `delete`
+      // must not return with the marker still there. An owner that died meanwhile
+      // leaves it to this deleter.
+      const holder = {
+        pid: Number(marker?.Labels[TerminatingLabels.pid] ?? 0),
+        host: marker?.Labels[TerminatingLabels.host] ?? '',
+      };
+      if (marker && !holderAlive(holder)) {
+        await removeContainer(marker.Id).catch(() => undefined);
+        return;
+      }
+      if (Date.now() - began > DELETE_LIMIT_MS) {
+        throw new Error(
+          `pod ${name}: its other deleter kept it for ${DELETE_LIMIT_MS / 1000}s; run podrun delete again`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      continue;
+    }
     if (left.length === 0 && volumes.length === 0) {
       if (settled) return;
       settled = true;
