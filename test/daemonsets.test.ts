@@ -50,6 +50,28 @@ describe('daemonsets', () => {
     expect(pods).toHaveLength(1);
     expect(pods[0]).toMatch(/^agent-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
     expect(await ok(['logs', 'ds/agent'])).toBe('agent up\n');
+    // describe.go's DaemonSetDescriber, for the one node of the engine.
+    const described = await ok(['describe', 'ds', 'agent']);
+    expect(described.split('Pod Template:')[0]).toBe(
+      [
+        'Name:           agent',
+        `Namespace:      ${ns}`,
+        'Selector:       app=agent',
+        'Node-Selector:  <none>',
+        'Labels:         <none>',
+        'Annotations:    <none>',
+        'Desired Number of Nodes Scheduled: 1',
+        'Current Number of Nodes Scheduled: 1',
+        'Number of Nodes Scheduled with Up-to-date Pods: 1',
+        'Number of Nodes Scheduled with Available Pods: 1',
+        'Number of Nodes Misscheduled: 0',
+        'Pods Status:  1 Running / 0 Waiting / 0 Succeeded / 0 Failed',
+        '',
+      ].join('\n'),
+    );
+    expect(described).toMatch(
+      /^Pod Template:\n {2}Labels: {2}app=agent\n {2}Containers:\n {3}agent:\n/m,
+    );
   }, 120_000);
 
   it('a deleted pod is replaced by a new one', async () => {

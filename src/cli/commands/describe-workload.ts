@@ -1,14 +1,18 @@
-// podrun describe deployment|rs|job|cronjob NAME: kubectl's layout (describe.go's
-// DeploymentDescriber and ReplicaSetDescriber; Jobs and CronJobs in describe-jobs.ts) over the stored object, the numbers recomputed from its pods,
+// podrun describe deployment|rs|ds|job|cronjob NAME: kubectl's layout (describe.go's
+// DeploymentDescriber, ReplicaSetDescriber and DaemonSetDescriber; Jobs and CronJobs
+// in describe-jobs.ts) over the stored object, the numbers recomputed from its pods,
 // the conditions the supervisor stored, and its ScalingReplicaSet events.
 import type { DeploymentStatus, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import { REVISION_ANNOTATION } from '../../controllers/deployment.js';
 import { sameTemplate } from '../../controllers/hash.js';
+import type { ProbeReport } from '../../pod/probes/report.js';
+import type { PodRecord } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
 import { supervisorNamespaceProbes } from '../../supervisor/client.js';
 import { qualifiedKind, type StoredKind } from '../../workloads/labels.js';
 import {
   type CronJobView,
+  type DaemonSetView,
   type JobView,
   type ReplicaSetView,
   readWorkloads,
@@ -50,7 +54,9 @@ export async function runDescribeWorkload(
         : describeCronJob(view as CronJobView)),
     );
   } else if (kind === 'DaemonSet') {
-    throw new Error('podrun does not describe daemonsets yet: use get daemonset -o yaml');
+    const view = views.daemonSets.find((ds) => ds.stored.name === name);
+    if (!view) throw notFound();
+    out.push(...describeDaemonSet(view, probes));
   } else if (kind === 'Deployment') {
     const view = views.deployments.find((d) => d.stored.name === name);
     if (!view) throw new Error(`deployments.apps "${name}" not found in namespace ${namespace}`);
@@ -110,11 +116,6 @@ export async function runDescribeWorkload(
     if (!view) throw new Error(`replicasets.apps "${name}" not found in namespace ${namespace}`);
     const rs = view.object;
     const owner = rs.metadata?.ownerReferences?.find((r) => r.controller);
-    const phases = { Running: 0, Pending: 0, Succeeded: 0, Failed: 0 };
-    for (const record of view.pods.filter((p) => !p.terminating)) {
-      const phase = podStatus(record, probes).phase;
-      if (phase in phases) phases[phase as keyof typeof phases]++;
-    }
     const column = 14;
     lines(out, 'Name', [name], column);
     lines(out, 'Namespace', [namespace], column);
@@ -128,17 +129,54 @@ export async function runDescribeWorkload(
       [`${rs.status.replicas ?? 0} current / ${rs.spec?.replicas ?? 1} desired`],
       column,
     );
-    lines(
-      out,
-      'Pods Status',
-      [
-        `${phases.Running} Running / ${phases.Pending} Waiting / ${phases.Succeeded} Succeeded / ${phases.Failed} Failed`,
-      ],
-      column,
-    );
+    lines(out, 'Pods Status', [podsStatus(view.pods, probes)], column);
     podTemplate(out, rs.spec?.template);
     // podrun records no SuccessfulCreate/SuccessfulDelete events for ReplicaSets yet.
     out.push(...eventsSection([]));
   }
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** kubectl's "Pods Status" of a ReplicaSet or DaemonSet: its pods by phase. */
+function podsStatus(pods: readonly PodRecord[], probes: ProbeReport): string {
+  const phases = { Running: 0, Pending: 0, Succeeded: 0, Failed: 0 };
+  for (const record of pods.filter((p) => !p.terminating)) {
+    const phase = podStatus(record, probes).phase;
+    if (phase in phases) phases[phase as keyof typeof phases]++;
+  }
+  return `${phases.Running} Running / ${phases.Pending} Waiting / ${phases.Succeeded} Succeeded / ${phases.Failed} Failed`;
+}
+
+/**
+ * describe.go's DaemonSetDescriber: the counts go unaligned (they carry no tab there),
+ * and the one node of the engine is every count's 1.
+ */
+function describeDaemonSet(view: DaemonSetView, probes: ProbeReport): string[] {
+  const out: string[] = [];
+  const ds = view.object;
+  const status = ds.status;
+  const column = 16;
+  lines(out, 'Name', [view.stored.name], column);
+  lines(out, 'Namespace', [view.stored.namespace], column);
+  lines(out, 'Selector', [selectorText(ds.spec?.selector)], column);
+  lines(
+    out,
+    'Node-Selector',
+    [pairs(ds.spec?.template?.spec?.nodeSelector, '=').join(',') || '<none>'],
+    column,
+  );
+  lines(out, 'Labels', pairs(ds.metadata?.labels, '='), column);
+  lines(out, 'Annotations', pairs(ds.metadata?.annotations, ': '), column);
+  out.push(`Desired Number of Nodes Scheduled: ${status?.desiredNumberScheduled ?? 0}`);
+  out.push(`Current Number of Nodes Scheduled: ${status?.currentNumberScheduled ?? 0}`);
+  out.push(
+    `Number of Nodes Scheduled with Up-to-date Pods: ${status?.updatedNumberScheduled ?? 0}`,
+  );
+  out.push(`Number of Nodes Scheduled with Available Pods: ${status?.numberAvailable ?? 0}`);
+  out.push(`Number of Nodes Misscheduled: ${status?.numberMisscheduled ?? 0}`);
+  lines(out, 'Pods Status', [podsStatus(view.pods, probes)], 0);
+  podTemplate(out, ds.spec?.template);
+  // podrun records no SuccessfulCreate events for DaemonSets yet.
+  out.push(...eventsSection([]));
+  return out;
 }

@@ -20,7 +20,7 @@ export async function runDescribe(
   if (workload) return runDescribeWorkload(workload, name.replace(/^[^/]*\//, ''), flags.namespace);
   if (!['pod', 'pods', 'po'].includes(type)) {
     throw new Error(
-      `podrun describes pods, services, deployments, replicasets, jobs and cronjobs, not ${type}`,
+      `podrun describes pods, services, deployments, replicasets, daemonsets, jobs and cronjobs, not ${type}`,
     );
   }
   const found = await findPodRecord(flags.namespace, name.replace(/^pods?\//, ''));
