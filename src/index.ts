@@ -7,6 +7,7 @@ export type { ExecResult } from './docker/exec.js';
 export {
   Environment,
   type EnvironmentLogsOptions,
+  type ForwardedTarget,
   type PodSelector,
 } from './lib/environment.js';
 export {

@@ -142,11 +142,26 @@ describe('startManifests', () => {
       expect(containers.length).toBeGreaterThan(0);
       for (const c of containers) expect(c.Labels[Labels.owner]).toBe(ownerSession());
 
+      // Port-forwards from the test, relayed inside the pod serving each connection.
+      const viaService = await env.forward('svc/web', 80);
+      const viaDeployment = await env.forward('deploy/web', 'http');
+      expect(viaService.url()).toBe(`http://127.0.0.1:${viaService.port}/`);
+      expect(await page(viaService.url())).toBe('hello from web\n');
+      expect(await page(viaDeployment.url('index.html'))).toBe('hello from web\n');
+      await expect(env.forward('svc/db', 80)).rejects.toThrow(/services "db" not found/);
+
       // A replica deleted by hand comes back: the environment's supervisor runs the controllers.
       await one.delete({ gracePeriodSeconds: 0 });
       await env.wait('deploy/web');
       await waitFor('a replacement replica', async () => (await env.pods('app=web')).length === 2);
       expect((await env.pods('app=web')).map((p) => p.name)).not.toContain(one.name);
+      // The forwards made before still answer: each connection finds a Ready pod again.
+      for (let i = 0; i < 4; i++) {
+        expect(await page(viaDeployment.url())).toBe('hello from web\n');
+        expect(await page(viaService.url())).toBe('hello from web\n');
+      }
+      await viaService.close();
+      await expect(fetch(viaService.url())).rejects.toThrow();
       expect(() => env.service('db')).toThrow(
         /no service db in this environment \(services: web\)/,
       );

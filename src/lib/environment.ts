@@ -1,14 +1,18 @@
 // A running bundle, as startManifests hands it to a test: its pods (bare ones and
 // those its controllers made) as PodHandles, its Services from the host, waits and
-// logs by `kind/name`, and stop() (= close() = Symbol.asyncDispose) that removes all
-// of it. The environment's own in-process supervisor runs its controllers, restarts
+// logs by `kind/name`, port-forwards, and stop() (= close() = Symbol.asyncDispose)
+// that removes all of it. The environment's own in-process supervisor runs its controllers, restarts
 // and probes for as long as it lives; nothing of it is shared with another one.
+
+import { Writable } from 'node:stream';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import { log } from '../log.js';
 import { matchesSelector } from '../manifest/selector.js';
 import { parseSelector } from '../manifest/selector-syntax.js';
 import type { ApplyResult } from '../pod/apply.js';
 import { containerNames, defaultContainerName } from '../pod/containers-of.js';
 import { PodNotFoundError } from '../pod/errors.js';
+import { type PortForward, startPortForward } from '../pod/port-forward.js';
 import {
   findPodRecord,
   listPodRecords,
@@ -19,6 +23,7 @@ import {
 import type { ServiceRecord } from '../pod/service-records.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import type { WorkloadApplyResult } from '../workloads/apply.js';
+import { forwardRemote, parseForwardTarget } from '../workloads/forward-remotes.js';
 import { qualifiedName } from '../workloads/labels.js';
 import { workloadPods } from '../workloads/manage.js';
 import { logsPod, parseTarget, type Target, waitTargets } from './env-targets.js';
@@ -34,6 +39,16 @@ export type PodSelector = string | Record<string, string> | LabelSelector;
 export interface EnvironmentLogsOptions extends LogsOptions {
   /** The container; default the pod's default container (as kubectl logs). */
   container?: string;
+}
+
+/** A port forwarded from 127.0.0.1 into a pod, a Service or a Deployment (env.forward). */
+export interface ForwardedTarget {
+  /** The local port (a free one the system picked). */
+  readonly port: number;
+  /** `http://127.0.0.1:<port><path>`. */
+  url(path?: string): string;
+  /** Stop listening and drop its connections (stop() of the environment does it too). */
+  close(): Promise<void>;
 }
 
 export interface EnvironmentInit {
@@ -63,6 +78,7 @@ export class Environment implements AsyncDisposable {
   readonly workloads: readonly WorkloadApplyResult[];
   private readonly init: EnvironmentInit;
   private stopped: Promise<void> | undefined;
+  private readonly forwards = new Set<PortForward>();
 
   constructor(init: EnvironmentInit) {
     this.init = init;
@@ -165,14 +181,55 @@ export class Environment implements AsyncDisposable {
     return (await this.handleOf(record)).logs(container, logsOptions);
   }
 
+  /**
+   * kubectl port-forward from the test: `forward('svc/web', 80)`, `forward('deploy/web',
+   * 'http')`, `forward('pod/x', 8080)`. Listens on a free port of 127.0.0.1; each new
+   * connection is relayed from inside the pod that serves it now (a Ready endpoint of
+   * the Service, a Ready pod of the Deployment), so it reaches a server bound to the
+   * pod's 127.0.0.1 and survives a replaced pod. Rejects when the object does not exist.
+   */
+  async forward(target: string, remote: number | string): Promise<ForwardedTarget> {
+    const { kind, name } = parseForwardTarget(target);
+    const probes = async () => this.init.supervisor.probeReport();
+    const resolved = await forwardRemote(this.namespace, kind, name, remote, probes);
+    // A connection that cannot be relayed is reset; its reason goes to the log.
+    const err = new Writable({
+      write(chunk, _encoding, done) {
+        log().warn(`forward ${target} ${remote}: ${String(chunk).trimEnd()}`);
+        done();
+      },
+    });
+    const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const forward = await startPortForward({
+      addresses: ['127.0.0.1'],
+      ports: [{ local: 0, remoteLabel: String(resolved.label), resolve: resolved.resolve }],
+      out: quiet,
+      err,
+    });
+    this.forwards.add(forward);
+    const port = forward.listening[0]?.port ?? 0;
+    return {
+      port,
+      url: (path = '/') => `http://127.0.0.1:${port}${path.startsWith('/') ? path : `/${path}`}`,
+      close: async () => {
+        this.forwards.delete(forward);
+        await forward.close();
+      },
+    };
+  }
+
   /** Remove everything of the environment and stop its supervisor; safe to call twice. */
   stop(): Promise<void> {
-    this.stopped ??= tearDownEnvironment({
-      namespace: this.namespace,
-      supervisor: this.init.supervisor,
-      applied: this.init.applied,
-      gracePeriodSeconds: this.init.gracePeriodSeconds,
-    });
+    const forwards = [...this.forwards];
+    this.forwards.clear();
+    this.stopped ??= Promise.all(forwards.map((f) => f.close())).then(() =>
+      tearDownEnvironment({
+        namespace: this.namespace,
+        supervisor: this.init.supervisor,
+        applied: this.init.applied,
+        gracePeriodSeconds: this.init.gracePeriodSeconds,
+      }),
+    );
     return this.stopped;
   }
 
