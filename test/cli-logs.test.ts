@@ -169,6 +169,42 @@ describe('podrun logs', () => {
     });
     expect(current.split('\n')[0]).not.toBe(before);
   });
+
+  it('-f keeps following across a restart: the new instance is streamed from its start', async () => {
+    const { child, output } = spawnStdoutOnly(['logs', 'talker', '-n', ns, '-f', '--tail', '0']);
+    try {
+      await waitFor('streamed lines', async () => (output().match(/line-\d+/g)?.length ?? 0) >= 2);
+      expect(output()).not.toContain('started-talker');
+      await restartContainerByName(ns, 'talker', 'main');
+      await waitFor('the new instance', async () => /^started-talker-\d+$/m.test(output()), 30_000);
+      expect(child.exitCode).toBeNull(); // still following
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.on('exit', resolve));
+    }
+  });
+
+  it('-l -f follows a pod of the selector created after it started', async () => {
+    const { child, output } = spawnStdoutOnly(['logs', '-l', 'app=late', '-n', ns, '-f']);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await applyYaml(
+        `apiVersion: v1
+kind: Pod
+metadata: { name: late, labels: { app: late } }
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+    - { name: main, image: ${TEST_IMAGE}, command: [sh, -c, 'echo late-hello; sleep 600'] }
+`,
+        ns,
+      );
+      await waitFor("the late pod's line", async () => output() === 'late-hello\n', 30_000);
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.on('exit', resolve));
+    }
+  });
 });
 
 describe('podrun logs prints stdout and stderr on stdout, in write order (kubectl)', () => {

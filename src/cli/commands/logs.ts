@@ -1,16 +1,24 @@
 // podrun logs (POD | TYPE/NAME | -l SELECTOR [--max-log-requests N]) [-c C] [--all-containers] [-f] [--tail N] [--since D] [--timestamps] [--previous]
 // TYPE/NAME (job/x, deployment/x, ds/x, rs/x): one pod of the object, as kubectl picks it.
+// -f keeps following across restarts, and with -l new pods too (logs-follow.ts).
 import type { Writable } from 'node:stream';
 import { matchesSelector } from '../../manifest/selector.js';
 import { containerLogs } from '../../pod/container-io.js';
-import { containerNames, defaultContainerName, hasInstance } from '../../pod/containers-of.js';
+import {
+  containerInstance,
+  containerNames,
+  defaultContainerName,
+  hasInstance,
+} from '../../pod/containers-of.js';
 import { PodNotFoundError } from '../../pod/errors.js';
-import { findPodRecord, listPodRecords, type PodRecord } from '../../pod/records.js';
+import { findPodRecord, listPodRecords, type PodRecord, withDetails } from '../../pod/records.js';
+import { podStatus } from '../../pod/status.js';
 import { qualifiedKind } from '../../workloads/labels.js';
 import { workloadPods } from '../../workloads/manage.js';
 import { linePrefixer } from '../line-prefix.js';
 import { podNameArg } from '../output.js';
 import { parseSelector } from '../selector-syntax.js';
+import { followLogs } from './logs-follow.js';
 import { workloadKindOf } from './workloads.js';
 
 interface LogsFlags {
@@ -57,13 +65,61 @@ export async function runLogs(podArg: string | undefined, flags: LogsFlags): Pro
     if (!pods) throw new Error(`${qualifiedKind(kind).replace('.', 's.')} "${name}" not found`);
     const record = pickPodForLogs(pods);
     if (!record) throw new Error(`no pods found for ${qualifiedKind(kind)}/${name}`);
-    await podLogs(record, flags);
+    await (following(flags) ? followPod(record, flags) : podLogs(record, flags));
     return;
   }
   const name = podNameArg(podArg);
   const record = await findPodRecord(flags.namespace, name);
   if (!record) throw new PodNotFoundError(flags.namespace, name);
-  await podLogs(record, flags);
+  await (following(flags) ? followPod(record, flags) : podLogs(record, flags));
+}
+
+/** -f past the current instance: not with --previous, which names one instance. */
+const following = (flags: LogsFlags) => flags.follow === true && !flags.previous;
+
+/** The containers of a pod `logs` reads: -c, --all-containers, or the default one. */
+function containersToRead(record: PodRecord, flags: LogsFlags): string[] {
+  return flags.allContainers
+    ? containerNames(record)
+    : [flags.container ?? defaultContainerName(record)];
+}
+
+function sinceOf(flags: LogsFlags): number | undefined {
+  return flags.since ? Date.now() / 1000 - parseDuration(flags.since) : undefined;
+}
+
+/**
+ * -f on one pod: its restarts too, until it is deleted or finished (Succeeded or
+ * Failed: nothing will run in it again) and its last stream is over.
+ */
+async function followPod(record: PodRecord, flags: LogsFlags): Promise<void> {
+  const names = containersToRead(record, flags);
+  for (const name of names) containerInstanceCheck(record, name, flags);
+  const showPrefix = flags.prefix || names.length > 1;
+  await followLogs({
+    pods: async () => {
+      const current = await findPodRecord(record.namespace, record.name);
+      return current && current.uid === record.uid ? [current] : [];
+    },
+    containers: () => names,
+    output: (pod, container) =>
+      showPrefix ? linePrefixer(process.stdout, `[pod/${pod.name}/${container}] `) : process.stdout,
+    over: async (pods) => {
+      const pod = pods[0];
+      if (!pod) return true;
+      const phase = podStatus(await withDetails(pod)).phase;
+      return phase === 'Succeeded' || phase === 'Failed';
+    },
+    tail: flags.tail,
+    since: sinceOf(flags),
+    timestamps: flags.timestamps,
+  });
+}
+
+/** A container the pod does not have fails at once, in kubectl's words. */
+function containerInstanceCheck(record: PodRecord, name: string, flags: LogsFlags): void {
+  if (flags.allContainers || hasInstance(record, name)) return;
+  containerInstance(record, name);
 }
 
 /**
@@ -87,25 +143,45 @@ async function runSelectedLogs(text: string, flags: LogsFlags): Promise<void> {
   );
   if (records.length === 0) {
     process.stderr.write(`No resources found in ${flags.namespace} namespace.\n`);
-    return;
+    // -f waits for pods of the selector to come.
+    if (!following(flags)) return;
   }
   const max = flags.maxLogRequests ?? MAX_LOG_REQUESTS;
-  const streams = records.length * (flags.allContainers ? containerNames(records[0]!).length : 1);
+  const first = records[0];
+  const streams =
+    records.length * (flags.allContainers && first ? containerNames(first).length : 1);
   if (flags.follow && streams > max) {
     throw new Error(
       `you are attempting to follow ${streams} log streams, but maximum allowed concurrency is ${max}, use --max-log-requests to increase the limit`,
     );
   }
   const options = { ...flags, tail: flags.tail ?? SELECTOR_TAIL };
-  if (flags.follow) await Promise.all(records.map((record) => podLogs(record, options)));
-  else for (const record of records) await podLogs(record, options);
+  if (!following(flags)) {
+    for (const record of records) await podLogs(record, options);
+    return;
+  }
+  // Until Ctrl-C: pods of the selector created later are followed too.
+  await followLogs({
+    pods: async () =>
+      (await listPodRecords({ namespace: flags.namespace })).filter(
+        (record) => !record.terminating && matchesSelector(selector, record.pod?.metadata?.labels),
+      ),
+    containers: (record) => containersToRead(record, flags),
+    output: (record, container) =>
+      flags.prefix || containersToRead(record, flags).length > 1
+        ? linePrefixer(process.stdout, `[pod/${record.name}/${container}] `)
+        : process.stdout,
+    over: async () => false,
+    tail: options.tail,
+    since: sinceOf(flags),
+    timestamps: flags.timestamps,
+    maxStreams: max,
+  });
 }
 
 async function podLogs(record: PodRecord, flags: LogsFlags): Promise<void> {
-  const names = flags.allContainers
-    ? containerNames(record)
-    : [flags.container ?? defaultContainerName(record)];
-  const since = flags.since ? Date.now() / 1000 - parseDuration(flags.since) : undefined;
+  const names = containersToRead(record, flags);
+  const since = sinceOf(flags);
   const showPrefix = flags.prefix || names.length > 1;
   await Promise.all(
     names.map(async (container) => {
