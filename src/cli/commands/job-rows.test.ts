@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { completionsCell, daemonSetRow, formatLabelSelector, jobRow } from './job-rows.js';
+import { formatKubectlTable } from '../tab-writer.js';
+import {
+  CRONJOB_HEADER,
+  completionsCell,
+  cronJobRow,
+  daemonSetRow,
+  formatLabelSelector,
+  jobRow,
+} from './job-rows.js';
 
 const now = new Date('2026-01-01T00:10:00Z');
 
@@ -79,5 +87,49 @@ describe('daemonset rows', () => {
         matchExpressions: [{ key: 'c', operator: 'In', values: ['d', 'e'] }],
       }),
     ).toBe('a=b,c in (d,e)');
+  });
+});
+
+describe('cronjob rows', () => {
+  const hello = {
+    metadata: { name: 'hello', creationTimestamp: '2026-01-01T00:08:45Z' },
+    spec: {
+      schedule: '*/1 * * * *',
+      jobTemplate: {
+        spec: { template: { spec: { containers: [{ name: 'hello', image: 'busybox:1.28' }] } } },
+      },
+    },
+  };
+
+  it("matches the Kubernetes docs' `kubectl get cronjob hello` byte for byte", () => {
+    // kubernetes.io, "Running Automated Tasks with a CronJob".
+    const rows = [
+      CRONJOB_HEADER,
+      cronJobRow(hello, { lastScheduleTime: '2026-01-01T00:09:10Z' }, false, now),
+    ];
+    expect(formatKubectlTable(rows)).toBe(
+      'NAME    SCHEDULE      TIMEZONE   SUSPEND   ACTIVE   LAST SCHEDULE   AGE\n' +
+        'hello   */1 * * * *   <none>     False     0        50s             75s\n',
+    );
+  });
+
+  it('shows the zone, suspend, the active Jobs and the wide columns', () => {
+    const zoned = {
+      ...hello,
+      spec: { ...hello.spec, timeZone: 'Europe/Berlin', suspend: true },
+    };
+    const status = { active: [{ name: 'hello-1' }, { name: 'hello-2' }] };
+    expect(cronJobRow(zoned, status, true, now)).toEqual([
+      'hello',
+      '*/1 * * * *',
+      'Europe/Berlin',
+      'True',
+      '2',
+      '<none>',
+      '75s',
+      'hello',
+      'busybox:1.28',
+      '<none>',
+    ]);
   });
 });
