@@ -68,6 +68,13 @@ describe('renderJsonPath', () => {
 });
 
 describe('selectJsonPath', () => {
+  it('takes a key with dots escaped, as kubectl users write {.data.ca\\.crt}', () => {
+    const secret = { data: { 'ca.crt': 'Q0E=', ca: { crt: 'wrong' } } };
+    expect(renderJsonPath('{.data.ca\\.crt}', secret)).toBe('Q0E=');
+    expect(renderJsonPath("{.data['ca.crt']}", secret)).toBe('Q0E=');
+    expect(renderJsonPath('{.data.ca.crt}', secret)).toBe('wrong');
+  });
+
   it('returns the values of one path', () => {
     expect(selectJsonPath('{.items[*].status.capacity.cpu}', SAMPLE)).toEqual(['4', '8']);
     expect(selectJsonPath('{.missing}', SAMPLE)).toEqual([]);

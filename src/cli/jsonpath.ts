@@ -125,10 +125,12 @@ function parsePath(text: string, whole = text): Step[] {
       );
       i += 2 + name.length;
     } else if (c === '.') {
-      const name = /^[^.[\s]*/.exec(text.slice(i + 1))?.[0] ?? '';
-      if (name === '*') steps.push({ kind: 'all' });
+      // A name runs to the next unescaped `.` or `[`: `{.data.ca\.crt}` is the key "ca.crt".
+      const raw = /^(?:\\.|[^.[\s\\])*/.exec(text.slice(i + 1))?.[0] ?? '';
+      const name = raw.replace(/\\(.)/g, '$1');
+      if (raw === '*') steps.push({ kind: 'all' });
       else if (name !== '') steps.push({ kind: 'field', name });
-      i += 1 + name.length;
+      i += 1 + raw.length;
     } else if (c === '[') {
       const close = closingBracket(text, i);
       steps.push(parseBracket(text.slice(i + 1, close), whole));

@@ -29,6 +29,29 @@ export type StoredKind = 'configmap' | 'secret';
 
 export type StoreResult = 'created' | 'configured' | 'unchanged';
 
+/**
+ * On a ConfigMap's, Secret's or claim's volume: what `get` shows of the object besides
+ * its data, as JSON (labels and annotations; a Secret's type; a claim's spec).
+ */
+export const OBJECT_LABEL = 'io.podrun.object';
+
+/** kubectl's copy of the applied object: for a Secret it holds the values. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+function objectLabelOf(object: ConfigMap | Secret | PersistentVolumeClaim): string {
+  const { labels } = object.metadata ?? {};
+  let annotations = object.metadata?.annotations;
+  if (object.kind === 'Secret' && annotations?.[LAST_APPLIED] !== undefined) {
+    const { [LAST_APPLIED]: _values, ...rest } = annotations;
+    annotations = Object.keys(rest).length > 0 ? rest : undefined;
+  }
+  return JSON.stringify({
+    metadata: { ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) },
+    ...('type' in object && object.type ? { type: object.type } : {}),
+    ...(object.kind === 'PersistentVolumeClaim' ? { spec: object.spec ?? {} } : {}),
+  });
+}
+
 function payloadOf(kind: StoredKind, object: ConfigMap | Secret): string {
   if (kind === 'configmap') {
     const map = object as ConfigMap;
@@ -47,8 +70,14 @@ export async function storeConfigObject(
   const name = object.metadata?.name ?? '';
   const volumeName = configDataDockerName(kind, namespace, name);
   const payload = payloadOf(kind, object);
+  const described = objectLabelOf(object);
   const existing = await inspectVolume(volumeName);
-  if (existing && existing.Labels?.[Labels.data] === payload) return 'unchanged';
+  if (
+    existing &&
+    existing.Labels?.[Labels.data] === payload &&
+    (existing.Labels?.[OBJECT_LABEL] ?? described) === described
+  )
+    return 'unchanged';
   if (existing) await removeVolumeWhenFree(volumeName);
   await createVolume({
     Name: volumeName,
@@ -56,6 +85,7 @@ export async function storeConfigObject(
       [Labels.namespace]: namespace,
       [Labels.pod]: '',
       [Labels.data]: payload,
+      [OBJECT_LABEL]: described,
       'io.podrun.name': name,
       ...extraLabels,
     }),
@@ -105,7 +135,72 @@ export async function ensureClaimVolume(
 ): Promise<'created' | 'unchanged'> {
   const namespace = claim.metadata?.namespace ?? 'default';
   const name = claim.metadata?.name ?? '';
-  return ensureVolume(claimVolumeCreate(namespace, name, PODRUN_VERSION, extraLabels));
+  return ensureVolume(
+    claimVolumeCreate(namespace, name, PODRUN_VERSION, {
+      ...extraLabels,
+      [OBJECT_LABEL]: objectLabelOf({ ...claim, kind: 'PersistentVolumeClaim' }),
+    }),
+  );
+}
+
+/** A stored ConfigMap, Secret or claim as `get` lists it. */
+export interface ListedConfigObject {
+  namespace: string;
+  name: string;
+  createdAt: Date;
+  /** Keys of data (and a ConfigMap's binaryData); a Secret's values are not here. */
+  keys: string[];
+  /** The ConfigMap's data, for -o yaml (never a Secret's). */
+  configData?: ConfigMapData;
+  metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  type?: string;
+  spec?: PersistentVolumeClaim['spec'];
+  /** The claim's engine volume (get pvc's VOLUME). */
+  volume: string;
+}
+
+const ROLE_OF = { configmap: 'configmap', secret: 'secret', pvc: 'pvc' } as const;
+
+/** The stored objects of a kind, in one namespace or all, by namespace and name. */
+export async function listConfigObjects(
+  kind: StoredKind | 'pvc',
+  namespace?: string,
+): Promise<ListedConfigObject[]> {
+  const volumes = await listPodrunVolumes({
+    [Labels.role]: ROLE_OF[kind],
+    [Labels.namespace]: namespace,
+  });
+  const listed = volumes.flatMap((volume): ListedConfigObject[] => {
+    const labels = volume.Labels ?? {};
+    const name = labels['io.podrun.name'];
+    const ns = labels[Labels.namespace];
+    if (!name || !ns) return [];
+    const described = JSON.parse(labels[OBJECT_LABEL] ?? '{}') as Pick<
+      ListedConfigObject,
+      'metadata' | 'type' | 'spec'
+    >;
+    const payload = JSON.parse(labels[Labels.data] ?? '{}') as Partial<ConfigMapData>;
+    const keys = [...Object.keys(payload.data ?? {}), ...Object.keys(payload.binaryData ?? {})];
+    const created = Date.parse(String((volume as { CreatedAt?: string }).CreatedAt ?? ''));
+    return [
+      {
+        namespace: ns,
+        name,
+        createdAt: new Date(Number.isFinite(created) ? created : 0),
+        keys,
+        ...(kind === 'configmap'
+          ? { configData: { data: payload.data ?? {}, binaryData: payload.binaryData ?? {} } }
+          : {}),
+        metadata: described.metadata ?? {},
+        ...(described.type ? { type: described.type } : {}),
+        ...(described.spec ? { spec: described.spec } : {}),
+        volume: volume.Name,
+      },
+    ];
+  });
+  return listed.sort(
+    (a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name),
+  );
 }
 
 /**

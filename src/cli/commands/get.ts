@@ -1,4 +1,4 @@
-// podrun get pods|svc|endpoints|all [NAME...] [-n NS | -A] [-l SELECTOR] [--field-selector F]
+// podrun get pods|svc|endpoints|deploy|rs|ds|jobs|cj|cm|secrets|pvc|ns|all [NAME...] [-n NS | -A] [-l SELECTOR] [--field-selector F]
 //   [-o wide|json|yaml|name|jsonpath=T|custom-columns=SPEC|custom-columns-file=F]
 //   [--no-headers] [--show-labels] [-L KEY,...] [--sort-by PATH] [-w | --watch-only]
 // The layout lives in the pure modules beside (tab-writer, table-columns, sort-by,
@@ -34,6 +34,7 @@ import { parseSelector } from '../selector-syntax.js';
 import { sortByJsonPath } from '../sort-by.js';
 import { formatGroups, TabWriter } from '../tab-writer.js';
 import { decorateTable, parseLabelColumns } from '../table-columns.js';
+import { configKindOf, configResource, configViews } from './config-views.js';
 import {
   ENDPOINTS_TYPES,
   endpointsViews,
@@ -73,6 +74,22 @@ export async function runGet(type: string, names: string[], flags: GetFlags): Pr
     const group = await workloadGroup(kind, wanted, flags, await readListedWorkloads(flags));
     return printGroups([group], wanted, flags);
   }
+  const configKind = configKindOf(type);
+  if (configKind) {
+    if (flags.watch || flags.watchOnly) throw new Error(`podrun watches pods only (not ${type})`);
+    if (flags.selector !== undefined && names.length > 0)
+      throw new Error('name cannot be provided when a selector is specified');
+    const wanted = names.map((name) => name.replace(/^[^/]+\//, ''));
+    const { header, views } = await configViews(configKind, wanted, flags);
+    const group = {
+      kind: configResource(configKind),
+      header,
+      views: narrow(views, flags, METADATA_FIELDS, metadataFields),
+    };
+    // Namespaces are cluster-scoped: no NAMESPACE column under -A.
+    const scoped = configKind === 'Namespace' ? { ...flags, allNamespaces: false } : flags;
+    return printGroups([group], wanted, scoped);
+  }
   if (type === 'all') {
     if (flags.watch || flags.watchOnly) throw new Error('podrun watches pods only (not all)');
     if (names.length > 0) throw new Error('get all takes no names');
@@ -89,7 +106,7 @@ export async function runGet(type: string, names: string[], flags: GetFlags): Pr
   }
   if (!POD_TYPES.includes(type)) {
     throw new Error(
-      `the server doesn't have a resource type "${type}" (podrun gets pods, services, endpoints, deployments, replicasets, daemonsets, jobs, cronjobs, all)`,
+      `the server doesn't have a resource type "${type}" (podrun gets pods, services, endpoints, deployments, replicasets, daemonsets, jobs, cronjobs, configmaps, secrets, persistentvolumeclaims, namespaces, all)`,
     );
   }
   if (flags.watch || flags.watchOnly) return watchPods(names, flags);
