@@ -1,6 +1,6 @@
 // `podrun wait` and `get -l ... -o jsonpath` (issue 13), through the CLI with a
 // supervisor of this file's scope (it runs the readiness probes), and the
-// readiness-gate example script run with podrun in place of kubectl.
+// readiness-gate and migration example scripts run with podrun in place of kubectl.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,24 @@ describe('podrun wait', () => {
       'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{" "}{end}',
     ]);
     expect(ready.stdout).toBe('True True ');
+  });
+
+  it('runs the migration example: apply a Job, wait --for=condition=complete, logs job/x', async () => {
+    const { stdout, stderr } = await execFileAsync('sh', ['examples/migration/migrate.sh', ns], {
+      env: { ...process.env, KUBECTL: 'node bin/podrun.js' },
+      timeout: 120_000,
+    });
+    expect(stderr).toBe('');
+    expect(stdout).toBe(
+      [
+        'job.batch/migrator created',
+        'job.batch/migrator condition met',
+        'migrating to schema 42',
+        'done',
+        'job.batch "migrator" deleted',
+        '',
+      ].join('\n'),
+    );
   });
 
   it("times out with kubectl's line on a pod that never gets Ready", async () => {
