@@ -138,13 +138,26 @@ export async function ensureService(
       });
   let containerId: string;
   let started: Promise<void> | undefined;
+  let eventsWritten: Promise<void> | undefined;
   try {
     if (!plan.headless && network.serviceRange) {
       containerId = await createWithClusterIP(plan, create, network, existing);
-      started = startContainer(containerId).catch(async (error) => {
-        await removeContainer(containerId).catch(() => undefined);
-        throw error;
-      });
+      const id = containerId;
+      // The events file goes in before the start, on the created container: written
+      // after it, the upload ran beside the pods' sandbox starts and slowed them (a
+      // bench trace: 195 ms, against tens before the start). A proxy that fails to
+      // start is removed with its events.
+      eventsWritten = recordServiceEvents(
+        id,
+        carried,
+        proxyEnsureEvents(existing?.service, plan.manifest, { startedAt, doneAt: new Date() }),
+      );
+      started = eventsWritten
+        .then(() => startContainer(id))
+        .catch(async (error) => {
+          await removeContainer(containerId).catch(() => undefined);
+          throw error;
+        });
       // Seen by nobody until the caller awaits it: no unhandled rejection meanwhile.
       started.catch(() => undefined);
     } else {
@@ -157,7 +170,6 @@ export async function ensureService(
     if (!winner) throw error;
     return { action: 'unchanged', containerId: winner.containerId, networkCreated: false };
   }
-  let eventsWritten: Promise<void> | undefined;
   if (plan.headless) {
     try {
       await ensureResolver(plan.namespace, {
@@ -179,14 +191,10 @@ export async function ensureService(
       }
     }
     const id = containerId;
-    eventsWritten = (started ?? Promise.resolve()).then(
-      () =>
-        recordServiceEvents(
-          id,
-          carried,
-          proxyEnsureEvents(existing?.service, plan.manifest, { startedAt, doneAt: new Date() }),
-        ),
-      () => undefined,
+    eventsWritten ??= recordServiceEvents(
+      id,
+      carried,
+      proxyEnsureEvents(existing?.service, plan.manifest, { startedAt, doneAt: new Date() }),
     );
   }
   return {
