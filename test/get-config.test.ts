@@ -1,8 +1,16 @@
 // get configmaps, secrets, persistentvolumeclaims and namespaces through the CLI
 // (issue 13): kubectl's columns over the objects podrun stores as labelled volumes,
-// -o name and -o yaml, and a Secret whose values never reach the output.
+// -o name and -o yaml, a Secret whose values never reach the output, and get -w.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanNamespace, objectsIn, podrun, testNamespace, writeManifest } from './helpers/pods.js';
+import { startPodrun } from './helpers/cli-process.js';
+import {
+  cleanNamespace,
+  objectsIn,
+  podrun,
+  testNamespace,
+  waitFor,
+  writeManifest,
+} from './helpers/pods.js';
 
 const ns = testNamespace('getcfg');
 const PASSWORD = 'not-for-the-terminal-7f3a';
@@ -99,6 +107,38 @@ describe('get of the stored kinds', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe(`error: configmaps "nope" not found in namespace ${ns}\n`);
   });
+
+  it('get cm -w prints a row for a ConfigMap that appears, then one that goes, until Ctrl-C', async () => {
+    const watch = startPodrun(['get', 'cm', '-w', '-n', ns]);
+    const extra = writeManifest(
+      ns,
+      'extra',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: extra }\ndata: { a: b }\n',
+    );
+    try {
+      await waitFor('the table', async () => watch.stdout().split('\n').length > 2, 30_000);
+      await ok(['apply', '-f', extra]);
+      await waitFor('a row for extra', async () => watch.stdout().includes('extra'), 30_000);
+      await ok(['delete', '-f', extra]);
+      await waitFor(
+        'its last row',
+        async () => watch.stdout().match(/^extra /gm)?.length === 2,
+        30_000,
+      );
+    } finally {
+      watch.signal('SIGINT');
+    }
+    const exit = await watch.done;
+    expect(exit.code).toBe(0);
+    const lines = rows(exit.stdout);
+    expect(lines[0]).toEqual(['NAME', 'DATA', 'AGE']);
+    expect(lines[1]?.slice(0, 2)).toEqual(['site', '2']);
+    // site did not change: every later row is extra's (its appearance, its removal).
+    expect(lines.slice(2).map((r) => r.slice(0, 2))).toEqual([
+      ['extra', '1'],
+      ['extra', '1'],
+    ]);
+  }, 90_000);
 
   it('delete -f removes all three', async () => {
     await ok(['delete', '-f', bundle]);

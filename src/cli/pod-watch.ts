@@ -1,7 +1,7 @@
-// `get pods -w` without an API server's watch: podrun polls, and these are the rows
-// a poll prints, as kubectl prints watch events: a row for a pod that appeared, one
-// for a pod whose state (READY, STATUS, RESTARTS, IP, labels) changed, and the last
-// row of a pod that is gone.
+// `get -w` without an API server's watch: podrun polls, and these are the rows a poll
+// prints, as kubectl prints watch events: a row for an object that appeared, one for
+// an object whose row (READY, STATUS, RESTARTS, IP, labels; not its AGE) changed,
+// and the last row of an object that is gone.
 
 export interface WatchedRow {
   key: string;

@@ -2,7 +2,8 @@
 //   [-o wide|json|yaml|name|jsonpath=T|custom-columns=SPEC|custom-columns-file=F]
 //   [--no-headers] [--show-labels] [-L KEY,...] [--sort-by PATH] [-w | --watch-only]
 // The layout lives in the pure modules beside (tab-writer, table-columns, sort-by,
-// custom-columns, field-selector, pod-watch); this reads the pods and prints.
+// custom-columns, field-selector, pod-watch); this reads each kind and prints, once
+// or, with -w, again every second.
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { matchesSelector } from '../../manifest/selector.js';
@@ -62,36 +63,65 @@ interface GetFlags {
 const POD_TYPES = ['pod', 'pods', 'po'];
 const WATCH_POLL_MS = 1000;
 
-export async function runGet(type: string, names: string[], flags: GetFlags): Promise<void> {
+/**
+ * How one kind is read: `read(names, first)` lists it (a watch reads again with no
+ * names and filters, so a watched name going away is a row, not an error).
+ */
+interface KindReader {
+  /** The names as given, without a `kind/` prefix. */
+  wanted: string[];
+  /** The flags the kind prints with (namespaces are cluster-scoped: no -A column). */
+  flags: GetFlags;
+  read(names: string[], first: boolean): Promise<Group>;
+}
+
+function kindReader(type: string, names: string[], flags: GetFlags): KindReader {
   if (SERVICE_TYPES.includes(type) || ENDPOINTS_TYPES.includes(type)) {
-    if (flags.watch || flags.watchOnly) throw new Error(`podrun watches pods only (not ${type})`);
-    return printGroups([await listedGroup(type, names, flags)], names, flags);
+    return { wanted: names, flags, read: (wanted) => listedGroup(type, wanted, flags) };
   }
   const kind = workloadKindOf(type);
   if (kind) {
-    if (flags.watch || flags.watchOnly) throw new Error(`podrun watches pods only (not ${type})`);
-    const wanted = namesOf(type, names);
-    const group = await workloadGroup(kind, wanted, flags, await readListedWorkloads(flags));
-    return printGroups([group], wanted, flags);
+    return {
+      wanted: namesOf(type, names),
+      flags,
+      read: async (wanted) => workloadGroup(kind, wanted, flags, await readListedWorkloads(flags)),
+    };
   }
   const configKind = configKindOf(type);
   if (configKind) {
-    if (flags.watch || flags.watchOnly) throw new Error(`podrun watches pods only (not ${type})`);
-    if (flags.selector !== undefined && names.length > 0)
-      throw new Error('name cannot be provided when a selector is specified');
-    const wanted = names.map((name) => name.replace(/^[^/]+\//, ''));
-    const { header, views } = await configViews(configKind, wanted, flags);
-    const group = {
-      kind: configResource(configKind),
-      header,
-      views: narrow(views, flags, METADATA_FIELDS, metadataFields),
-    };
-    // Namespaces are cluster-scoped: no NAMESPACE column under -A.
     const scoped = configKind === 'Namespace' ? { ...flags, allNamespaces: false } : flags;
-    return printGroups([group], wanted, scoped);
+    return {
+      wanted: names.map((name) => name.replace(/^[^/]+\//, '')),
+      flags: scoped,
+      read: async (wanted) => {
+        if (flags.selector !== undefined && wanted.length > 0)
+          throw new Error('name cannot be provided when a selector is specified');
+        const { header, views } = await configViews(configKind, wanted, scoped);
+        return {
+          kind: configResource(configKind),
+          header,
+          views: narrow(views, flags, METADATA_FIELDS, metadataFields),
+        };
+      },
+    };
   }
+  if (!POD_TYPES.includes(type)) {
+    throw new Error(
+      `the server doesn't have a resource type "${type}" (podrun gets pods, services, endpoints, deployments, replicasets, daemonsets, jobs, cronjobs, configmaps, secrets, persistentvolumeclaims, namespaces, all)`,
+    );
+  }
+  return {
+    wanted: names.map(podNameArg),
+    flags,
+    // Only the first read revives the supervisor of pods that lost theirs.
+    read: (wanted, first) => podGroup(wanted, flags, first),
+  };
+}
+
+export async function runGet(type: string, names: string[], flags: GetFlags): Promise<void> {
   if (type === 'all') {
-    if (flags.watch || flags.watchOnly) throw new Error('podrun watches pods only (not all)');
+    if (flags.watch || flags.watchOnly)
+      throw new Error('podrun watches one kind at a time (not all)');
     if (names.length > 0) throw new Error('get all takes no names');
     const read = await readListedWorkloads(flags);
     const groups = [
@@ -104,13 +134,9 @@ export async function runGet(type: string, names: string[], flags: GetFlags): Pr
     ];
     return printGroups(groups, names, flags, true);
   }
-  if (!POD_TYPES.includes(type)) {
-    throw new Error(
-      `the server doesn't have a resource type "${type}" (podrun gets pods, services, endpoints, deployments, replicasets, daemonsets, jobs, cronjobs, configmaps, secrets, persistentvolumeclaims, namespaces, all)`,
-    );
-  }
-  if (flags.watch || flags.watchOnly) return watchPods(names, flags);
-  return printGroups([await podGroup(names, flags)], names, flags);
+  const reader = kindReader(type, names, flags);
+  if (flags.watch || flags.watchOnly) return watchKind(reader);
+  return printGroups([await reader.read(reader.wanted, true)], reader.wanted, reader.flags);
 }
 
 /** One kind's listed objects, ready to print: `get all` prints several. */
@@ -237,9 +263,9 @@ async function podViews(names: string[], flags: GetFlags, revive: boolean): Prom
 
 const POD_HEADER = ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'];
 
-async function podGroup(names: string[], flags: GetFlags): Promise<Group> {
+async function podGroup(names: string[], flags: GetFlags, revive = true): Promise<Group> {
   const header = [...POD_HEADER, ...(flags.output === 'wide' ? ['IP', 'PORTS'] : [])];
-  return { kind: 'pod', header, views: await podViews(names, flags, true) };
+  return { kind: 'pod', header, views: await podViews(names, flags, revive) };
 }
 
 function customColumnsOf(output: string | undefined): CustomColumn[] | undefined {
@@ -326,32 +352,30 @@ function printGroups(groups: Group[], names: string[], flags: GetFlags, withKind
   process.stdout.write(formatGroups(tables, flags.noHeaders));
 }
 
+/** Columns a watch ignores: they move with the clock alone, which is no change. */
+const CLOCK_COLUMNS = new Set(['AGE', 'DURATION', 'LAST SCHEDULE']);
+
 /** -w: the table, then a row per change, polled, until Ctrl-C (exit 0, as kubectl). */
-async function watchPods(names: string[], flags: GetFlags): Promise<void> {
+async function watchKind(reader: KindReader): Promise<void> {
+  const { flags, wanted } = reader;
   const columns = customColumnsOf(flags.output);
   if (['json', 'yaml'].includes(flags.output ?? '') || flags.output?.startsWith('jsonpath='))
     throw new Error(
       'podrun watches with the table outputs (default, wide, custom-columns, name) only',
     );
-  // -o name: kubectl prints pod/NAME for each event.
+  // -o name: kubectl prints kind/NAME for each event.
   const byName = flags.output === 'name';
-  const header = [...POD_HEADER, ...(flags.output === 'wide' ? ['IP', 'PORTS'] : [])];
   const writer = new TabWriter();
   let printedHeader = false;
-  const snapshot = (views: ListedView[]): { header: string[]; rows: WatchedRow[] } => {
-    const [head = [], ...lines] = groupLines(
-      { kind: 'pod', header, views },
-      { ...flags, noHeaders: false },
-      false,
-      columns,
-    );
+  const snapshot = (group: Group): { header: string[]; rows: WatchedRow[] } => {
+    const [head = [], ...lines] = groupLines(group, { ...flags, noHeaders: false }, false, columns);
+    const clock = group.header.flatMap((name, i) => (CLOCK_COLUMNS.has(name) ? [i] : []));
     return {
       header: head,
-      rows: views.map((view, i) => ({
+      rows: group.views.map((view, i) => ({
         key: `${view.namespace}/${view.name}`,
-        // AGE (the fifth cell) moves every second; it prints no row.
-        state: JSON.stringify([...view.cells.slice(0, 4), ...view.cells.slice(5), view.labels]),
-        cells: byName ? [`pod/${view.name}`] : (lines[i] ?? []),
+        state: JSON.stringify([view.cells.filter((_, c) => !clock.includes(c)), view.labels]),
+        cells: byName ? [`${group.kind}/${view.name}`] : (lines[i] ?? []),
       })),
     };
   };
@@ -370,7 +394,7 @@ async function watchPods(names: string[], flags: GetFlags): Promise<void> {
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.on(signal, stop);
   try {
-    const first = snapshot(await podViews(names, flags, true));
+    const first = snapshot(await reader.read(wanted, true));
     if (!flags.watchOnly)
       print(
         first.header,
@@ -386,10 +410,9 @@ async function watchPods(names: string[], flags: GetFlags): Promise<void> {
         };
       });
       if (stopped) break;
-      // A watched name may go away: that is a row, not an error.
-      const current = snapshot(await podViews([], flags, false));
+      const current = snapshot(await reader.read([], false));
       const rows = current.rows.filter(
-        (row) => names.length === 0 || names.map(podNameArg).includes(row.key.split('/')[1]!),
+        (row) => wanted.length === 0 || wanted.includes(row.key.slice(row.key.indexOf('/') + 1)),
       );
       const changes = watchChanges(previous, rows);
       previous = changes.next;
