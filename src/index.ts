@@ -29,6 +29,7 @@ export type {
 export { type StartManifestsOptions, startManifests } from './lib/start-manifests.js';
 export {
   DEFAULT_START_TIMEOUT_MS,
+  type LibraryStartOptions,
   PodGroup,
   type StartPodOptions,
   startPod,

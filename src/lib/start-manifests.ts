@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { ensureImage } from '../docker/images.js';
 import { log } from '../log.js';
 import { manifestObjectCount } from '../manifest/set-checks.js';
-import type { ManifestSet, ValidationMode } from '../manifest/types.js';
+import type { ManifestSet } from '../manifest/types.js';
 import type { ApplyResult } from '../pod/apply.js';
 import { listServiceRecords } from '../pod/service-records.js';
 import { applyBundle } from '../services/apply-bundle.js';
@@ -27,25 +27,17 @@ import { libraryEvents } from './event-store.js';
 import { ensureReaper } from './reaper.js';
 import { ownerSession } from './session.js';
 import { intoNamespace, loadSource, type ManifestSource, withRandomHostPorts } from './sources.js';
-import { DEFAULT_START_TIMEOUT_MS } from './start-pod.js';
+import { DEFAULT_START_TIMEOUT_MS, type LibraryStartOptions } from './start-pod.js';
 
-export interface StartManifestsOptions {
+export interface StartManifestsOptions extends LibraryStartOptions {
   /** The namespace is `<prefix>-<8 hex>`, fresh for each environment. Default "env". */
   namespacePrefix?: string;
   /** Wait until the bundle is up. Default true. */
   wait?: boolean;
   /** How long the start (and later waits) may take. Default 60 s. */
   timeoutMs?: number;
-  /** Schema checks as kubectl's --validate. Default "strict". */
-  validate?: ValidationMode;
   /** Grace period when the environment stops; default each pod's terminationGracePeriodSeconds. */
   gracePeriodSeconds?: number;
-  /** Guard everything with the reaper (removed when this process dies). Default true. */
-  reaper?: boolean;
-  pauseImage?: string;
-  signal?: AbortSignal;
-  /** Progress lines (image pulls). */
-  onProgress?: (line: string) => void;
 }
 
 /** A namespace name that is also a valid supervision scope ([a-z0-9-], at most 63). */

@@ -31,7 +31,19 @@ import {
 
 export const DEFAULT_START_TIMEOUT_MS = 60_000;
 
-export interface StartPodOptions {
+/** What startPod and startManifests take alike. */
+export interface LibraryStartOptions {
+  /** Schema checks as kubectl's --validate. Default "strict". */
+  validate?: ValidationMode;
+  /** Guard what is started with the reaper (removed when this process dies). Default true. */
+  reaper?: boolean;
+  pauseImage?: string;
+  signal?: AbortSignal;
+  /** Progress lines (image pulls). */
+  onProgress?: (line: string) => void;
+}
+
+export interface StartPodOptions extends LibraryStartOptions {
   /** Namespace for objects that name none. Default "default". */
   namespace?: string;
   /**
@@ -56,16 +68,8 @@ export interface StartPodOptions {
    * later (testcontainers joiners cannot publish ports themselves).
    */
   publish?: ReadonlyArray<number | PublishedPortRequest>;
-  /** Schema checks as kubectl's --validate. Default "strict". */
-  validate?: ValidationMode;
   /** Grace period for delete and restart; default the pod's terminationGracePeriodSeconds. */
   gracePeriodSeconds?: number;
-  /** Guard the pods with the reaper (removed when this process dies). Default true. */
-  reaper?: boolean;
-  pauseImage?: string;
-  signal?: AbortSignal;
-  /** Progress lines (image pulls). */
-  onProgress?: (line: string) => void;
 }
 
 /**
