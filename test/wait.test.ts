@@ -147,7 +147,7 @@ describe('podrun wait', () => {
     expect(selector.stderr).toMatch(/^error: unable to parse selector "app in web": .*\n$/);
   });
 
-  it('takes -l on logs and delete too', async () => {
+  it('takes -l on logs, describe and delete too', async () => {
     const talker = (name: string) => `apiVersion: v1
 kind: Pod
 metadata: { name: ${name}, labels: { role: talker } }
@@ -163,6 +163,14 @@ spec:
       code: 0,
       stdout: '[pod/talk-a/app] hi from talk-a\n[pod/talk-b/app] hi from talk-b\n',
     });
+    const described = await podrun(['describe', 'pods', '-l', 'role=talker', '-n', ns]);
+    expect(described.code).toBe(0);
+    // One description per pod, in name order, a blank line between them.
+    expect(described.stdout.match(/^Name: +\S+$/gm)).toEqual([
+      'Name:             talk-a',
+      'Name:             talk-b',
+    ]);
+    expect(described.stdout).toMatch(/\n\nName: +talk-b\n/);
     const deleted = await podrun(['delete', 'pods', '-l', 'role in (talker)', '-n', ns]);
     expect(deleted.code).toBe(0);
     expect(deleted.stdout.split('\n').filter(Boolean).sort()).toEqual([

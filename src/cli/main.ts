@@ -204,10 +204,11 @@ export function buildProgram(): Command {
 
   program
     .command('describe')
-    .description('show a pod, service, deployment or replicaset in detail')
-    .argument('<type>', 'pod, svc, deployment or rs')
-    .argument('<name>', 'pod name')
+    .description('show a pod, service or workload in detail')
+    .argument('<type>', 'pod, svc, deployment, rs, ds, job or cronjob')
+    .argument('[name]', 'its name (or -l for pods)')
     .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('-l, --selector <selector>', 'every pod whose labels match')
     .action(async (type, name, options) =>
       (await import('./commands/describe.js')).runDescribe(type, name, options),
     );

@@ -1,8 +1,12 @@
-// podrun describe pod NAME: kubectl's layout, read back from Docker.
+// podrun describe pod NAME | describe pods -l SELECTOR: kubectl's layout, read back
+// from Docker; other kinds go to describe-workload.ts and services.ts.
+
+import { matchesSelector } from '../../manifest/selector.js';
+import { parseSelector } from '../../manifest/selector-syntax.js';
 import { PodNotFoundError } from '../../pod/errors.js';
 import { podEvents } from '../../pod/events.js';
 import { probeSettings } from '../../pod/probes/spec.js';
-import { findPodRecord, withDetails } from '../../pod/records.js';
+import { findPodRecord, listPodRecords, type PodRecord, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
 import { liveEventsOf, reportsFor } from '../../supervisor/client.js';
 import { runDescribeWorkload } from './describe-workload.js';
@@ -12,9 +16,16 @@ import { workloadKindOf } from './workloads.js';
 
 export async function runDescribe(
   type: string,
-  name: string,
-  flags: { namespace: string },
+  name: string | undefined,
+  flags: { namespace: string; selector?: string },
 ): Promise<void> {
+  if (flags.selector !== undefined) {
+    if (name !== undefined) throw new Error('name cannot be provided when a selector is specified');
+    if (!['pod', 'pods', 'po'].includes(type))
+      throw new Error(`podrun describes pods by selector (-l), not ${type}`);
+    return describeSelectedPods(flags.selector, flags.namespace);
+  }
+  if (name === undefined) throw new Error(`name a ${type} to describe, or give -l SELECTOR`);
   if (SERVICE_TYPES.includes(type)) return runDescribeService(name, flags.namespace);
   const workload = workloadKindOf(type);
   if (workload) return runDescribeWorkload(workload, name.replace(/^[^/]*\//, ''), flags.namespace);
@@ -25,7 +36,33 @@ export async function runDescribe(
   }
   const found = await findPodRecord(flags.namespace, name.replace(/^pods?\//, ''));
   if (!found) throw new PodNotFoundError(flags.namespace, name);
-  const [record, reports] = await Promise.all([withDetails(found), reportsFor(flags.namespace)]);
+  const reports = await reportsFor(flags.namespace);
+  process.stdout.write(await describePod(found, reports));
+}
+
+/** kubectl describe pods -l: every matching pod, a blank line between them. */
+async function describeSelectedPods(text: string, namespace: string): Promise<void> {
+  const selector = parseSelector(text);
+  const [records, reports] = await Promise.all([
+    listPodRecords({ namespace }),
+    reportsFor(namespace),
+  ]);
+  const matching = records
+    .filter((record) => matchesSelector(selector, record.pod?.metadata?.labels))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  if (matching.length === 0) {
+    process.stderr.write(`No resources found in ${namespace} namespace.\n`);
+    return;
+  }
+  const texts = await Promise.all(matching.map((record) => describePod(record, reports)));
+  process.stdout.write(texts.join('\n'));
+}
+
+async function describePod(
+  found: PodRecord,
+  reports: Awaited<ReturnType<typeof reportsFor>>,
+): Promise<string> {
+  const record = await withDetails(found);
   const report = reports[`${record.namespace}/${record.name}`];
   const status = podStatus(record, report?.probes);
   const pod = record.pod;
@@ -142,5 +179,5 @@ export async function runDescribe(
     out.push(`  ${volume.name}: ${kind}`);
   }
   out.push(...eventsSection(await podEvents(record, { live: liveEventsOf(report) })));
-  process.stdout.write(`${out.join('\n')}\n`);
+  return `${out.join('\n')}\n`;
 }
