@@ -78,6 +78,11 @@ describe('get of the stored kinds', () => {
       'none',
     );
     expect(await ok(['get', 'cm', '-l', 'app=web', '-o', 'name'])).toBe('configmap/site\n');
+    // kubectl get cm,secrets: each kind's table, its names as kind/name, a blank line between.
+    const both = (await ok(['get', 'cm,secrets'])).split('\n\n').map(rows);
+    expect(both.map((table) => table[0]?.[0])).toEqual(['NAME', 'NAME']);
+    expect(both.map((table) => table[1]?.[0])).toEqual(['configmap/site', 'secret/creds']);
+    expect(await ok(['get', 'cm,secret', '-o', 'name'])).toBe('configmap/site\nsecret/creds\n');
   });
 
   it('get pvc: Bound to its engine volume, with its capacity and access modes', async () => {

@@ -134,6 +134,17 @@ export async function runGet(type: string, names: string[], flags: GetFlags): Pr
     ];
     return printGroups(groups, names, flags, true);
   }
+  if (type.includes(',')) {
+    // kubectl get pods,svc: each kind's table under its kind/ names, a blank line between.
+    if (flags.watch || flags.watchOnly) throw new Error('podrun watches one kind at a time');
+    if (names.length > 0) throw new Error(`name the objects as TYPE/NAME, not with "${type}"`);
+    const readers = type
+      .split(',')
+      .filter(Boolean)
+      .map((one) => kindReader(one, [], flags));
+    const groups = await Promise.all(readers.map((reader) => reader.read([], true)));
+    return printGroups(groups, [], flags, true);
+  }
   const reader = kindReader(type, names, flags);
   if (flags.watch || flags.watchOnly) return watchKind(reader);
   return printGroups([await reader.read(reader.wanted, true)], reader.wanted, reader.flags);
