@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { killContainer } from '../src/docker/containers.js';
 import { inspectVolume, removeVolumeWhenFree } from '../src/docker/volumes.js';
 import { claimVolumeDockerName } from '../src/plan/names.js';
+import { OBJECT_LABEL } from '../src/pod/config-store.js';
 import { deletePodRecord } from '../src/pod/delete-pod.js';
 import { findPodRecord } from '../src/pod/records.js';
 import { podStatus } from '../src/pod/status.js';
@@ -277,7 +278,10 @@ spec:
     const declared = await inspectVolume(claimVolumeDockerName(ns, 'data'));
     const created = await inspectVolume(volumeName());
     expect(declared).toBeDefined();
-    expect({ ...created?.Labels, 'io.podrun.name': 'data' }).toEqual(declared?.Labels);
+    // Only the declared one has an object to show (`get pvc`: its spec).
+    const { [OBJECT_LABEL]: described, ...declaredLabels } = declared?.Labels ?? {};
+    expect(JSON.parse(described ?? '{}').spec?.accessModes).toEqual(['ReadWriteOnce']);
+    expect({ ...created?.Labels, 'io.podrun.name': 'data' }).toEqual(declaredLabels);
 
     await deletePodRecord((await findPodRecord(ns, 'claimer'))!, 0);
     expect(await inspectVolume(volumeName())).toBeDefined();
