@@ -8,6 +8,7 @@ import { useEngine } from './engine.js';
 import { FakeEngine } from './fake-engine.js';
 import {
   ensureNetworkId,
+  isSubnetTaken,
   LOCK_STALE_MS,
   NetworkLockLabels,
   networkLockName,
@@ -193,5 +194,22 @@ describe('the namespace network subnet', () => {
       [NET, undefined],
     ]);
     expect(handle.serviceRange).toBeUndefined();
+  });
+});
+
+describe('isSubnetTaken', () => {
+  it("knows both of the engine's words for a subnet another create took", () => {
+    const engineError = (message: string) =>
+      Object.assign(new Error(`(HTTP code 500) server error - ${message}`), {
+        statusCode: 500,
+        json: { message },
+      });
+    expect(isSubnetTaken(engineError('Pool overlaps with other one on this address space'))).toBe(
+      true,
+    );
+    expect(
+      isSubnetTaken(engineError('failed to allocate gateway (172.31.0.1): Address already in use')),
+    ).toBe(true);
+    expect(isSubnetTaken(engineError('network with name x already exists'))).toBe(false);
   });
 });

@@ -284,8 +284,14 @@ async function createUnguarded(
 /** Probes before a namespace network is made without a subnet (see the file comment). */
 const SUBNET_TRIES = 3;
 
-function isPoolOverlap(error: unknown): boolean {
-  return /overlaps/i.test(engineMessage(error));
+/**
+ * The subnet was taken by another creator since it was chosen. The engine says so as
+ * "Pool overlaps with other one on this address space", or, when the two creates
+ * race inside the engine (ten environments at once), as "failed to allocate gateway
+ * (172.31.0.1): Address already in use".
+ */
+export function isSubnetTaken(error: unknown): boolean {
+  return /overlaps|failed to allocate gateway/i.test(engineMessage(error));
 }
 
 /** Create the network, a namespace network on a subnet the engine picked (file comment). */
@@ -302,7 +308,7 @@ async function createOnEnginesSubnet(options: Docker.NetworkCreateOptions): Prom
       return id;
     } catch (error) {
       // Another creator (any engine user) took the pool since the probe gave it back.
-      if (!isPoolOverlap(error)) throw error;
+      if (!isSubnetTaken(error)) throw error;
       log().debug(
         `network ${options.Name}: subnet ${layout.subnet} taken meanwhile, probing again`,
       );
@@ -334,7 +340,7 @@ async function createOnHintedSubnet(
     return await engine().createNetwork(withSubnet(options, layout));
   } catch (error) {
     // Taken between the list and the create (by anyone): probe as if there were no hint.
-    if (!isPoolOverlap(error)) throw error;
+    if (!isSubnetTaken(error)) throw error;
     forgetSubnet(hint.subnet);
     return undefined;
   }
