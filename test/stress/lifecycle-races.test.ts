@@ -466,7 +466,7 @@ describe('lifecycle races on the real engine', () => {
           !(/left running/i.test(exit.stderr) && /podrun delete/.test(exit.stderr))
         ) {
           problems.push(
-            `Ctrl-C after \`created\` does not say the pod was left running and how to remove it: ${exit.stderr.trim().split('\n').slice(-2).join(' | ')}`,
+            `Ctrl-C after \`created\` does not say the pod was left running and how to remove it (${describeExit(exit)}, signal ${exit.signal ?? 'none'}): ${exit.stderr.trim().split('\n').slice(-2).join(' | ')}`,
           );
         }
         await deleteAndVerify(ns, problems, settle);
