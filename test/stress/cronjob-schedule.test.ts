@@ -1,7 +1,7 @@
 // A CronJob on the real clock (one of the long runs: it waits for minute boundaries,
 // about two minutes). Schedule `* * * * *` with successfulJobsHistoryLimit 1: each
 // minute the supervisor makes the Job `tick-<minutes since the epoch>`, it runs to
-// Complete on the real engine, and the previous one is deleted with its pods.
+// Complete on the real engine, and the previous one is deleted, its pods after it.
 import { afterAll, describe, expect, it } from 'vitest';
 import { listPodrunContainers } from '../../src/docker/containers.js';
 import { Labels } from '../../src/plan/labels.js';
@@ -85,10 +85,18 @@ spec:
       80_000,
     );
     expect(second.metadata.name).toBe(`tick-${minute + 1}`);
-    const pods = (await listPodrunContainers({ [Labels.namespace]: ns })).map(
-      (c) => c.Labels[Labels.pod] ?? '',
+    // The old Job's pods go after it, in the background (Kubernetes' CronJob deletes
+    // with propagationPolicy Background, and the garbage collector follows).
+    await waitFor(
+      "the first Job's pods to be removed",
+      async () => {
+        const pods = (await listPodrunContainers({ [Labels.namespace]: ns })).map(
+          (c) => c.Labels[Labels.pod] ?? '',
+        );
+        return pods.some((p) => p.startsWith(`${first.metadata.name}-`)) ? undefined : true;
+      },
+      20_000,
     );
-    expect(pods.filter((p) => p.startsWith(`${first.metadata.name}-`))).toEqual([]);
     const row = (await ok(['get', 'cronjobs', 'tick'])).split('\n')[1];
     expect(row).toMatch(/^tick\s+\* \* \* \* \*\s+<none>\s+False\s+[01]\s+\d+s\s+/);
     expect(await ok(['delete', 'cronjob', 'tick'])).toBe('cronjob.batch "tick" deleted\n');
