@@ -24,7 +24,13 @@ import { listPodrunVolumes, listVolumesNamed, removeVolume } from '../docker/vol
 import { log } from '../log.js';
 import { Labels } from '../plan/labels.js';
 import { containerDockerName, namespaceNetworkName, podVolumeDockerName } from '../plan/names.js';
-import { isLiveIntent, liveIntents, lowerIntent, raiseIntent } from './lifecycle/intents.js';
+import {
+  INTENT_LABEL,
+  isLiveIntent,
+  liveIntents,
+  lowerIntent,
+  raiseIntent,
+} from './lifecycle/intents.js';
 import { LifecycleLabels, TERMINATING_MARKER, TerminatingLabels } from './lifecycle/labels.js';
 import { createMarker, holderAlive } from './lifecycle/markers.js';
 import { graceSecondsOfPod, stopWithGrace } from './lifecycle/stop.js';
@@ -142,21 +148,30 @@ async function podVolumes(namespace: string, pod: string): Promise<string[]> {
  * listing is empty twice, a settle apart. A co-deleter (the marker is not its own)
  * stops once the marker's owner has finished and removed it.
  */
-async function removeEverything(record: PodRecord, mark: DeletionMark | undefined): Promise<void> {
+async function removeEverything(
+  record: PodRecord,
+  mark: DeletionMark | undefined,
+): Promise<{ sawReplacing: boolean }> {
   const { namespace, name } = record;
   const began = Date.now();
   let settled = false;
+  // A re-apply's live REPLACING intent in any listing: its new version may still come.
+  let sawReplacing = false;
+  const done = () => ({ sawReplacing });
   for (let round = 0; ; round++) {
     const [containers, volumes] = await Promise.all([
       listPodrunContainers({ [Labels.namespace]: namespace, [Labels.pod]: name }),
       podVolumes(namespace, name),
     ]);
+    sawReplacing ||= containers.some(
+      (info) => info.Labels[INTENT_LABEL] === 'replacing' && isLiveIntent(info),
+    );
     // The marker stays until the end; live intents (intents.ts) are their holders' to lower.
     const left = containers.filter(
       (info) => info.Labels[Labels.container] !== TERMINATING_MARKER && !isLiveIntent(info),
     );
     const marker = containers.find((info) => info.Labels[Labels.container] === TERMINATING_MARKER);
-    if (mark && !mark.mine && !marker) return; // its deleter finished
+    if (mark && !mark.mine && !marker) return done(); // its deleter finished
     if (mark && !mark.mine && left.length === 0 && volumes.length === 0) {
       // Only the owner's marker is left: the pod is gone when its owner removes it
       // (a moment from now, or after a re-apply it waits for), not before; `delete`
@@ -168,7 +183,7 @@ async function removeEverything(record: PodRecord, mark: DeletionMark | undefine
       };
       if (marker && !holderAlive(holder)) {
         await removeContainer(marker.Id).catch(() => undefined);
-        return;
+        return done();
       }
       if (Date.now() - began > DELETE_LIMIT_MS) {
         throw new Error(
@@ -179,7 +194,7 @@ async function removeEverything(record: PodRecord, mark: DeletionMark | undefine
       continue;
     }
     if (left.length === 0 && volumes.length === 0) {
-      if (settled) return;
+      if (settled) return done();
       settled = true;
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       continue;
@@ -275,11 +290,16 @@ async function deleteCounted(
           ),
         );
     }
-    await stopAndRemove(record, mark, graceOverride);
-    if (mark?.mine && !options.replacing) {
+    const { sawReplacing } = await stopAndRemove(record, mark, graceOverride);
+    if (
+      mark?.mine &&
+      !options.replacing &&
+      (sawReplacing || (await liveIntents(record.namespace, record.name, 'replacing')).length > 0)
+    ) {
       // A re-apply that raised REPLACING before this marker stood may still create
       // its new version: its create meets this marker and undoes itself (fence.ts).
-      // Wait for it to be over, then remove what it may have left.
+      // Wait for it to be over, then remove what it may have left (another settle).
+      // With no such intent seen, the settled removal above is the last word.
       await replacementsSettled(record);
       await removeEverything(record, mark);
     }
@@ -322,7 +342,7 @@ async function stopAndRemove(
   record: PodRecord,
   mark: DeletionMark | undefined,
   graceOverride: number | undefined,
-): Promise<void> {
+): Promise<{ sawReplacing: boolean }> {
   const grace = graceSecondsOf(record, graceOverride);
   const specs = new Map<string, Container>(
     [...(record.pod?.spec?.initContainers ?? []), ...(record.pod?.spec?.containers ?? [])].map(
@@ -352,7 +372,7 @@ async function stopAndRemove(
     await stopWithGrace({ id: record.sandbox.Id }, 0);
   }
   // Anything a creator made while we were stopping goes too (fence.ts).
-  await removeEverything(record, mark);
+  return removeEverything(record, mark);
 }
 
 /** Whether a deletion of this pod is under way by a live process (a re-apply waits for it). */
