@@ -16,8 +16,19 @@ const early = (name) => {
 };
 process.on('SIGINT', early);
 process.on('SIGTERM', early);
-const { main } = await import(useBundle ? bundle : compiled);
-process.off('SIGINT', early);
-process.off('SIGTERM', early);
-
-await main(process.argv);
+// The warm path: a read verb (get, describe) goes to the running supervisor, which
+// has the engine client and the verbs loaded (src/cli/warm-client.ts); undefined
+// when it cannot take it, and this process does the work.
+const warmClient = new URL('../dist/cli/warm-client.js', import.meta.url);
+const warm =
+  mtime(warmClient) >= 0
+    ? await (await import(warmClient)).runWarm(process.argv.slice(2))
+    : undefined;
+if (warm !== undefined) {
+  process.exitCode = warm;
+} else {
+  const { main } = await import(useBundle ? bundle : compiled);
+  process.off('SIGINT', early);
+  process.off('SIGTERM', early);
+  await main(process.argv);
+}

@@ -4,11 +4,27 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PODRUN_VERSION } from '../version.js';
 import { reportError } from './report-error.js';
+import { stdio } from './stdio.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function buildProgram(): Command {
-  const program = new Command('podrun')
+export interface ProgramOptions {
+  /**
+   * Run inside the supervisor for a CLI process (warm-serve.ts): commander throws
+   * instead of exiting, writes its help and errors to the verb's output, and the
+   * supervisor's logging is left as it is.
+   */
+  hosted?: boolean;
+}
+
+export function buildProgram(setup: ProgramOptions = {}): Command {
+  const program = new Command('podrun');
+  if (setup.hosted)
+    program.exitOverride().configureOutput({
+      writeOut: (text) => stdio().out(text),
+      writeErr: (text) => stdio().err(text),
+    });
+  program
     .description('Run Kubernetes Pods on a local Docker engine')
     .version(PODRUN_VERSION, '-v, --version')
     .addOption(
@@ -23,6 +39,7 @@ export function buildProgram(): Command {
     )
     .showHelpAfterError('(run podrun --help for usage)')
     .hook('preAction', async (command) => {
+      if (setup.hosted) return;
       const { configureLogging } = await import('../log.js');
       const options = command.opts<{ logLevel: string; logFormat: 'pretty' | 'json' }>();
       configureLogging({ level: options.logLevel, format: options.logFormat });

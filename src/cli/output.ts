@@ -2,11 +2,12 @@
 
 import { formatFieldPath } from '../manifest/errors.js';
 import type { ManifestWarning } from '../manifest/types.js';
+import { stdio } from './stdio.js';
 
 export function printWarnings(warnings: ManifestWarning[]): void {
   for (const warning of warnings) {
     const { file, line, column } = warning.location;
-    process.stderr.write(
+    stdio().err(
       `Warning: ${file}:${line}:${column}: ${formatFieldPath(warning.path)}: ${warning.message}\n`,
     );
   }

@@ -2,6 +2,7 @@
 // exit code; stack traces only at debug level. Secret data never prints (scrubSecrets).
 import { exitCodeOf } from '../errors.js';
 import { scrubSecrets } from '../log.js';
+import { stdio } from './stdio.js';
 
 /** A socket error from talking to the engine, turned into what to do about it. */
 function engineConnectionMessage(error: NodeJS.ErrnoException): string | undefined {
@@ -23,9 +24,9 @@ export function reportError(error: unknown): number {
   );
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   for (const line of lines.length > 0 ? lines : ['unknown error']) {
-    process.stderr.write(`error: ${line}\n`);
+    stdio().err(`error: ${line}\n`);
   }
   if (process.env.PODRUN_LOG_LEVEL === 'debug' && err?.stack)
-    process.stderr.write(`${scrubSecrets(err.stack)}\n`);
+    stdio().err(`${scrubSecrets(err.stack)}\n`);
   return exitCodeOf(error);
 }

@@ -3,6 +3,9 @@
 // terminal, logging to <runtime dir>/supervisor-<engine>.log. It exits on
 // `podrun supervisor stop`, SIGTERM/SIGINT, when another process owns its socket,
 // or after PODRUN_SUPERVISOR_IDLE_MS (default 5 min) without any supervised pod.
+// As the process's entry it also plugs in the CLI's warm path (src/cli/warm-serve.ts,
+// loaded on the first request): the one place the supervisor knows the CLI exists.
+import { buildStamp } from '../cli/warm.js';
 import { configureLogging, log } from '../log.js';
 import { ensureRuntimeDir, supervisionScope, supervisorPaths } from './paths.js';
 import { SupervisorRunningError, serveSupervisor } from './server.js';
@@ -30,7 +33,15 @@ async function main(): Promise<void> {
       .finally(() => process.exit(0));
   };
   try {
-    served = await serveSupervisor(supervisor, paths, () => shutdown('asked to stop'));
+    // The build whose code this process has loaded; verbs load on first use.
+    const host = { build: buildStamp() };
+    served = await serveSupervisor(
+      supervisor,
+      paths,
+      () => shutdown('asked to stop'),
+      async (request, send) =>
+        (await import('../cli/warm-serve.js')).serveWarmCli(request, host, send),
+    );
   } catch (error) {
     if (error instanceof SupervisorRunningError) {
       log().info(error.message);
@@ -47,6 +58,14 @@ async function main(): Promise<void> {
     `supervisor ${process.pid} started (scope ${supervisor.options.scope}, socket ${paths.socket}, back-off base ${supervisor.backoff.baseMs} ms)`,
   );
   supervisor.start();
+  // After the start-up work (often an apply waiting on this supervisor), not in it.
+  setTimeout(() => {
+    import('../cli/warm-serve.js')
+      .then((warm) => warm.preloadWarmVerbs())
+      .catch((error: Error) =>
+        log().warn(`supervisor: preloading the warm path: ${error.message}`),
+      );
+  }, 2000).unref();
 }
 
 main().catch((error) => {

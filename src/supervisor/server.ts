@@ -6,7 +6,14 @@ import { createServer, type Server } from 'node:net';
 import { PodrunError } from '../errors.js';
 import { listPodRecords } from '../pod/records.js';
 import { PODRUN_VERSION } from '../version.js';
-import { askSupervisor, type SupervisorRequest, type SupervisorStatus } from './protocol.js';
+import {
+  answerLocally,
+  askSupervisor,
+  type SupervisorRequest,
+  type SupervisorStatus,
+  type WarmCliReply,
+  type WarmCliRequest,
+} from './protocol.js';
 import type { Supervisor } from './supervisor.js';
 
 export class SupervisorRunningError extends PodrunError {
@@ -20,10 +27,17 @@ export interface ServedSupervisor {
   close(): Promise<void>;
 }
 
+/** Runs a CLI verb for a CLI process (the warm path); the daemon entry plugs it in. */
+export type WarmCliHandler = (
+  request: WarmCliRequest,
+  send: (reply: WarmCliReply) => void,
+) => Promise<void>;
+
 export async function serveSupervisor(
   supervisor: Supervisor,
   paths: { socket: string; log: string },
   onStop: () => void,
+  warmCli?: WarmCliHandler,
 ): Promise<ServedSupervisor> {
   if (existsSync(paths.socket)) {
     const answer = await askSupervisor<SupervisorStatus>(
@@ -33,6 +47,7 @@ export async function serveSupervisor(
     if (answer) throw new SupervisorRunningError(`a supervisor already runs (pid ${answer.pid})`);
     unlinkSync(paths.socket);
   }
+  let warmServed = 0;
   const server = createServer((connection) => {
     let data = '';
     connection.on('error', () => undefined);
@@ -40,7 +55,28 @@ export async function serveSupervisor(
       data += chunk.toString('utf8');
       const end = data.indexOf('\n');
       if (end < 0) return;
-      void answer(JSON.parse(data.slice(0, end)) as SupervisorRequest).then(
+      connection.removeAllListeners('data');
+      let request: SupervisorRequest;
+      try {
+        request = JSON.parse(data.slice(0, end)) as SupervisorRequest;
+      } catch {
+        connection.end(`${JSON.stringify({ error: 'not a JSON request line' })}\n`);
+        return;
+      }
+      if (request.op === 'cli') {
+        const send = (reply: WarmCliReply) => {
+          if ('warm' in reply && reply.warm === 'accepted') warmServed += 1;
+          if (!connection.destroyed) connection.write(`${JSON.stringify(reply)}\n`);
+        };
+        const run = warmCli
+          ? warmCli(request, send)
+          : Promise.resolve(send({ warm: 'refused', why: 'no warm path here' }));
+        void run
+          .catch((error: Error) => send({ err: `error: ${error.message}\n` }))
+          .finally(() => connection.end());
+        return;
+      }
+      void answer(request).then(
         (response) => connection.end(`${JSON.stringify(response)}\n`),
         (error: Error) => connection.end(`${JSON.stringify({ error: error.message })}\n`),
       );
@@ -58,6 +94,7 @@ export async function serveSupervisor(
         pods: supervisor.podCount,
         version: PODRUN_VERSION,
         memory: process.memoryUsage(),
+        warmServed,
       };
       return status;
     }
@@ -65,6 +102,7 @@ export async function serveSupervisor(
       setImmediate(onStop);
       return { stopping: true, pid: process.pid };
     }
+    if (request.op !== 'pods') throw new Error(`unknown request ${request.op}`);
     const records = await listPodRecords({ namespace: request.namespace, name: request.name });
     return {
       pods: supervisor.podReports(
@@ -80,6 +118,7 @@ export async function serveSupervisor(
     server.once('error', reject);
     server.listen(paths.socket, () => resolve());
   });
+  answerLocally(paths.socket, answer);
   const inode = statSync(paths.socket).ino;
   return {
     server,
@@ -92,6 +131,7 @@ export async function serveSupervisor(
     },
     close: () =>
       new Promise<void>((resolve) => {
+        answerLocally(paths.socket, undefined);
         server.close(() => resolve());
         try {
           if (statSync(paths.socket).ino === inode) unlinkSync(paths.socket);

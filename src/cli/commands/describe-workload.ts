@@ -19,6 +19,7 @@ import {
 } from '../../workloads/read.js';
 import { readStoredStatus } from '../../workloads/store.js';
 import { readWorkloadEvents } from '../../workloads/workload-events.js';
+import { stdio } from '../stdio.js';
 import { describeCronJob, describeJob } from './describe-jobs.js';
 import { lines, pairs, podTemplate, selectorText } from './describe-layout.js';
 import { eventsSection } from './events-table.js';
@@ -134,7 +135,7 @@ export async function runDescribeWorkload(
     // podrun records no SuccessfulCreate/SuccessfulDelete events for ReplicaSets yet.
     out.push(...eventsSection([]));
   }
-  process.stdout.write(`${out.join('\n')}\n`);
+  stdio().out(`${out.join('\n')}\n`);
 }
 
 /** kubectl's "Pods Status" of a ReplicaSet or DaemonSet: its pods by phase. */

@@ -9,6 +9,7 @@ import { probeSettings } from '../../pod/probes/spec.js';
 import { findPodRecord, listPodRecords, type PodRecord, withDetails } from '../../pod/records.js';
 import { podStatus } from '../../pod/status.js';
 import { liveEventsOf, reportsFor } from '../../supervisor/client.js';
+import { stdio } from '../stdio.js';
 import { runDescribeWorkload } from './describe-workload.js';
 import { eventsSection } from './events-table.js';
 import { runDescribeService, SERVICE_TYPES } from './services.js';
@@ -37,7 +38,7 @@ export async function runDescribe(
   const found = await findPodRecord(flags.namespace, name.replace(/^pods?\//, ''));
   if (!found) throw new PodNotFoundError(flags.namespace, name);
   const reports = await reportsFor(flags.namespace);
-  process.stdout.write(await describePod(found, reports));
+  stdio().out(await describePod(found, reports));
 }
 
 /** kubectl describe pods -l: every matching pod, a blank line between them. */
@@ -51,11 +52,11 @@ async function describeSelectedPods(text: string, namespace: string): Promise<vo
     .filter((record) => matchesSelector(selector, record.pod?.metadata?.labels))
     .sort((a, b) => a.name.localeCompare(b.name));
   if (matching.length === 0) {
-    process.stderr.write(`No resources found in ${namespace} namespace.\n`);
+    stdio().err(`No resources found in ${namespace} namespace.\n`);
     return;
   }
   const texts = await Promise.all(matching.map((record) => describePod(record, reports)));
-  process.stdout.write(texts.join('\n'));
+  stdio().out(texts.join('\n'));
 }
 
 async function describePod(

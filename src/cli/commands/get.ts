@@ -33,6 +33,7 @@ import { formatAge, podNameArg } from '../output.js';
 import { type WatchedRow, watchChanges } from '../pod-watch.js';
 import { parseSelector } from '../selector-syntax.js';
 import { sortByJsonPath } from '../sort-by.js';
+import { stdio } from '../stdio.js';
 import { formatGroups, TabWriter } from '../tab-writer.js';
 import { decorateTable, parseLabelColumns } from '../table-columns.js';
 import { configKindOf, configResource, configViews } from './config-views.js';
@@ -325,7 +326,7 @@ function groupLines(
 }
 
 function noneFound(flags: GetFlags): void {
-  process.stderr.write(
+  stdio().err(
     flags.allNamespaces
       ? 'No resources found\n'
       : `No resources found in ${flags.namespace} namespace.\n`,
@@ -342,16 +343,16 @@ function printGroups(groups: Group[], names: string[], flags: GetFlags, withKind
     const value =
       names.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
     // As kubectl: a template's output ends where the template does (no newline added).
-    if (jsonpath !== undefined) process.stdout.write(renderJsonPath(jsonpath, value));
+    if (jsonpath !== undefined) stdio().out(renderJsonPath(jsonpath, value));
     else
-      process.stdout.write(
+      stdio().out(
         flags.output === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value),
       );
     return;
   }
   if (flags.output === 'name') {
     for (const group of groups)
-      for (const view of group.views) process.stdout.write(`${group.kind}/${view.name}\n`);
+      for (const view of group.views) stdio().out(`${group.kind}/${view.name}\n`);
     return;
   }
   const columns = customColumnsOf(flags.output);
@@ -360,7 +361,7 @@ function printGroups(groups: Group[], names: string[], flags: GetFlags, withKind
     return;
   }
   const tables = groups.map((group) => groupLines(group, flags, withKind, columns));
-  process.stdout.write(formatGroups(tables, flags.noHeaders));
+  stdio().out(formatGroups(tables, flags.noHeaders));
 }
 
 /** Columns a watch ignores: they move with the clock alone, which is no change. */
@@ -394,7 +395,7 @@ async function watchKind(reader: KindReader): Promise<void> {
     if (rows.length === 0) return;
     const withHeader = !printedHeader && !flags.noHeaders && !byName;
     printedHeader = true;
-    process.stdout.write(writer.format(withHeader ? [head, ...rows] : rows));
+    stdio().out(writer.format(withHeader ? [head, ...rows] : rows));
   };
   let stopped = false;
   let wake = () => {};

@@ -11,6 +11,7 @@ import { readServiceEvents } from '../../services/service-event-file.js';
 import { serviceObject, servicePortsOf, serviceTypeOf } from '../../services/service-object.js';
 import { reportsFor } from '../../supervisor/client.js';
 import { formatAge } from '../output.js';
+import { stdio } from '../stdio.js';
 import { eventsSection } from './events-table.js';
 
 export const SERVICE_TYPES = ['svc', 'service', 'services'];
@@ -183,7 +184,7 @@ export async function runDescribeService(name: string, namespace: string): Promi
   }
   // Only a LoadBalancer's proxy has any (services/service-events.ts says why).
   out.push(...eventsSection(await readServiceEvents(record.containerId), true));
-  process.stdout.write(`${out.join('\n')}\n`);
+  stdio().out(`${out.join('\n')}\n`);
 }
 
 /** delete svc NAME...: the proxy goes at once (no grace: it holds nothing). */
@@ -197,7 +198,7 @@ export async function runDeleteServices(names: string[], namespace: string): Pro
       continue;
     }
     await deleteServiceRecord(record);
-    process.stdout.write(`service "${name}" deleted\n`);
+    stdio().out(`service "${name}" deleted\n`);
   }
   if (errors.length > 0) throw new Error(errors.join('\n'));
 }

@@ -1,0 +1,28 @@
+// Where a verb's output goes: the process's stdout and stderr, or, when the supervisor
+// runs the verb for a CLI process (the warm path, src/supervisor/warm-cli.ts), that
+// process's, through the socket. The store is per async call chain, so two CLI
+// requests the supervisor serves at once never mix their output with each other's or
+// with the supervisor's own log.
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export interface CliStdio {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processStdio: CliStdio = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};
+
+const current = new AsyncLocalStorage<CliStdio>();
+
+/** The output of the verb running now. */
+export function stdio(): CliStdio {
+  return current.getStore() ?? processStdio;
+}
+
+/** Run `fn` with its verb output going to `streams`. */
+export function withStdio<T>(streams: CliStdio, fn: () => Promise<T>): Promise<T> {
+  return current.run(streams, fn);
+}

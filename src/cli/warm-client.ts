@@ -1,0 +1,72 @@
+// The CLI side of the warm path: hand a read verb to the supervisor that already runs
+// (its engine client, its caches and the verb modules loaded), print what it streams
+// back and exit with its code. Any doubt before the supervisor accepts (no socket, no
+// answer, another build or other settings) gives undefined, and the CLI does the work
+// itself. This file and what it imports stay small and dependency-free: the CLI
+// process loads them before deciding whether to load the rest.
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { supervisorPaths } from '../supervisor/paths.js';
+import type { WarmCliReply, WarmCliRequest } from '../supervisor/protocol.js';
+import { buildStamp, warmEligible, warmEnv } from './warm.js';
+
+/** How long to wait for the supervisor's verdict before doing the work here. */
+const ACCEPT_TIMEOUT_MS = 1000;
+
+/** The verb's exit code when the supervisor ran it; undefined when the CLI must. */
+export function runWarm(args: string[]): Promise<number | undefined> {
+  if (process.env.PODRUN_NO_WARM || !warmEligible(args)) return Promise.resolve(undefined);
+  const socket = supervisorPaths().socket;
+  if (!existsSync(socket)) return Promise.resolve(undefined);
+  const request: WarmCliRequest = { op: 'cli', argv: args, env: warmEnv(), build: buildStamp() };
+  return new Promise((resolve) => {
+    const client = connect(socket);
+    let accepted = false;
+    let settled = false;
+    let data = '';
+    const finish = (code: number | undefined) => {
+      if (settled) return;
+      settled = true;
+      client.destroy();
+      resolve(code);
+    };
+    const lost = () => {
+      if (settled) return;
+      if (!accepted) return finish(undefined);
+      process.stderr.write('error: the supervisor stopped while it ran this command\n');
+      finish(1);
+    };
+    const timer = setTimeout(() => {
+      if (!accepted) finish(undefined);
+    }, ACCEPT_TIMEOUT_MS);
+    client.on('connect', () => client.write(`${JSON.stringify(request)}\n`));
+    client.on('error', lost);
+    client.on('close', lost);
+    client.on('data', (chunk) => {
+      data += chunk.toString('utf8');
+      for (let end = data.indexOf('\n'); end >= 0; end = data.indexOf('\n')) {
+        const line = data.slice(0, end);
+        data = data.slice(end + 1);
+        let reply: WarmCliReply;
+        try {
+          reply = JSON.parse(line) as WarmCliReply;
+        } catch {
+          return lost();
+        }
+        if ('warm' in reply) {
+          clearTimeout(timer);
+          if (reply.warm === 'refused') return finish(undefined);
+          accepted = true;
+        } else if (!accepted) {
+          return finish(undefined);
+        } else if ('out' in reply) {
+          process.stdout.write(reply.out);
+        } else if ('err' in reply) {
+          process.stderr.write(reply.err);
+        } else if ('exit' in reply) {
+          return finish(reply.exit);
+        }
+      }
+    });
+  });
+}

@@ -1,0 +1,66 @@
+// What the warm path may take (src/cli/warm-client.ts hands it to the supervisor,
+// src/cli/warm-serve.ts runs it there), and how both sides know they would run the
+// same code with the same settings. Only node built-ins here: the CLI process loads
+// this before anything else.
+import { statSync } from 'node:fs';
+
+/** Verbs whose whole effect is their output: nothing is created, no file or stdin read. */
+const WARM_VERBS = new Set(['get', 'describe']);
+
+/**
+ * Arguments that keep a verb in the CLI process: watches (a long stream and Ctrl-C
+ * to end it), a file to read relative to the CLI's directory, help, and logging
+ * settings (the supervisor's log is not the user's terminal).
+ */
+const COLD_ARGS = /^(-w|--watch|--watch-only|-h|--help|--log-level|--log-format)(=|$)/;
+
+/** True if `args` (after `podrun`) may be served by the supervisor. */
+export function warmEligible(args: string[]): boolean {
+  const verb = args[0];
+  if (verb === undefined || !WARM_VERBS.has(verb)) return false;
+  return !args.some(
+    (arg) =>
+      COLD_ARGS.test(arg) ||
+      arg.includes('custom-columns-file=') ||
+      // -w in a cluster of short flags (-wA, -Aw); -o's value may hold any letter.
+      (/^-[A-Za-z]{2,}$/.test(arg) && arg.includes('w')),
+  );
+}
+
+/**
+ * The settings that change what a verb does: PODRUN_* and DOCKER_*; not the opt-out,
+ * and not the benchmark's PODRUN_BENCH_* (they only instrument a process).
+ */
+export function warmEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(env).sort()) {
+    if (key === 'PODRUN_NO_WARM' || key.startsWith('PODRUN_BENCH_')) continue;
+    const value = env[key];
+    if (value !== undefined && (key.startsWith('PODRUN_') || key.startsWith('DOCKER_')))
+      picked[key] = value;
+  }
+  return picked;
+}
+
+/** Why two warmEnv results differ (the first key), or undefined when they are equal. */
+export function envDifference(
+  a: Record<string, string>,
+  b: Record<string, string>,
+): string | undefined {
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+    if (a[key] !== b[key]) return `${key} differs`;
+  return undefined;
+}
+
+/**
+ * The build of the compiled CLI next to this file: its entry's modification time. A
+ * rebuild changes it, so a supervisor started before a rebuild refuses (its loaded
+ * code is the old one) and the CLI does the work itself.
+ */
+export function buildStamp(): string {
+  for (const name of ['./main.js', './main.ts']) {
+    const stat = statSync(new URL(name, import.meta.url), { throwIfNoEntry: false });
+    if (stat) return `${name}@${stat.mtimeMs}`;
+  }
+  return 'unknown';
+}

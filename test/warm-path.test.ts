@@ -1,0 +1,114 @@
+// The warm path: with a supervisor running, `podrun get` and `podrun describe` are
+// run by it for the CLI process (src/cli/warm-client.ts, warm-serve.ts). What the user
+// sees (stdout, stderr, exit code) must be exactly what the CLI prints doing the work
+// itself (PODRUN_NO_WARM=1), and the supervisor's count of served verbs shows which
+// path was taken.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askSupervisor, type SupervisorStatus } from '../src/supervisor/protocol.js';
+import { podrun, sleeperPod, writeManifest } from './helpers/pods.js';
+import { scopedNamespace } from './helpers/supervised.js';
+
+const { ns, ok, cleanUp } = scopedNamespace('warm');
+
+async function served(): Promise<number> {
+  const status = await askSupervisor<SupervisorStatus>({ op: 'status' });
+  if (!status) throw new Error('no supervisor answers');
+  return status.warmServed ?? 0;
+}
+
+/** Both paths of one command line: its result warm, then cold, and how many were served. */
+async function bothPaths(args: string[]) {
+  const before = await served();
+  const warm = await podrun([...args, '-n', ns]);
+  const between = await served();
+  const cold = await podrun([...args, '-n', ns], undefined, { PODRUN_NO_WARM: '1' });
+  const after = await served();
+  return { warm, cold, warmServed: between - before, coldServed: after - between };
+}
+
+// AGE moves between the two runs; everything else must match byte for byte.
+const ageless = (text: string) => text.replace(/\b\d+s\b/g, 'Ns');
+
+beforeAll(async () => {
+  const file = writeManifest(ns, 'pods', `${sleeperPod('one')}---\n${sleeperPod('two')}`);
+  await ok(['apply', '-f', file, '--wait']);
+  // The supervisor the apply started answers from here on.
+  await served();
+}, 120_000);
+
+afterAll(cleanUp);
+
+describe('the warm path', () => {
+  it.each([
+    [['get', 'pods']],
+    [['get', 'pods', '-o', 'wide']],
+    [['get', 'pods', '-o', 'yaml']],
+    [['get', 'pod', 'one', '-o', 'jsonpath={.metadata.name} {.status.phase}']],
+    [['get', 'pods,svc']],
+    [['describe', 'pod', 'two']],
+  ])('prints exactly what the CLI prints itself: %j', async (args) => {
+    const { warm, cold, warmServed, coldServed } = await bothPaths(args);
+    expect(warmServed).toBe(1);
+    expect(coldServed).toBe(0);
+    expect(cold.code).toBe(0);
+    expect(warm.code).toBe(0);
+    expect(ageless(warm.stdout)).toBe(ageless(cold.stdout));
+    expect(warm.stderr).toBe(cold.stderr);
+    expect(warm.stdout).toMatch(/one|two/);
+  });
+
+  it('passes on errors and exit codes: a missing pod, an unknown type, a bad flag', async () => {
+    for (const args of [
+      ['get', 'pod', 'nope'],
+      ['get', 'bogus'],
+      ['get', 'pods', '--bogus'],
+      ['describe', 'pod', 'nope'],
+    ]) {
+      const { warm, cold, warmServed } = await bothPaths(args);
+      expect(warmServed, args.join(' ')).toBe(1);
+      expect(cold.code, args.join(' ')).not.toBe(0);
+      expect({ code: warm.code, stdout: warm.stdout, stderr: warm.stderr }).toEqual({
+        code: cold.code,
+        stdout: cold.stdout,
+        stderr: cold.stderr,
+      });
+    }
+  });
+
+  it('an empty namespace: the stderr line and exit 0, as kubectl', async () => {
+    const before = await served();
+    const warm = await podrun(['get', 'pods', '-n', `${ns}-empty`]);
+    expect(await served()).toBe(before + 1);
+    expect(warm).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: `No resources found in ${ns}-empty namespace.\n`,
+    });
+  });
+
+  it('is refused when the CLI runs with other settings, and the CLI does the work', async () => {
+    const before = await served();
+    const result = await podrun(['get', 'pods', '-n', ns], undefined, { PODRUN_WARM_TEST_X: '1' });
+    expect(await served()).toBe(before);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^one\s+1\/1\s+Running/m);
+  });
+
+  it('leaves watches and verbs that change things to the CLI', async () => {
+    const before = await served();
+    expect((await podrun(['logs', 'one', '-n', ns])).code).toBe(0);
+    expect((await podrun(['get', 'pods', '-n', ns, '--help'])).code).toBe(0);
+    expect(await served()).toBe(before);
+  });
+
+  it('two at once, each gets its own output', async () => {
+    const before = await served();
+    const [a, b] = await Promise.all([
+      podrun(['get', 'pod', 'one', '-o', 'name', '-n', ns]),
+      podrun(['get', 'pod', 'two', '-o', 'name', '-n', ns]),
+    ]);
+    expect(await served()).toBe(before + 2);
+    expect(a.stdout).toBe('pod/one\n');
+    expect(b.stdout).toBe('pod/two\n');
+  });
+});
