@@ -132,6 +132,20 @@ spec:
     expect(await cli(['get', 'deploy'])).toMatch(
       /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+3\/3\s+3\s+3\s+\d+s\n$/,
     );
+    // describe without a name: every one of the kind, or those -l selects by the
+    // object's own labels (the Deployment has none; its ReplicaSet has the template's).
+    expect((await cli(['describe', 'deploy'])).match(/^Name:\s+\S+$/gm)).toEqual([
+      'Name:                   web',
+    ]);
+    expect((await cli(['describe', 'rs', '-l', 'app=web'])).match(/^Name:\s+\S+$/gm)).toEqual([
+      `Name:         web-${hash}`,
+    ]);
+    const none = await podrun(['describe', 'deploy', '-l', 'app=web', '-n', ns]);
+    expect(none).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: `No resources found in ${ns} namespace.\n`,
+    });
     const pod = JSON.parse(await cli(['get', 'pods', ready[0]!.name, '-o', 'json']));
     expect(pod.metadata.labels).toEqual({ app: 'web', 'pod-template-hash': hash });
     expect(pod.metadata.ownerReferences).toEqual([

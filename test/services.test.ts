@@ -157,6 +157,15 @@ describe('a ClusterIP Service', () => {
     expect(described.stdout).toMatch(/^Endpoints:\s+\d+\.\d+\.\d+\.\d+:8080$/m);
     expect(described.stdout).toMatch(/^Session Affinity:\s+None$/m);
     expect(described.stdout).toMatch(/^Events:\s+<none>$/m);
+    // No name: every Service of the namespace; -l on the Service's own labels.
+    const all = await podrun(['describe', 'svc', '-n', ns]);
+    expect(all.stdout.match(/^Name:\s+\S+$/gm)).toContain('Name:                     web');
+    const none = await podrun(['describe', 'svc', '-l', 'no-such=label', '-n', ns]);
+    expect(none).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: `No resources found in ${ns} namespace.\n`,
+    });
   });
 
   it('sends a pod failing readiness none of 100 requests, and some once it passes', async () => {

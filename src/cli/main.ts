@@ -223,9 +223,9 @@ export function buildProgram(setup: ProgramOptions = {}): Command {
     .command('describe')
     .description('show a pod, service or workload in detail')
     .argument('<type>', 'pod, svc, deployment, rs, ds, job or cronjob')
-    .argument('[name]', 'its name (or -l for pods)')
+    .argument('[name]', 'its name; none: every one of the type (or those -l selects)')
     .option('-n, --namespace <ns>', 'namespace', 'default')
-    .option('-l, --selector <selector>', 'every pod whose labels match')
+    .option('-l, --selector <selector>', 'every one whose labels match')
     .action(async (type, name, options) =>
       (await import('./commands/describe.js')).runDescribe(type, name, options),
     );

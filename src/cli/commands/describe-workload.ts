@@ -17,9 +17,8 @@ import {
   type ReplicaSetView,
   readWorkloads,
 } from '../../workloads/read.js';
-import { readStoredStatus } from '../../workloads/store.js';
+import { listStored, readStoredStatus } from '../../workloads/store.js';
 import { readWorkloadEvents } from '../../workloads/workload-events.js';
-import { stdio } from '../stdio.js';
 import { describeCronJob, describeJob } from './describe-jobs.js';
 import { lines, pairs, podTemplate, selectorText } from './describe-layout.js';
 import { eventsSection } from './events-table.js';
@@ -33,11 +32,23 @@ const created = (rs: ReplicaSet | undefined) => {
 const rsLine = (rs: ReplicaSetView) =>
   `${rs.stored.name} (${rs.object.status.replicas ?? 0}/${rs.object.spec?.replicas ?? 1} replicas created)`;
 
-export async function runDescribeWorkload(
+/** The stored objects of one kind in a namespace with their labels (describe KIND -l). */
+export async function workloadNamesAndLabels(
+  kind: StoredKind,
+  namespace: string,
+): Promise<{ name: string; labels?: Record<string, string> }[]> {
+  return (await listStored({ kind, namespace })).map((stored) => ({
+    name: stored.name,
+    labels: stored.object.metadata?.labels,
+  }));
+}
+
+/** kubectl describe KIND NAME's text for a Deployment, ReplicaSet, DaemonSet, Job or CronJob. */
+export async function describeWorkloadText(
   kind: StoredKind,
   name: string,
   namespace: string,
-): Promise<void> {
+): Promise<string> {
   const probes = await supervisorNamespaceProbes(namespace);
   const views = await readWorkloads(namespace, probes);
   const out: string[] = [];
@@ -135,7 +146,7 @@ export async function runDescribeWorkload(
     // podrun records no SuccessfulCreate/SuccessfulDelete events for ReplicaSets yet.
     out.push(...eventsSection([]));
   }
-  stdio().out(`${out.join('\n')}\n`);
+  return `${out.join('\n')}\n`;
 }
 
 /** kubectl's "Pods Status" of a ReplicaSet or DaemonSet: its pods by phase. */

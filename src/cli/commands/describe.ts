@@ -1,5 +1,7 @@
-// podrun describe pod NAME | describe pods -l SELECTOR: kubectl's layout, read back
-// from Docker; other kinds go to describe-workload.ts and services.ts.
+// podrun describe TYPE [NAME] [-l SELECTOR]: kubectl's layout, read back from Docker.
+// Without a name, every object of the type (or those the selector picks), a blank
+// line between them, as kubectl. Pods are laid out here; Services in services.ts,
+// workloads in describe-workload.ts.
 
 import { matchesSelector } from '../../manifest/selector.js';
 import { parseSelector } from '../../manifest/selector-syntax.js';
@@ -10,9 +12,9 @@ import { findPodRecord, listPodRecords, type PodRecord, withDetails } from '../.
 import { podStatus } from '../../pod/status.js';
 import { liveEventsOf, reportsFor } from '../../supervisor/client.js';
 import { stdio } from '../stdio.js';
-import { runDescribeWorkload } from './describe-workload.js';
+import { describeWorkloadText, workloadNamesAndLabels } from './describe-workload.js';
 import { eventsSection } from './events-table.js';
-import { runDescribeService, SERVICE_TYPES } from './services.js';
+import { describeServiceText, SERVICE_TYPES, serviceNamesAndLabels } from './services.js';
 import { workloadKindOf } from './workloads.js';
 
 export async function runDescribe(
@@ -20,43 +22,73 @@ export async function runDescribe(
   name: string | undefined,
   flags: { namespace: string; selector?: string },
 ): Promise<void> {
-  if (flags.selector !== undefined) {
-    if (name !== undefined) throw new Error('name cannot be provided when a selector is specified');
-    if (!['pod', 'pods', 'po'].includes(type))
-      throw new Error(`podrun describes pods by selector (-l), not ${type}`);
-    return describeSelectedPods(flags.selector, flags.namespace);
+  if (flags.selector !== undefined && name !== undefined)
+    throw new Error('name cannot be provided when a selector is specified');
+  const { namespace } = flags;
+  const kind = describedKind(type);
+  const bare = name?.replace(/^[^/]*\//, '');
+  if (bare !== undefined) {
+    stdio().out(await kind.describe(bare, namespace, await reportsOf(kind, namespace)));
+    return;
   }
-  if (name === undefined) throw new Error(`name a ${type} to describe, or give -l SELECTOR`);
-  if (SERVICE_TYPES.includes(type)) return runDescribeService(name, flags.namespace);
-  const workload = workloadKindOf(type);
-  if (workload) return runDescribeWorkload(workload, name.replace(/^[^/]*\//, ''), flags.namespace);
-  if (!['pod', 'pods', 'po'].includes(type)) {
-    throw new Error(
-      `podrun describes pods, services, deployments, replicasets, daemonsets, jobs and cronjobs, not ${type}`,
-    );
-  }
-  const found = await findPodRecord(flags.namespace, name.replace(/^pods?\//, ''));
-  if (!found) throw new PodNotFoundError(flags.namespace, name);
-  const reports = await reportsFor(flags.namespace);
-  stdio().out(await describePod(found, reports));
-}
-
-/** kubectl describe pods -l: every matching pod, a blank line between them. */
-async function describeSelectedPods(text: string, namespace: string): Promise<void> {
-  const selector = parseSelector(text);
-  const [records, reports] = await Promise.all([
-    listPodRecords({ namespace }),
-    reportsFor(namespace),
-  ]);
-  const matching = records
-    .filter((record) => matchesSelector(selector, record.pod?.metadata?.labels))
-    .sort((a, b) => a.name.localeCompare(b.name));
-  if (matching.length === 0) {
+  // No name: kubectl describes every object of the kind, or those -l selects.
+  const selector = parseSelector(flags.selector ?? '');
+  const [listed, reports] = await Promise.all([kind.list(namespace), reportsOf(kind, namespace)]);
+  const names = listed
+    .filter((item) => matchesSelector(selector, item.labels))
+    .map((item) => item.name)
+    .sort((a, b) => a.localeCompare(b));
+  if (names.length === 0) {
     stdio().err(`No resources found in ${namespace} namespace.\n`);
     return;
   }
-  const texts = await Promise.all(matching.map((record) => describePod(record, reports)));
+  const texts = await Promise.all(names.map((each) => kind.describe(each, namespace, reports)));
   stdio().out(texts.join('\n'));
+}
+
+type Reports = Awaited<ReturnType<typeof reportsFor>>;
+
+interface DescribedKind {
+  /** Pods read the supervisor's reports once for all of them. */
+  pods: boolean;
+  list(namespace: string): Promise<{ name: string; labels?: Record<string, string> }[]>;
+  describe(name: string, namespace: string, reports: Reports): Promise<string>;
+}
+
+const reportsOf = (kind: DescribedKind, namespace: string): Promise<Reports> =>
+  kind.pods ? reportsFor(namespace) : Promise.resolve({});
+
+function describedKind(type: string): DescribedKind {
+  if (SERVICE_TYPES.includes(type))
+    return {
+      pods: false,
+      list: serviceNamesAndLabels,
+      describe: (n, ns) => describeServiceText(n, ns),
+    };
+  const workload = workloadKindOf(type);
+  if (workload)
+    return {
+      pods: false,
+      list: (ns) => workloadNamesAndLabels(workload, ns),
+      describe: (n, ns) => describeWorkloadText(workload, n, ns),
+    };
+  if (!['pod', 'pods', 'po'].includes(type))
+    throw new Error(
+      `podrun describes pods, services, deployments, replicasets, daemonsets, jobs and cronjobs, not ${type}`,
+    );
+  return {
+    pods: true,
+    list: async (ns) =>
+      (await listPodRecords({ namespace: ns })).map((record) => ({
+        name: record.name,
+        labels: record.pod?.metadata?.labels,
+      })),
+    describe: async (n, ns, reports) => {
+      const found = await findPodRecord(ns, n);
+      if (!found) throw new PodNotFoundError(ns, n);
+      return describePod(found, reports);
+    },
+  };
 }
 
 async function describePod(

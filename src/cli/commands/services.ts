@@ -147,7 +147,18 @@ export async function endpointsViews(
 }
 
 /** kubectl describe svc: its fields in its order, then its Events. */
-export async function runDescribeService(name: string, namespace: string): Promise<void> {
+/** The Services of a namespace with their labels (describe svc -l). */
+export async function serviceNamesAndLabels(
+  namespace: string,
+): Promise<{ name: string; labels?: Record<string, string> }[]> {
+  return (await listServiceRecords({ namespace })).map((record) => ({
+    name: record.name,
+    labels: record.service.metadata?.labels,
+  }));
+}
+
+/** kubectl describe svc NAME's text. */
+export async function describeServiceText(name: string, namespace: string): Promise<string> {
   const [record] = await wantedServices([name], { namespace });
   if (!record) throw new Error(`services "${name}" not found in namespace ${namespace}`);
   const [endpoints] = await endpointsFor([record], false, namespace);
@@ -184,7 +195,7 @@ export async function runDescribeService(name: string, namespace: string): Promi
   }
   // Only a LoadBalancer's proxy has any (services/service-events.ts says why).
   out.push(...eventsSection(await readServiceEvents(record.containerId), true));
-  stdio().out(`${out.join('\n')}\n`);
+  return `${out.join('\n')}\n`;
 }
 
 /** delete svc NAME...: the proxy goes at once (no grace: it holds nothing). */
