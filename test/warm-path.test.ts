@@ -3,9 +3,15 @@
 // sees (stdout, stderr, exit code) must be exactly what the CLI prints doing the work
 // itself (PODRUN_NO_WARM=1), and the supervisor's count of served verbs shows which
 // path was taken.
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { supervisorPaths } from '../src/supervisor/paths.js';
 import { askSupervisor, type SupervisorStatus } from '../src/supervisor/protocol.js';
-import { podrun, sleeperPod, writeManifest } from './helpers/pods.js';
+import { podrun, sleeperPod, waitFor, writeManifest } from './helpers/pods.js';
 import { scopedNamespace } from './helpers/supervised.js';
 
 const { ns, ok, cleanUp } = scopedNamespace('warm');
@@ -111,4 +117,52 @@ describe('the warm path', () => {
     expect(a.stdout).toBe('pod/one\n');
     expect(b.stdout).toBe('pod/two\n');
   });
+});
+
+describe('a rebuild while a supervisor runs', () => {
+  it('hands over to a supervisor of the new build, which serves the warm path', async () => {
+    // A copy of the package, so that touching its build disturbs no other supervisor.
+    const root = mkdtempSync(join(tmpdir(), 'podrun-warm-'));
+    cpSync('bin', join(root, 'bin'), { recursive: true });
+    cpSync('dist', join(root, 'dist'), { recursive: true });
+    cpSync('package.json', join(root, 'package.json'));
+    symlinkSync(resolve('node_modules'), join(root, 'node_modules'));
+    const env = { ...process.env, PODRUN_SUPERVISOR_SCOPE: `${ns}-ho`, PODRUN_LOG_LEVEL: 'warn' };
+    const socket = supervisorPaths(env).socket;
+    const cli = (args: string[]) =>
+      promisify(execFile)('node', [join(root, 'bin/podrun.js'), ...args], { env });
+    const status = () => askSupervisor<SupervisorStatus>({ op: 'status' }, { socket });
+    try {
+      await cli(['supervisor', 'start']);
+      const first = await status();
+      expect(first?.warmServed).toBe(0);
+      expect((await cli(['get', 'pods', '-n', ns, '-o', 'name'])).stdout).toBe(
+        'pod/one\npod/two\n',
+      );
+      expect((await status())?.warmServed).toBe(1);
+      // A rebuild: the entry's modification time moves on.
+      const later = new Date(Date.now() + 5000);
+      utimesSync(join(root, 'dist/cli/main.js'), later, later);
+      // Until the hand-over, the old one refuses and the CLI answers itself.
+      expect((await cli(['get', 'pods', '-n', ns, '-o', 'name'])).stdout).toBe(
+        'pod/one\npod/two\n',
+      );
+      const next = await waitFor(
+        'a supervisor of the new build',
+        async () => {
+          const now = await status();
+          return now && now.pid !== first?.pid ? now : undefined;
+        },
+        30_000,
+      );
+      expect(next.warmServed).toBe(0);
+      expect((await cli(['get', 'pods', '-n', ns, '-o', 'name'])).stdout).toBe(
+        'pod/one\npod/two\n',
+      );
+      expect((await status())?.warmServed).toBe(1);
+    } finally {
+      await cli(['supervisor', 'stop']).catch(() => undefined);
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

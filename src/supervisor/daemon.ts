@@ -2,11 +2,13 @@
 // started on demand by `podrun apply`/`up`/`get` (launch.ts), detached from the
 // terminal, logging to <runtime dir>/supervisor-<engine>.log. It exits on
 // `podrun supervisor stop`, SIGTERM/SIGINT, when another process owns its socket,
-// or after PODRUN_SUPERVISOR_IDLE_MS (default 5 min) without any supervised pod.
+// or after PODRUN_SUPERVISOR_IDLE_MS (default 5 min) without any supervised pod;
+// after a rebuild or upgrade of podrun it hands over to a supervisor of the new build.
 // As the process's entry it also plugs in the CLI's warm path (src/cli/warm-serve.ts,
 // loaded on the first request): the one place the supervisor knows the CLI exists.
 import { buildStamp } from '../cli/warm.js';
 import { configureLogging, log } from '../log.js';
+import { ensureSupervisor } from './launch.js';
 import { ensureRuntimeDir, supervisionScope, supervisorPaths } from './paths.js';
 import { SupervisorRunningError, serveSupervisor } from './server.js';
 import { Supervisor } from './supervisor.js';
@@ -23,18 +25,24 @@ async function main(): Promise<void> {
     onIdle: () => shutdown('no supervised pods left'),
   });
   let served: Awaited<ReturnType<typeof serveSupervisor>> | undefined;
-  const shutdown = (why: string) => {
+  const shutdown = (why: string, handOver = false) => {
     if (stopping) return;
     stopping = true;
     log().info(`supervisor ${process.pid} stopping: ${why}`);
     void supervisor
       .stop()
       .then(() => served?.close())
+      .then(async () => {
+        if (!handOver) return;
+        const status = await ensureSupervisor();
+        log().info(`supervisor ${process.pid} handed over to pid ${status.pid}`);
+      })
+      .catch((error: Error) => log().warn(`supervisor: handing over: ${error.message}`))
       .finally(() => process.exit(0));
   };
+  // The build whose code this process has loaded; verbs load on first use.
+  const host = { build: buildStamp() };
   try {
-    // The build whose code this process has loaded; verbs load on first use.
-    const host = { build: buildStamp() };
     served = await serveSupervisor(
       supervisor,
       paths,
@@ -51,8 +59,16 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // A rebuild or upgrade of podrun: this process runs the old code (and the warm path
+  // refuses every CLI of the new build), so a supervisor of the new build takes over.
+  // The new stamp must hold for two checks: a build under way writes for a while.
+  let newBuild: string | undefined;
   setInterval(() => {
-    if (!served?.stillOwner()) shutdown('another supervisor owns the socket');
+    if (!served?.stillOwner()) return shutdown('another supervisor owns the socket');
+    const now = buildStamp();
+    if (now === host.build || now === 'unknown') newBuild = undefined;
+    else if (now === newBuild) shutdown('podrun was rebuilt or upgraded', true);
+    else newBuild = now;
   }, 5000).unref();
   log().info(
     `supervisor ${process.pid} started (scope ${supervisor.options.scope}, socket ${paths.socket}, back-off base ${supervisor.backoff.baseMs} ms)`,
