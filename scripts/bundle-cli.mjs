@@ -11,7 +11,7 @@
 // pino and pino-pretty stay external too: src/log.ts loads them only to print.
 // The verb modules are still evaluated lazily: esbuild turns the CLI's dynamic
 // import()s of bundled modules into on-demand initialisers.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -74,6 +74,9 @@ const inlineVersion = {
   },
 };
 
+// Chunk names carry a content hash: without this, every build left the previous
+// build's chunks behind (3 MB after a day of builds), and the package shipped them.
+rmSync(join(root, 'dist/bundle'), { recursive: true, force: true });
 const result = await build({
   entryPoints: [join(root, 'src/cli/main.ts')],
   // Two levels below the package root like dist/cli/, so paths relative to
