@@ -86,7 +86,14 @@ describe('podrun CLI', () => {
     expect(lines[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     expect(lines[1]).toMatch(/^web\s+2\/2\s+Running\s+0\s+\d+s$/);
     const wide = await podrun(['get', 'pods', '-n', ns, '-o', 'wide']);
-    expect(wide.stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}->8080/tcp`));
+    expect(wide.stdout).toMatch(
+      /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES\s+PORTS\n/,
+    );
+    expect(wide.stdout).toMatch(
+      new RegExp(
+        `\\n(web\\s+2/2\\s+Running\\s+0\\s+\\d+s\\s+\\d+\\.\\d+\\.\\d+\\.\\d+\\s+podrun\\s+<none>\\s+<none>\\s+)127\\.0\\.0\\.1:${port}->8080/tcp\\n`,
+      ),
+    );
     const json = JSON.parse((await podrun(['get', 'pods', 'web', '-n', ns, '-o', 'json'])).stdout);
     expect(json.kind).toBe('Pod');
     expect(json.status.phase).toBe('Running');

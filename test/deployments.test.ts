@@ -132,6 +132,18 @@ spec:
     expect(await cli(['get', 'deploy'])).toMatch(
       /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+3\/3\s+3\s+3\s+\d+s\n$/,
     );
+    const wide = (await cli(['get', 'deploy,rs', '-o', 'wide'])).split('\n');
+    expect(wide[0]).toMatch(
+      /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/,
+    );
+    expect(wide[1]).toMatch(/^deployment\.apps\/web\s+3\/3\s+3\s+3\s+\d+s\s+app\s+\S+\s+app=web$/);
+    expect(wide).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^replicaset\\.apps/web-${hash}\\s+3\\s+3\\s+3\\s+\\d+s\\s+app\\s+\\S+\\s+app=web,pod-template-hash=${hash}$`,
+        ),
+      ),
+    );
     // describe without a name: every one of the kind, or those -l selects by the
     // object's own labels (the Deployment has none; its ReplicaSet has the template's).
     expect((await cli(['describe', 'deploy'])).match(/^Name:\s+\S+$/gm)).toEqual([

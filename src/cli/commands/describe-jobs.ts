@@ -7,7 +7,7 @@ import { podStatus } from '../../pod/status.js';
 import type { CronJobView, JobView } from '../../workloads/read.js';
 import { describeTime, lines, pairs, podTemplate, selectorText } from './describe-layout.js';
 import { eventsSection } from './events-table.js';
-import { durationCell } from './job-rows.js';
+import { durationCell } from './workload-rows.js';
 
 const JOB_COLUMN = 18;
 const CRONJOB_COLUMN = 31;

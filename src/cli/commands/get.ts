@@ -29,7 +29,7 @@ import {
   podFields,
 } from '../field-selector.js';
 import { renderJsonPath } from '../jsonpath.js';
-import { formatAge, podNameArg } from '../output.js';
+import { podNameArg } from '../output.js';
 import { type WatchedRow, watchChanges } from '../pod-watch.js';
 import { parseSelector } from '../selector-syntax.js';
 import { sortByJsonPath } from '../sort-by.js';
@@ -37,6 +37,7 @@ import { stdio } from '../stdio.js';
 import { formatGroups, TabWriter } from '../tab-writer.js';
 import { decorateTable, parseLabelColumns } from '../table-columns.js';
 import { configKindOf, configResource, configViews } from './config-views.js';
+import { POD_HEADER, POD_WIDE_HEADER, podRow, restartsCount } from './pod-rows.js';
 import {
   ENDPOINTS_TYPES,
   endpointsViews,
@@ -260,23 +261,14 @@ async function podViews(names: string[], flags: GetFlags, revive: boolean): Prom
       name: record.name,
       labels: record.pod?.metadata?.labels,
       object: podObject(record, probes),
-      cells: [
-        record.name,
-        `${status.ready}/${status.total}`,
-        status.status,
-        String(status.restarts),
-        formatAge(record.createdAt),
-        ...(wide ? [status.podIP || '<none>', [...new Set(ports)].join(',') || '<none>'] : []),
-      ],
+      cells: podRow({ name: record.name, createdAt: record.createdAt, status, ports }, wide),
     };
   });
   return narrow(views, flags, POD_FIELDS, (view) => podFields(view.object as never));
 }
 
-const POD_HEADER = ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'];
-
 async function podGroup(names: string[], flags: GetFlags, revive = true): Promise<Group> {
-  const header = [...POD_HEADER, ...(flags.output === 'wide' ? ['IP', 'PORTS'] : [])];
+  const header = [...POD_HEADER, ...(flags.output === 'wide' ? POD_WIDE_HEADER : [])];
   return { kind: 'pod', header, views: await podViews(names, flags, revive) };
 }
 
@@ -364,7 +356,10 @@ function printGroups(groups: Group[], names: string[], flags: GetFlags, withKind
   stdio().out(formatGroups(tables, flags.noHeaders));
 }
 
-/** Columns a watch ignores: they move with the clock alone, which is no change. */
+/**
+ * Columns a watch ignores: they move with the clock alone, which is no change (and
+ * RESTARTS is compared without its "(45s ago)").
+ */
 const CLOCK_COLUMNS = new Set(['AGE', 'DURATION', 'LAST SCHEDULE']);
 
 /** -w: the table, then a row per change, polled, until Ctrl-C (exit 0, as kubectl). */
@@ -382,11 +377,16 @@ async function watchKind(reader: KindReader): Promise<void> {
   const snapshot = (group: Group): { header: string[]; rows: WatchedRow[] } => {
     const [head = [], ...lines] = groupLines(group, { ...flags, noHeaders: false }, false, columns);
     const clock = group.header.flatMap((name, i) => (CLOCK_COLUMNS.has(name) ? [i] : []));
+    const restarts = group.kind === 'pod' ? group.header.indexOf('RESTARTS') : -1;
+    const unclocked = (cells: string[]) =>
+      cells
+        .map((cell, c) => (c === restarts ? restartsCount(cell) : cell))
+        .filter((_, c) => !clock.includes(c));
     return {
       header: head,
       rows: group.views.map((view, i) => ({
         key: `${view.namespace}/${view.name}`,
-        state: JSON.stringify([view.cells.filter((_, c) => !clock.includes(c)), view.labels]),
+        state: JSON.stringify([unclocked(view.cells), view.labels]),
         cells: byName ? [`${group.kind}/${view.name}`] : (lines[i] ?? []),
       })),
     };

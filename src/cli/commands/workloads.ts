@@ -15,17 +15,20 @@ import {
 import { deleteWorkload, scaleWorkload } from '../../workloads/manage.js';
 import { readWorkloads, type WorkloadViews } from '../../workloads/read.js';
 import { readStoredStatus, type StoredWorkload } from '../../workloads/store.js';
-import { formatAge } from '../output.js';
+import type { ListedView } from './services.js';
 import {
   CRONJOB_HEADER,
   cronJobRow,
   DAEMONSET_HEADER,
+  DEPLOYMENT_HEADER,
   daemonSetRow,
+  deploymentRow,
   JOB_HEADER,
   jobRow,
+  REPLICASET_HEADER,
+  replicaSetRow,
   WIDE_HEADER,
-} from './job-rows.js';
-import type { ListedView } from './services.js';
+} from './workload-rows.js';
 
 export const DEPLOYMENT_TYPES = ['deployment', 'deployments', 'deploy', 'deployment.apps'];
 export const REPLICASET_TYPES = ['replicaset', 'replicasets', 'rs', 'replicaset.apps'];
@@ -82,11 +85,6 @@ interface WorkloadRow {
   cells: string[];
 }
 
-const ageOf = (stored: StoredWorkload) => {
-  const created = Date.parse(stored.object.metadata?.creationTimestamp ?? '');
-  return Number.isFinite(created) ? formatAge(new Date(created)) : '<unknown>';
-};
-
 function rowsOf(kind: StoredKind, views: WorkloadViews, wide: boolean): WorkloadRow[] {
   switch (kind) {
     case 'CronJob':
@@ -119,38 +117,24 @@ function rowsOf(kind: StoredKind, views: WorkloadViews, wide: boolean): Workload
             availableReplicas: v.numbers.available,
           },
         },
-        cells: [
-          v.stored.name,
-          `${v.numbers.ready}/${v.numbers.replicas}`,
-          String(v.numbers.updated),
-          String(v.numbers.available),
-          ageOf(v.stored),
-        ],
+        cells: deploymentRow(v.stored.object, v.numbers, wide),
       }));
     case 'ReplicaSet':
       return views.replicaSets.map((v) => ({
         stored: v.stored,
         object: v.object,
-        cells: [
-          v.stored.name,
-          String(v.object.spec?.replicas ?? 1),
-          String(v.object.status.replicas ?? 0),
-          String(v.object.status.readyReplicas ?? 0),
-          ageOf(v.stored),
-        ],
+        cells: replicaSetRow(v.object, v.object.status, wide),
       }));
   }
 }
 
 const HEADERS: Readonly<Record<StoredKind, readonly string[]>> = {
-  Deployment: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
-  ReplicaSet: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'],
+  Deployment: DEPLOYMENT_HEADER,
+  ReplicaSet: REPLICASET_HEADER,
   DaemonSet: DAEMONSET_HEADER,
   Job: JOB_HEADER,
   CronJob: CRONJOB_HEADER,
 };
-/** The kinds with kubectl's CONTAINERS IMAGES SELECTOR columns under -o wide. */
-const WIDE_KINDS: readonly StoredKind[] = ['DaemonSet', 'Job', 'CronJob'];
 
 /**
  * `get TYPE [NAME...]` of one workload kind as a listed group (get.ts prints it, with
@@ -202,7 +186,8 @@ export async function workloadViews(
       };
     }),
   );
-  const header = [...HEADERS[kind], ...(wide && WIDE_KINDS.includes(kind) ? WIDE_HEADER : [])];
+  // Every workload kind has kubectl's CONTAINERS IMAGES SELECTOR under -o wide.
+  const header = [...HEADERS[kind], ...(wide ? WIDE_HEADER : [])];
   return { header, views };
 }
 

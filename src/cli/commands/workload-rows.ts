@@ -1,17 +1,27 @@
-// The table rows of `get jobs`, `get cronjobs` and `get daemonsets`, in kubectl's
-// columns (pkg/printers/internalversion printJob, printCronJob, printDaemonSet): a
-// CronJob's schedule, zone, suspend and active count; a Job's STATUS from its
-// conditions, COMPLETIONS as succeeded/completions (`n/1 of P` without completions
-// and parallelism above 1), DURATION from startTime to completionTime (or now); a
-// DaemonSet's counts and its template's node selector. -o wide adds CONTAINERS,
-// IMAGES and SELECTOR.
-import type { DaemonSet, DaemonSetStatus } from 'kubernetes-types/apps/v1.js';
+// The table rows of `get deployments|replicasets|daemonsets|jobs|cronjobs`, in
+// kubectl's columns (pkg/printers/internalversion printDeployment, printReplicaSet,
+// printDaemonSet, printJob, printCronJob): a Deployment's READY ready/desired,
+// UP-TO-DATE and AVAILABLE; a ReplicaSet's DESIRED, CURRENT and READY; a DaemonSet's
+// counts and its template's node selector; a Job's STATUS from its conditions,
+// COMPLETIONS as succeeded/completions (`n/1 of P` without completions and
+// parallelism above 1), DURATION from startTime to completionTime (or now); a
+// CronJob's schedule, zone, suspend and active count. -o wide adds CONTAINERS, IMAGES
+// and SELECTOR to each.
+import type {
+  DaemonSet,
+  DaemonSetStatus,
+  Deployment,
+  ReplicaSet,
+  ReplicaSetStatus,
+} from 'kubernetes-types/apps/v1.js';
 import type { CronJob, CronJobStatus, Job, JobStatus } from 'kubernetes-types/batch/v1.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { CONTROLLER_UID_LABELS } from '../../controllers/job.js';
 import { formatAge } from '../output.js';
 
+export const DEPLOYMENT_HEADER = ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'];
+export const REPLICASET_HEADER = ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'];
 export const JOB_HEADER = ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE'];
 export const DAEMONSET_HEADER = [
   'NAME',
@@ -103,6 +113,46 @@ export function jobRow(job: Job, status: JobStatus, wide: boolean, now = new Dat
     durationCell(status, now),
     ageCell(job, now),
     ...(wide ? wideCells(job.spec?.template, formatLabelSelector(jobSelector(job))) : []),
+  ];
+}
+
+/** A Deployment's counts as the controller computed them this moment. */
+export interface DeploymentNumbers {
+  replicas: number;
+  ready: number;
+  updated: number;
+  available: number;
+}
+
+export function deploymentRow(
+  d: Deployment,
+  n: DeploymentNumbers,
+  wide: boolean,
+  now = new Date(),
+): string[] {
+  return [
+    d.metadata?.name ?? '',
+    `${n.ready}/${n.replicas}`,
+    String(n.updated),
+    String(n.available),
+    ageCell(d, now),
+    ...(wide ? wideCells(d.spec?.template, formatLabelSelector(d.spec?.selector)) : []),
+  ];
+}
+
+export function replicaSetRow(
+  rs: ReplicaSet,
+  status: ReplicaSetStatus,
+  wide: boolean,
+  now = new Date(),
+): string[] {
+  return [
+    rs.metadata?.name ?? '',
+    String(rs.spec?.replicas ?? 1),
+    String(status.replicas ?? 0),
+    String(status.readyReplicas ?? 0),
+    ageCell(rs, now),
+    ...(wide ? wideCells(rs.spec?.template, formatLabelSelector(rs.spec?.selector)) : []),
   ];
 }
 

@@ -4,10 +4,15 @@ import {
   CRONJOB_HEADER,
   completionsCell,
   cronJobRow,
+  DEPLOYMENT_HEADER,
   daemonSetRow,
+  deploymentRow,
   formatLabelSelector,
   jobRow,
-} from './job-rows.js';
+  REPLICASET_HEADER,
+  replicaSetRow,
+  WIDE_HEADER,
+} from './workload-rows.js';
 
 const now = new Date('2026-01-01T00:10:00Z');
 
@@ -131,5 +136,78 @@ describe('cronjob rows', () => {
       'busybox:1.28',
       '<none>',
     ]);
+  });
+});
+
+// kubectl's documented tables for the nginx-deployment of the Deployments concept page
+// (kubernetes.io/docs/concepts/workloads/controllers/deployment), byte for byte.
+describe('deployment and replicaset rows', () => {
+  const template = {
+    metadata: { labels: { app: 'nginx' } },
+    spec: { containers: [{ name: 'nginx', image: 'nginx:1.14.2' }] },
+  };
+  const deployment = {
+    metadata: { name: 'nginx-deployment', creationTimestamp: '2026-01-01T00:09:42Z' },
+    spec: { replicas: 3, selector: { matchLabels: { app: 'nginx' } }, template },
+  };
+  const numbers = { replicas: 3, ready: 3, updated: 3, available: 3 };
+  const replicaSet = {
+    metadata: { name: 'nginx-deployment-75675f5897', creationTimestamp: '2026-01-01T00:09:42Z' },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: 'nginx', 'pod-template-hash': '75675f5897' } },
+      template,
+    },
+  };
+  const rsStatus = { replicas: 3, readyReplicas: 3 };
+
+  it('get deployments', () => {
+    expect(
+      formatKubectlTable([DEPLOYMENT_HEADER, deploymentRow(deployment, numbers, false, now)]),
+    ).toBe(
+      'NAME               READY   UP-TO-DATE   AVAILABLE   AGE\n' +
+        'nginx-deployment   3/3     3            3           18s\n',
+    );
+  });
+
+  it('get deployments -o wide adds CONTAINERS, IMAGES and SELECTOR', () => {
+    expect(
+      formatKubectlTable([
+        [...DEPLOYMENT_HEADER, ...WIDE_HEADER],
+        deploymentRow(deployment, numbers, true, now),
+      ]),
+    ).toBe(
+      'NAME               READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES         SELECTOR\n' +
+        'nginx-deployment   3/3     3            3           18s   nginx        nginx:1.14.2   app=nginx\n',
+    );
+  });
+
+  it('a rollout under way: READY and UP-TO-DATE apart', () => {
+    expect(
+      deploymentRow(deployment, { replicas: 3, ready: 2, updated: 1, available: 2 }, false, now),
+    ).toEqual(['nginx-deployment', '2/3', '1', '2', '18s']);
+  });
+
+  it('get rs, and -o wide with the pod-template-hash selector', () => {
+    expect(
+      formatKubectlTable([REPLICASET_HEADER, replicaSetRow(replicaSet, rsStatus, false, now)]),
+    ).toBe(
+      'NAME                          DESIRED   CURRENT   READY   AGE\n' +
+        'nginx-deployment-75675f5897   3         3         3       18s\n',
+    );
+    expect(replicaSetRow(replicaSet, rsStatus, true, now).slice(5)).toEqual([
+      'nginx',
+      'nginx:1.14.2',
+      'app=nginx,pod-template-hash=75675f5897',
+    ]);
+    // A scaled-down old ReplicaSet: 0 desired, nothing current.
+    expect(
+      replicaSetRow(
+        { ...replicaSet, spec: { ...replicaSet.spec, replicas: 0 } },
+        { replicas: 0 },
+        false,
+        now,
+      ),
+    ).toEqual(['nginx-deployment-75675f5897', '0', '0', '0', '18s']);
   });
 });
