@@ -4,9 +4,5 @@
 # it runs on a fresh machine too; with --podman, bench/run.mjs also installs podman.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-host-packages.sh tools build images
-bash scripts/ensure-docker.sh
-[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
-npm run --silent build
-npx tsx scripts/build-images.ts
+bash scripts/prepare.sh
 exec node bench/run.mjs "$@"

@@ -3,11 +3,7 @@
 # example, fetch its page through the hostPort, show the pod, and clean up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-host-packages.sh tools build images
-bash scripts/ensure-docker.sh
-[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
-npm run --silent build
-npx tsx scripts/build-images.ts
+bash scripts/prepare.sh
 podrun() { node bin/podrun.js "$@"; }
 trap 'podrun delete -f examples/web-sidecar.yaml --grace-period 1 >/dev/null 2>&1 || true' EXIT
 podrun apply -f examples/web-sidecar.yaml --wait=60s

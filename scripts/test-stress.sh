@@ -9,11 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 
-bash scripts/ensure-host-packages.sh tools build images
-bash scripts/ensure-docker.sh
-[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
-npm run --silent build
-npx tsx scripts/build-images.ts
+bash scripts/prepare.sh
 
 export PODRUN_STRESS=1
 export PODRUN_SUPERVISOR_SCOPE="stress-$$"
