@@ -129,11 +129,15 @@ export async function launchContainer(
     id = await createContainer(options);
   } catch (error) {
     if (isConflict(error)) {
-      // The engine reserves the name before the other create has finished: retry a bit.
-      for (let tries = 0; tries < 20; tries++) {
+      // The engine reserves the name before the other create has finished (often the
+      // supervisor's sync step on the same pod): that create takes milliseconds, so
+      // look again soon, then less often, for about 2 s in all.
+      for (let tries = 0, waited = 0; waited < 2000; tries++) {
         const existing = await inspectContainer(options.name ?? '');
         if (existing) return { id: existing.Id, adopted: true };
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        const pause = Math.min(10 * 2 ** tries, 200);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        waited += pause;
       }
     }
     throw new PodStartError(`container ${planned.name}: create failed: ${engineSays(error)}`);
