@@ -34,11 +34,16 @@ ${body}`,
 
 describe('apply --wait', () => {
   it('exits 0 when a run-to-completion pod Succeeded', async () => {
+    // Never Ready while it runs (a running pod is Ready, and --wait would stop there,
+    // as early as the machine is fast): the wait ends on Succeeded.
     const result = await applyWait(
       'done',
       `  restartPolicy: Never
   containers:
-    - { name: app, image: ${TEST_IMAGE}, command: [sh, -c, 'sleep 0.3; echo finished'] }
+    - name: app
+      image: ${TEST_IMAGE}
+      command: [sh, -c, 'sleep 0.3; echo finished']
+      readinessProbe: { exec: { command: ['false'] }, periodSeconds: 1 }
 `,
     );
     expect(result.stderr).toBe('');
