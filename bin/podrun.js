@@ -8,10 +8,14 @@ const bundle = new URL('../dist/bundle/podrun.js', import.meta.url);
 const compiled = new URL('../dist/cli/main.js', import.meta.url);
 const mtime = (url) => statSync(url, { throwIfNoEntry: false })?.mtimeMs ?? -1;
 const useBundle = !process.env.PODRUN_NO_BUNDLE && mtime(bundle) >= mtime(compiled);
-// A Ctrl-C while the CLI is still loading: no verb has begun, so nothing was done.
-// (Verbs that create things install their own handlers before they begin.)
+// A Ctrl-C before a verb handles signals itself: while the CLI is still loading no
+// verb has begun, so nothing was done. It stays registered for the whole run (without
+// a listener node dies of the signal silently) and steps aside once a verb has its
+// own listener (verbs that create things install theirs before they begin).
+let begun = false;
 const early = (name) => {
-  process.stderr.write('error: interrupted: nothing was done\n');
+  if (process.listenerCount(name) > 1) return;
+  process.stderr.write(begun ? 'error: interrupted\n' : 'error: interrupted: nothing was done\n');
   process.exit(name === 'SIGTERM' ? 143 : 130);
 };
 process.on('SIGINT', early);
@@ -28,7 +32,6 @@ if (warm !== undefined) {
   process.exitCode = warm;
 } else {
   const { main } = await import(useBundle ? bundle : compiled);
-  process.off('SIGINT', early);
-  process.off('SIGTERM', early);
+  begun = true;
   await main(process.argv);
 }
