@@ -223,20 +223,14 @@ export async function startSandbox(
   // Undone, it takes the volumes its create made (or a delete left it to remake).
   const undo = () => undoCreate(id, plan.sandbox.create, { podVolumes: true });
   await fenceCreated(plan.namespace, plan.name, undo, options.readingGone);
-  // The fill and the start side by side: the pause process never reads the volumes,
-  // and no container that does starts before both are done (the upload is the same
-  // on a created or a running container).
-  const [filled, started] = await Promise.allSettled([
-    populateVolumes(plan, id, options.reuseVolumes ?? false),
-    startContainer(id),
-  ]);
-  if (started.status === 'rejected') {
-    const error = started.reason as unknown;
+  await populateVolumes(plan, id, options.reuseVolumes ?? false);
+  try {
+    await startContainer(id);
+  } catch (error) {
     throw new PodStartError(`pod sandbox: start failed: ${engineMessage(error)}`, {
       cause: error,
     });
   }
-  if (filled.status === 'rejected') throw filled.reason;
   await writeResolvConf(plan, id);
   const sandboxInfo = await inspectContainer(id);
   const podIP = sandboxInfo ? podIPOf(sandboxInfo, plan.network.name) : '';
