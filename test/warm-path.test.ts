@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { supervisorPaths } from '../src/supervisor/paths.js';
 import { askSupervisor, type SupervisorStatus } from '../src/supervisor/protocol.js';
-import { podrun, sleeperPod, waitFor, writeManifest } from './helpers/pods.js';
+import { podrun, sleeperPod, TEST_IMAGE, waitFor, writeManifest } from './helpers/pods.js';
 import { scopedNamespace } from './helpers/supervised.js';
 
 const { ns, ok, cleanUp } = scopedNamespace('warm');
@@ -36,7 +36,21 @@ async function bothPaths(args: string[]) {
 const ageless = (text: string) => text.replace(/\b\d+s\b/g, 'Ns');
 
 beforeAll(async () => {
-  const file = writeManifest(ns, 'pods', `${sleeperPod('one')}---\n${sleeperPod('two')}`);
+  const talker = `apiVersion: v1
+kind: Pod
+metadata: { name: talker }
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+    - name: main
+      image: ${TEST_IMAGE}
+      command: [sh, -c, 'echo hello; printf "euro \\342\\202\\254 and back\\n"; exec sleep 3600']
+`;
+  const file = writeManifest(
+    ns,
+    'pods',
+    `${sleeperPod('one')}---\n${sleeperPod('two')}---\n${talker}`,
+  );
   await ok(['apply', '-f', file, '--wait']);
   // The supervisor the apply started answers from here on.
   await served();
@@ -100,11 +114,29 @@ describe('the warm path', () => {
     expect(result.stdout).toMatch(/^one\s+1\/1\s+Running/m);
   });
 
-  it('leaves watches and verbs that change things to the CLI', async () => {
+  it('leaves verbs that change things, and help, to the CLI', async () => {
     const before = await served();
-    expect((await podrun(['logs', 'one', '-n', ns])).code).toBe(0);
+    expect((await podrun(['exec', 'one', '-n', ns, '--', 'true'])).code).toBe(0);
     expect((await podrun(['get', 'pods', '-n', ns, '--help'])).code).toBe(0);
     expect(await served()).toBe(before);
+  });
+
+  it('logs: the same bytes both ways (they travel as base64)', async () => {
+    // (The engine's json-file log driver itself replaces bytes that are not UTF-8.)
+    const raw = (env: Record<string, string>) =>
+      promisify(execFile)('node', ['bin/podrun.js', 'logs', 'talker', '-n', ns, '--prefix'], {
+        env: { ...process.env, PODRUN_LOG_LEVEL: 'warn', ...env },
+        encoding: 'buffer',
+      });
+    const before = await served();
+    const warm = await raw({});
+    expect(await served()).toBe(before + 1);
+    const cold = await raw({ PODRUN_NO_WARM: '1' });
+    expect(await served()).toBe(before + 1);
+    expect(warm.stdout.equals(cold.stdout)).toBe(true);
+    expect(warm.stdout.toString('utf8')).toBe(
+      '[pod/talker/main] hello\n[pod/talker/main] euro € and back\n',
+    );
   });
 
   it('two at once, each gets its own output', async () => {
@@ -137,7 +169,7 @@ describe('a rebuild while a supervisor runs', () => {
       const first = await status();
       expect(first?.warmServed).toBe(0);
       expect((await cli(['get', 'pods', '-n', ns, '-o', 'name'])).stdout).toBe(
-        'pod/one\npod/two\n',
+        'pod/one\npod/talker\npod/two\n',
       );
       expect((await status())?.warmServed).toBe(1);
       // A rebuild: the entry's modification time moves on.
@@ -145,7 +177,7 @@ describe('a rebuild while a supervisor runs', () => {
       utimesSync(join(root, 'dist/cli/main.js'), later, later);
       // Until the hand-over, the old one refuses and the CLI answers itself.
       expect((await cli(['get', 'pods', '-n', ns, '-o', 'name'])).stdout).toBe(
-        'pod/one\npod/two\n',
+        'pod/one\npod/talker\npod/two\n',
       );
       const next = await waitFor(
         'a supervisor of the new build',
@@ -157,7 +189,7 @@ describe('a rebuild while a supervisor runs', () => {
       );
       expect(next.warmServed).toBe(0);
       expect((await cli(['get', 'pods', '-n', ns, '-o', 'name'])).stdout).toBe(
-        'pod/one\npod/two\n',
+        'pod/one\npod/talker\npod/two\n',
       );
       expect((await status())?.warmServed).toBe(1);
     } finally {

@@ -4,15 +4,19 @@
 // requests the supervisor serves at once never mix their output with each other's or
 // with the supervisor's own log.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Writable } from 'node:stream';
 
 export interface CliStdio {
   out(text: string): void;
   err(text: string): void;
+  /** stdout as a byte stream (container logs: any bytes, not only UTF-8 text). */
+  outStream(): Writable;
 }
 
 const processStdio: CliStdio = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
+  outStream: () => process.stdout,
 };
 
 const current = new AsyncLocalStorage<CliStdio>();

@@ -61,6 +61,8 @@ export function runWarm(args: string[]): Promise<number | undefined> {
           return finish(undefined);
         } else if ('out' in reply) {
           process.stdout.write(reply.out);
+        } else if ('outBase64' in reply) {
+          process.stdout.write(Buffer.from(reply.outBase64, 'base64'));
         } else if ('err' in reply) {
           process.stderr.write(reply.err);
         } else if ('exit' in reply) {

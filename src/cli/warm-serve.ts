@@ -4,6 +4,7 @@
 // what the CLI process would not have run the same way (another build, other
 // PODRUN_*/DOCKER_* settings, a verb that is not a warm one), and the CLI then does
 // the work itself.
+import { Writable } from 'node:stream';
 import type { WarmCliReply, WarmCliRequest } from '../supervisor/protocol.js';
 import { buildProgram } from './main.js';
 import { reportError } from './report-error.js';
@@ -33,8 +34,19 @@ export async function serveWarmCli(
     return;
   }
   send({ warm: 'accepted' });
+  // Bytes (container logs) travel as base64: a JSON string holds only text.
+  const bytes = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      send({ outBase64: Buffer.from(chunk).toString('base64') });
+      callback();
+    },
+  });
   const code = await withStdio(
-    { out: (text) => send({ out: text }), err: (text) => send({ err: text }) },
+    {
+      out: (text) => send({ out: text }),
+      err: (text) => send({ err: text }),
+      outStream: () => bytes,
+    },
     async () => {
       try {
         await buildProgram({ hosted: true }).parseAsync(request.argv, { from: 'user' });
@@ -56,5 +68,9 @@ export async function serveWarmCli(
  * a moment after it starts), so that request pays no module loading.
  */
 export async function preloadWarmVerbs(): Promise<void> {
-  await Promise.all([import('./commands/get.js'), import('./commands/describe.js')]);
+  await Promise.all([
+    import('./commands/get.js'),
+    import('./commands/describe.js'),
+    import('./commands/logs.js'),
+  ]);
 }

@@ -2,19 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { envDifference, warmEligible, warmEnv } from './warm.js';
 
 describe('warmEligible', () => {
-  it('takes get and describe', () => {
+  it('takes get, describe and logs', () => {
+    expect(warmEligible(['logs', 'web', '-c', 'app', '--tail', '5'])).toBe(true);
+    expect(warmEligible(['logs', '-l', 'app=web', '--prefix'])).toBe(true);
     expect(warmEligible(['get', 'pods'])).toBe(true);
     expect(warmEligible(['get', 'pods', '-o', 'wide', '-A'])).toBe(true);
     expect(warmEligible(['describe', 'pod', 'web', '-n', 'x'])).toBe(true);
   });
 
   it('leaves verbs that change something or read input to the CLI', () => {
-    for (const verb of ['apply', 'delete', 'logs', 'exec', 'up', 'supervisor', 'cp'])
+    for (const verb of ['apply', 'delete', 'exec', 'up', 'supervisor', 'cp', 'port-forward'])
       expect(warmEligible([verb, 'x'])).toBe(false);
     expect(warmEligible([])).toBe(false);
   });
 
-  it('leaves watches, help, logging flags and files to the CLI', () => {
+  it('leaves watches, follows, help, logging flags and files to the CLI', () => {
+    expect(warmEligible(['logs', 'web', '-f'])).toBe(false);
+    expect(warmEligible(['logs', 'web', '--follow'])).toBe(false);
+    expect(warmEligible(['logs', 'web', '-pf'])).toBe(false);
+    // -w is not a logs flag, -f not a get one.
+    expect(warmEligible(['logs', 'web', '-p'])).toBe(true);
     expect(warmEligible(['get', 'pods', '-w'])).toBe(false);
     expect(warmEligible(['get', 'pods', '--watch'])).toBe(false);
     expect(warmEligible(['get', 'pods', '--watch-only'])).toBe(false);

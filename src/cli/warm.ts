@@ -5,25 +5,35 @@
 import { statSync } from 'node:fs';
 
 /** Verbs whose whole effect is their output: nothing is created, no file or stdin read. */
-const WARM_VERBS = new Set(['get', 'describe']);
+const WARM_VERBS = new Set(['get', 'describe', 'logs']);
 
 /**
- * Arguments that keep a verb in the CLI process: watches (a long stream and Ctrl-C
- * to end it), a file to read relative to the CLI's directory, help, and logging
- * settings (the supervisor's log is not the user's terminal).
+ * Arguments that keep a verb in the CLI process: help, and logging settings (the
+ * supervisor's log is not the user's terminal).
  */
-const COLD_ARGS = /^(-w|--watch|--watch-only|-h|--help|--log-level|--log-format)(=|$)/;
+const COLD_ARGS = /^(-h|--help|--log-level|--log-format)(=|$)/;
+
+/** Per verb, the flags of a stream that runs until Ctrl-C (watch, follow) and their letter. */
+const STREAMING: Record<string, { flags: RegExp; letter: string }> = {
+  get: { flags: /^(-w|--watch|--watch-only)(=|$)/, letter: 'w' },
+  logs: { flags: /^(-f|--follow)(=|$)/, letter: 'f' },
+};
 
 /** True if `args` (after `podrun`) may be served by the supervisor. */
 export function warmEligible(args: string[]): boolean {
   const verb = args[0];
   if (verb === undefined || !WARM_VERBS.has(verb)) return false;
+  const streaming = STREAMING[verb];
   return !args.some(
     (arg) =>
       COLD_ARGS.test(arg) ||
+      // A file read relative to the CLI's directory.
       arg.includes('custom-columns-file=') ||
-      // -w in a cluster of short flags (-wA, -Aw); -o's value may hold any letter.
-      (/^-[A-Za-z]{2,}$/.test(arg) && arg.includes('w')),
+      (streaming !== undefined &&
+        (streaming.flags.test(arg) ||
+          // In a cluster of short flags (-wA, -pf); a flag's attached value may hold
+          // the letter too, which only costs the warm path.
+          (/^-[A-Za-z]{2,}$/.test(arg) && arg.includes(streaming.letter)))),
   );
 }
 

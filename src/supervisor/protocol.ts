@@ -11,7 +11,7 @@ export type SupervisorRequest =
   | WarmCliRequest;
 
 /**
- * The warm path: a CLI process hands a read verb (`get`, `describe`) to the
+ * The warm path: a CLI process hands a read verb (`get`, `describe`, `logs`) to the
  * supervisor, which runs it with its warm engine client and streams the output back
  * (src/cli/warm-client.ts, src/cli/warm-serve.ts). `build` and `env` must equal the
  * supervisor's own, or it refuses and the CLI does the work itself.
@@ -31,6 +31,7 @@ export type WarmCliReply =
   | { warm: 'accepted' }
   | { warm: 'refused'; why: string }
   | { out: string }
+  | { outBase64: string }
   | { err: string }
   | { exit: number };
 

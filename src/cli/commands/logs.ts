@@ -1,7 +1,6 @@
 // podrun logs (POD | TYPE/NAME | -l SELECTOR [--max-log-requests N]) [-c C] [--all-containers] [-f] [--tail N] [--since D] [--timestamps] [--previous]
 // TYPE/NAME (job/x, deployment/x, ds/x, rs/x): one pod of the object, as kubectl picks it.
 // -f keeps following across restarts, and with -l new pods too (logs-follow.ts).
-import type { Writable } from 'node:stream';
 import { matchesSelector } from '../../manifest/selector.js';
 import { containerLogs } from '../../pod/container-io.js';
 import {
@@ -18,6 +17,7 @@ import { workloadPods } from '../../workloads/manage.js';
 import { linePrefixer } from '../line-prefix.js';
 import { podNameArg } from '../output.js';
 import { parseSelector } from '../selector-syntax.js';
+import { stdio } from '../stdio.js';
 import { followLogs } from './logs-follow.js';
 import { workloadKindOf } from './workloads.js';
 
@@ -103,7 +103,9 @@ async function followPod(record: PodRecord, flags: LogsFlags): Promise<void> {
     },
     containers: () => names,
     output: (pod, container) =>
-      showPrefix ? linePrefixer(process.stdout, `[pod/${pod.name}/${container}] `) : process.stdout,
+      showPrefix
+        ? linePrefixer(stdio().outStream(), `[pod/${pod.name}/${container}] `)
+        : stdio().outStream(),
     over: async (pods) => {
       const pod = pods[0];
       if (!pod) return true;
@@ -142,7 +144,7 @@ async function runSelectedLogs(text: string, flags: LogsFlags): Promise<void> {
     (record) => !record.terminating && matchesSelector(selector, record.pod?.metadata?.labels),
   );
   if (records.length === 0) {
-    process.stderr.write(`No resources found in ${flags.namespace} namespace.\n`);
+    stdio().err(`No resources found in ${flags.namespace} namespace.\n`);
     // -f waits for pods of the selector to come.
     if (!following(flags)) return;
   }
@@ -169,8 +171,8 @@ async function runSelectedLogs(text: string, flags: LogsFlags): Promise<void> {
     containers: (record) => containersToRead(record, flags),
     output: (record, container) =>
       flags.prefix || containersToRead(record, flags).length > 1
-        ? linePrefixer(process.stdout, `[pod/${record.name}/${container}] `)
-        : process.stdout,
+        ? linePrefixer(stdio().outStream(), `[pod/${record.name}/${container}] `)
+        : stdio().outStream(),
     over: async () => false,
     tail: options.tail,
     since: sinceOf(flags),
@@ -190,7 +192,7 @@ async function podLogs(record: PodRecord, flags: LogsFlags): Promise<void> {
       // Both streams go to stdout, merged in write order, as kubectl prints them; one
       // prefixer per container keeps a line whole even when its stream changes mid-line.
       const prefix = `[pod/${record.name}/${container}] `;
-      const out = showPrefix ? linePrefixer(process.stdout, prefix) : process.stdout;
+      const out = showPrefix ? linePrefixer(stdio().outStream(), prefix) : stdio().outStream();
       const options = {
         follow: flags.follow,
         tail: flags.tail,
@@ -199,7 +201,8 @@ async function podLogs(record: PodRecord, flags: LogsFlags): Promise<void> {
         previous: flags.previous,
       };
       await containerLogs(record, container, options, out);
-      if (showPrefix) (out as Writable).end();
+      // The prefixer's last, unterminated line is written on finish: wait for it.
+      if (showPrefix) await new Promise<void>((resolve) => out.end(resolve));
     }),
   );
 }
