@@ -11,8 +11,8 @@
 // pino and pino-pretty stay external too: src/log.ts loads them only to print.
 // The verb modules are still evaluated lazily: esbuild turns the CLI's dynamic
 // import()s of bundled modules into on-demand initialisers.
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -74,9 +74,6 @@ const inlineVersion = {
   },
 };
 
-// Chunk names carry a content hash: without this, every build left the previous
-// build's chunks behind (3 MB after a day of builds), and the package shipped them.
-rmSync(join(root, 'dist/bundle'), { recursive: true, force: true });
 const result = await build({
   entryPoints: [join(root, 'src/cli/main.ts')],
   // Two levels below the package root like dist/cli/, so paths relative to
@@ -103,4 +100,16 @@ const result = await build({
 if (process.env.PODRUN_BUNDLE_ANALYZE) {
   const { analyzeMetafile } = await import('esbuild');
   process.stdout.write(await analyzeMetafile(result.metafile));
+}
+
+// Chunk names carry a content hash, so each build leaves the previous build's chunks
+// behind (3 MB after a day of builds, and a package packed then ships them). Remove
+// what this build did not write, once the new files are all in place: a CLI started
+// during the build finds either build whole.
+const bundleDir = join(root, 'dist/bundle');
+// (The metafile's paths are relative to the working directory.)
+const written = new Set(Object.keys(result.metafile.outputs).map((path) => resolve(path)));
+for (const name of readdirSync(bundleDir)) {
+  const path = join(bundleDir, name);
+  if (!written.has(path)) rmSync(path, { force: true });
 }
