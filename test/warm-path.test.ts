@@ -172,9 +172,9 @@ describe('a rebuild while a supervisor runs', () => {
         'pod/one\npod/talker\npod/two\n',
       );
       expect((await status())?.warmServed).toBe(1);
-      // A rebuild: the entry's modification time moves on.
+      // A rebuild: the build stamp's file (the compiled supervisor entry) moves on.
       const later = new Date(Date.now() + 5000);
-      utimesSync(join(root, 'dist/cli/main.js'), later, later);
+      utimesSync(join(root, 'dist/supervisor/daemon.js'), later, later);
       // Until the hand-over, the old one refuses and the CLI answers itself.
       expect((await cli(['get', 'pods', '-n', ns, '-o', 'name'])).stdout).toBe(
         'pod/one\npod/talker\npod/two\n',

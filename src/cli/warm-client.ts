@@ -6,22 +6,27 @@
 // process loads them before deciding whether to load the rest.
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { supervisorPaths } from '../supervisor/paths.js';
 import type { WarmCliReply, WarmCliRequest } from '../supervisor/protocol.js';
-import { buildStamp, warmEligible, warmEnv } from './warm.js';
+import { warmEligible, warmEnv } from './warm.js';
 
 /** How long to wait for the supervisor's verdict before doing the work here. */
 const ACCEPT_TIMEOUT_MS = 1000;
 
 /** The verb's exit code when the supervisor ran it; undefined when the CLI must. */
-export function runWarm(args: string[]): Promise<number | undefined> {
-  if (process.env.PODRUN_NO_WARM || !warmEligible(args)) return Promise.resolve(undefined);
+export async function runWarm(args: string[]): Promise<number | undefined> {
+  if (process.env.PODRUN_NO_WARM || !warmEligible(args)) return undefined;
+  // Loaded only for a warm verb: every other command starts without them.
+  const [{ supervisorPaths }, { buildStamp }] = await Promise.all([
+    import('../supervisor/paths.js'),
+    import('../supervisor/build-stamp.js'),
+  ]);
   const socket = supervisorPaths().socket;
-  if (!existsSync(socket)) return Promise.resolve(undefined);
+  if (!existsSync(socket)) return undefined;
   const request: WarmCliRequest = { op: 'cli', argv: args, env: warmEnv(), build: buildStamp() };
   return new Promise((resolve) => {
     const client = connect(socket);
     let accepted = false;
+    let printed = false;
     let settled = false;
     let data = '';
     const finish = (code: number | undefined) => {
@@ -30,9 +35,12 @@ export function runWarm(args: string[]): Promise<number | undefined> {
       client.destroy();
       resolve(code);
     };
+    // The connection ended before the exit code. Nothing printed yet (the supervisor
+    // stopped or handed over first): these verbs only read, so the CLI runs it again
+    // itself. Part of the output already out: say so.
     const lost = () => {
       if (settled) return;
-      if (!accepted) return finish(undefined);
+      if (!printed) return finish(undefined);
       process.stderr.write('error: the supervisor stopped while it ran this command\n');
       finish(1);
     };
@@ -60,10 +68,13 @@ export function runWarm(args: string[]): Promise<number | undefined> {
         } else if (!accepted) {
           return finish(undefined);
         } else if ('out' in reply) {
+          printed = true;
           process.stdout.write(reply.out);
         } else if ('outBase64' in reply) {
+          printed = true;
           process.stdout.write(Buffer.from(reply.outBase64, 'base64'));
         } else if ('err' in reply) {
+          printed = true;
           process.stderr.write(reply.err);
         } else if ('exit' in reply) {
           return finish(reply.exit);

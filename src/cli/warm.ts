@@ -1,8 +1,7 @@
 // What the warm path may take (src/cli/warm-client.ts hands it to the supervisor,
 // src/cli/warm-serve.ts runs it there), and how both sides know they would run the
-// same code with the same settings. Only node built-ins here: the CLI process loads
-// this before anything else.
-import { statSync } from 'node:fs';
+// same settings (the same code: src/supervisor/build-stamp.ts). Only node built-ins
+// here: the CLI process loads this before anything else.
 
 /** Verbs whose whole effect is their output: nothing is created, no file or stdin read. */
 const WARM_VERBS = new Set(['get', 'describe', 'logs']);
@@ -60,17 +59,4 @@ export function envDifference(
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
     if (a[key] !== b[key]) return `${key} differs`;
   return undefined;
-}
-
-/**
- * The build of the compiled CLI next to this file: its entry's modification time. A
- * rebuild changes it, so a supervisor started before a rebuild refuses (its loaded
- * code is the old one) and the CLI does the work itself.
- */
-export function buildStamp(): string {
-  for (const name of ['./main.js', './main.ts']) {
-    const stat = statSync(new URL(name, import.meta.url), { throwIfNoEntry: false });
-    if (stat) return `${name}@${stat.mtimeMs}`;
-  }
-  return 'unknown';
 }

@@ -6,8 +6,8 @@
 // after a rebuild or upgrade of podrun it hands over to a supervisor of the new build.
 // As the process's entry it also plugs in the CLI's warm path (src/cli/warm-serve.ts,
 // loaded on the first request): the one place the supervisor knows the CLI exists.
-import { buildStamp } from '../cli/warm.js';
 import { configureLogging, log } from '../log.js';
+import { buildStamp } from './build-stamp.js';
 import { ensureSupervisor } from './launch.js';
 import { ensureRuntimeDir, supervisionScope, supervisorPaths } from './paths.js';
 import { SupervisorRunningError, serveSupervisor } from './server.js';
