@@ -20,7 +20,7 @@ const early = (name) => {
 };
 process.on('SIGINT', early);
 process.on('SIGTERM', early);
-// The warm path: a read verb (get, describe) goes to the running supervisor, which
+// The warm path: a read verb (get, describe, logs) goes to the running supervisor, which
 // has the engine client and the verbs loaded (src/cli/warm-client.ts); undefined
 // when it cannot take it, and this process does the work.
 const warmClient = new URL('../dist/cli/warm-client.js', import.meta.url);

@@ -1,5 +1,5 @@
 // Where a verb's output goes: the process's stdout and stderr, or, when the supervisor
-// runs the verb for a CLI process (the warm path, src/supervisor/warm-cli.ts), that
+// runs the verb for a CLI process (the warm path, src/cli/warm-serve.ts), that
 // process's, through the socket. The store is per async call chain, so two CLI
 // requests the supervisor serves at once never mix their output with each other's or
 // with the supervisor's own log.
