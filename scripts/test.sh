@@ -38,10 +38,11 @@ status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=.test/vitest.json || status=$?
 
 node bin/podrun.js supervisor stop >/dev/null 2>&1 || true
-# The test scopes' supervisor logs (not the default scope's, which is a user's).
+# The test scopes' supervisor logs and probe memories (not the default scope's, a user's).
 for dir in /run/podrun "${XDG_RUNTIME_DIR:-/nonexistent}/podrun"; do
   [ -d "$dir" ] || continue
-  find "$dir" -maxdepth 1 -name 'supervisor-*-*.log' -newer .test/objects-before.json -delete || true
+  find "$dir" -maxdepth 1 \( -name 'supervisor-*-*.log' -o -name 'supervisor-*-*.probes.json' \) \
+    -newer .test/objects-before.json -delete || true
 done
 
 step "leak check"
@@ -52,8 +53,11 @@ node scripts/leak-check.mjs check .test/objects-before.json || status=1
 node -e '
   const r = JSON.parse(require("fs").readFileSync(".test/vitest.json", "utf8"));
   const skipped = r.numPendingTests + r.numTodoTests;
-  // A file that fails outside any test (a hook) counts as a failure too.
-  const failed = Math.max(r.numFailedTests, r.numFailedTestSuites);
+  // A file that fails outside any test (a hook, an import) counts as one failure more.
+  const failedOutside = r.testResults.filter(
+    (file) => file.status === "failed" && !file.assertionResults.some((t) => t.status === "failed"),
+  ).length;
+  const failed = r.numFailedTests + failedOutside;
   console.log(`\ntests: ${r.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
   if (process.env.CI === "true" && skipped > 0) {
     const root = process.cwd() + "/";
