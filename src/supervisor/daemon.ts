@@ -10,6 +10,7 @@ import { configureLogging, log } from '../log.js';
 import { buildStamp } from './build-stamp.js';
 import { ensureSupervisor } from './launch.js';
 import { ensureRuntimeDir, supervisionScope, supervisorPaths } from './paths.js';
+import { ProbeMemory } from './probe-memory.js';
 import { SupervisorRunningError, serveSupervisor } from './server.js';
 import { Supervisor } from './supervisor.js';
 
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   let stopping = false;
   const supervisor = new Supervisor({
     scope: supervisionScope(),
+    probeMemory: new ProbeMemory(paths.probes),
     idleMs: idle,
     onIdle: () => shutdown('no supervised pods left'),
   });

@@ -17,6 +17,8 @@ export interface SupervisorPaths {
   dir: string;
   socket: string;
   log: string;
+  /** The probe states the supervisor leaves its successor (probe-memory.ts). */
+  probes: string;
 }
 
 export function supervisorPaths(env: NodeJS.ProcessEnv = process.env): SupervisorPaths {
@@ -25,7 +27,12 @@ export function supervisorPaths(env: NodeJS.ProcessEnv = process.env): Superviso
   const scope = supervisionScope(env);
   const base = scope === 'true' ? `supervisor-${id}` : `supervisor-${id}-${scope}`;
   const dir = runtimeDir(env);
-  return { dir, socket: join(dir, `${base}.sock`), log: join(dir, `${base}.log`) };
+  return {
+    dir,
+    socket: join(dir, `${base}.sock`),
+    log: join(dir, `${base}.log`),
+    probes: join(dir, `${base}.probes.json`),
+  };
 }
 
 export function ensureRuntimeDir(paths: SupervisorPaths): void {

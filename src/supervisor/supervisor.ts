@@ -26,6 +26,7 @@ import { ProbeResults } from '../pod/probes/results.js';
 import { listSupervisedRecords, type PodRecord } from '../pod/records.js';
 import { EndpointsWriter } from '../services/endpoints-sync.js';
 import { WorkloadControllers } from '../workloads/sync.js';
+import type { ProbeMemory } from './probe-memory.js';
 import type { PodReport } from './protocol.js';
 import { AbsenceTracker } from './retention.js';
 
@@ -51,6 +52,11 @@ export interface SupervisorOptions {
   onIdle?: () => void;
   /** How long a pod's events stay in memory after the pod is gone (default 60 s). */
   forgetPodsAfterMs?: number;
+  /**
+   * Where probe states outlive this process (the daemon's; probe-memory.ts): read at
+   * start, so readiness survives a restart; written as they change.
+   */
+  probeMemory?: ProbeMemory;
 }
 
 export class Supervisor {
@@ -108,6 +114,7 @@ export class Supervisor {
   start(): void {
     if (this.running) return;
     this.running = true;
+    if (this.options.probeMemory) this.probers.keep(this.options.probeMemory.read());
     this.poke();
     void this.watchEvents();
   }
@@ -117,6 +124,8 @@ export class Supervisor {
     if (this.timer) clearTimeout(this.timer);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     (this.eventStream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+    // Before the probers go: what they know now is what the next supervisor keeps.
+    this.options.probeMemory?.write(this.probeReport());
     this.probers.stop();
     await this.ticking;
     // The tick under way may have started probers for the pods it listed and asked for
@@ -192,7 +201,9 @@ export class Supervisor {
 
   private async syncPods(records: PodRecord[]): Promise<void> {
     await Promise.all(records.map((record) => this.reconcile(record)));
+    if (!this.running) return; // stop() has written the memory and stopped the probers
     this.probers.sync(records);
+    this.options.probeMemory?.write(this.probeReport());
   }
 
   private async syncEndpoints(): Promise<void> {

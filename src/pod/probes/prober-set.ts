@@ -9,7 +9,7 @@ import type { EventSink } from '../event-types.js';
 import { currentInstance, podFacts } from '../lifecycle/facts.js';
 import { type PodRecord, podIPOf } from '../records.js';
 import { ContainerProber, hasProbes } from './prober.js';
-import type { ProbeReport } from './report.js';
+import type { ContainerProbeState, ProbeReport } from './report.js';
 import type { ProbeResults } from './results.js';
 
 export interface ProberSetOptions {
@@ -21,12 +21,27 @@ export interface ProberSetOptions {
 
 export class ProberSet {
   private readonly probers = new Map<string, ContainerProber>();
+  /**
+   * A previous owner's states, until the first sync(): each starts the prober of its
+   * instance; the others are of containers gone since (or not running).
+   */
+  private kept = new Map<string, ContainerProbeState>();
 
   constructor(private readonly options: ProberSetOptions) {}
 
   /** How many instances are probed now. */
   get size(): number {
     return this.probers.size;
+  }
+
+  /**
+   * Start the probers of these instances from a previous owner's states (a supervisor
+   * restart, its report()). Only the same container keeps them: an id names one run,
+   * as podrun never starts a container again (a restart is a new container), so one
+   * that restarted in between starts afresh.
+   */
+  keep(states: ProbeReport): void {
+    this.kept = new Map(Object.entries(states));
   }
 
   /** Probe the running instances of these pods; stop probing the others. */
@@ -51,6 +66,7 @@ export class ProberSet {
         if (this.probers.has(instance.id)) continue;
         const object = `spec.${role === 'init' ? 'initContainers' : 'containers'}{${spec.name}}`;
         const info = record.containers.find((c) => c.Id === instance.id);
+        const kept = this.kept.get(instance.id);
         const prober = new ContainerProber(
           spec,
           { containerId: instance.id, sandboxId: record.sandbox.Id, podIP },
@@ -66,11 +82,13 @@ export class ProberSet {
               }),
           },
           this.options.results,
+          kept,
         );
         this.probers.set(instance.id, prober);
         prober.start();
       }
     }
+    this.kept.clear();
     for (const [id, prober] of this.probers) {
       if (alive.has(id)) continue;
       prober.stop();
@@ -89,7 +107,9 @@ export class ProberSet {
 
   /** Probe states of the instances probed here, for readiness in other processes. */
   report(): ProbeReport {
-    const report: ProbeReport = {};
+    // Before the first sync, the kept states stand for the probers to come: the
+    // endpoints and `get` read them in the first tick, alongside that sync.
+    const report: ProbeReport = Object.fromEntries(this.kept);
     for (const [id, prober] of this.probers) report[id] = prober.state;
     return report;
   }

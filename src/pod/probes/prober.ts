@@ -39,9 +39,21 @@ export class ContainerProber {
     private readonly callbacks: ProberCallbacks,
     /** Where verdicts go (changes there wake the sync). */
     private readonly results: ProbeResults,
+    /**
+     * What the previous supervisor last reported for this same instance: kept until a
+     * probe says otherwise, as the kubelet keeps Started and Ready across its own
+     * restart (ChangeContainerStatusOnKubeletRestart off, the default since 1.35).
+     * Without it a restart would take every probed pod out of its Services until
+     * its next probe passed.
+     */
+    kept?: ContainerProbeState,
   ) {
-    this.started = !container.startupProbe;
-    this.ready = this.started && !container.readinessProbe;
+    this.started = !container.startupProbe || kept?.started === true;
+    this.ready = this.started && (!container.readinessProbe || kept?.ready === true);
+    // A kept Ready goes only after failureThreshold failures, as any other Ready.
+    if (this.ready && container.readinessProbe) {
+      this.states.set('readiness', { ...initialProbeState('readiness'), result: true });
+    }
     this.results.set(target.containerId, { started: this.started, ready: this.ready });
   }
 
@@ -58,7 +70,7 @@ export class ContainerProber {
   }
 
   start(): void {
-    const startup = this.settings('startup');
+    const startup = this.started ? undefined : this.settings('startup');
     if (startup) this.schedule(startup, this.startedAt + startup.initialDelayMs);
     else this.afterStartup();
   }
