@@ -90,14 +90,17 @@ export function buildProgram(setup: ProgramOptions = {}): Command {
   program
     .command('delete')
     .description(
-      'delete pods (gracefully) or services by name, by manifest, or all pods in a namespace',
+      'delete pods (gracefully), services or workloads by name, by label, all of a namespace, or by manifest',
     )
-    .argument('[type]', 'pod, pods, svc, deployment or rs')
-    .argument('[names...]', 'pod names')
+    .argument('[type]', 'pod, svc, deployment, rs, ds, job or cronjob')
+    .argument('[names...]', 'names')
     .option('-f, --filename <path>', 'delete what these manifests declare (repeatable)', collect)
     .option('-n, --namespace <ns>', 'namespace', 'default')
-    .option('--all', 'every pod in the namespace')
-    .option('-l, --selector <selector>', 'pods whose labels match (k=v, k!=v, k in (a,b), k, !k)')
+    .option('--all', 'every object of the type in the namespace')
+    .option(
+      '-l, --selector <selector>',
+      'objects whose labels match (k=v, k!=v, k in (a,b), k, !k)',
+    )
     .option('-A, --all-namespaces', 'with --all or -l: every namespace')
     .option('--grace-period <seconds>', 'override terminationGracePeriodSeconds', Number)
     .action(async (type, names, options) =>

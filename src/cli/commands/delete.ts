@@ -1,6 +1,6 @@
-// podrun delete pod NAME... | pods --all | pods -l SELECTOR | svc NAME... | -f FILE
+// podrun delete KIND NAME... | KIND --all [-A] | KIND -l SELECTOR [-A] | -f FILE
+// (KIND: pods, Services, the workload kinds)
 import { loadManifests } from '../../manifest/load.js';
-import { matchesSelector } from '../../manifest/selector.js';
 import { manifestObjectCount } from '../../manifest/set-checks.js';
 import { deleteClaimVolume, deleteConfigObject } from '../../pod/config-store.js';
 import { deletePodRecord } from '../../pod/delete-pod.js';
@@ -10,7 +10,7 @@ import { findServiceRecord } from '../../pod/service-records.js';
 import { deleteServiceRecord } from '../../services/delete-service.js';
 import { removeNamespaceIfUnused } from '../../services/namespaces.js';
 import { podNameArg } from '../output.js';
-import { parseSelector } from '../selector-syntax.js';
+import { bulkChoice } from './bulk-choice.js';
 import { runDeleteServices, SERVICE_TYPES } from './services.js';
 import { deleteManifestWorkloads, runDeleteWorkloads, workloadKindOf } from './workloads.js';
 
@@ -88,10 +88,13 @@ export async function runDelete(
     if (missing.length > 0) throw new Error(missing.join('\n'));
     return;
   }
-  if (workloadKindOf(type)) return runDeleteWorkloads(type!, names, flags);
+  if (workloadKindOf(type)) {
+    return runDeleteWorkloads(type!, names, { ...flags, chosen: bulkChoice(flags, names) });
+  }
   const kind = type?.replace(/\/.*$/, '');
   if (kind && SERVICE_TYPES.includes(kind)) {
-    return runDeleteServices(type?.includes('/') ? [type, ...names] : names, flags.namespace);
+    const named = type?.includes('/') ? [type, ...names] : names;
+    return runDeleteServices(named, flags.namespace, bulkChoice(flags, named));
   }
   if (type === undefined || !['pod', 'pods', 'po'].includes(type.replace(/\/.*$/, ''))) {
     // Accept `delete pod/web` as kubectl does.
@@ -103,15 +106,13 @@ export async function runDelete(
       );
     }
   }
-  if (flags.selector !== undefined && names.length > 0)
-    throw new Error('name cannot be provided when a selector is specified');
-  if (flags.all || flags.selector !== undefined) {
-    const selector = flags.selector === undefined ? undefined : parseSelector(flags.selector);
-    const records = (
-      await listPodRecords(flags.allNamespaces ? {} : { namespace: flags.namespace })
-    ).filter((record) => !selector || matchesSelector(selector, record.pod?.metadata?.labels));
-    if (records.length === 0) process.stdout.write('No resources found\n');
-    await Promise.all(records.map((record) => deleteOne(record, flags.gracePeriod)));
+  const chosen = bulkChoice(flags, names);
+  if (chosen) {
+    const records = await listPodRecords(
+      chosen.allNamespaces ? {} : { namespace: flags.namespace },
+    );
+    const objects = records.map((record) => ({ ...record, labels: record.pod?.metadata?.labels }));
+    await Promise.all(chosen.pick(objects).map((record) => deleteOne(record, flags.gracePeriod)));
     return;
   }
   if (names.length === 0) throw new Error('specify pod names, --all or -l SELECTOR');

@@ -1,6 +1,7 @@
 // podrun get svc|endpoints, describe svc, delete svc: Services read back from their
 // proxy containers (src/services/records.ts), laid out as kubectl does
 // (plan/service-table.ts has the rows).
+
 import { endpointsTableRows, formatSelector, serviceTableRows } from '../../plan/service-table.js';
 import type { ProbeReport } from '../../pod/probes/report.js';
 import { listPodRecords } from '../../pod/records.js';
@@ -12,6 +13,7 @@ import { serviceObject, servicePortsOf, serviceTypeOf } from '../../services/ser
 import { reportsFor } from '../../supervisor/client.js';
 import { formatAge } from '../output.js';
 import { stdio } from '../stdio.js';
+import type { BulkChoice } from './bulk-choice.js';
 import { eventsSection } from './events-table.js';
 
 export const SERVICE_TYPES = ['svc', 'service', 'services'];
@@ -199,8 +201,22 @@ export async function describeServiceText(name: string, namespace: string): Prom
 }
 
 /** delete svc NAME...: the proxy goes at once (no grace: it holds nothing). */
-export async function runDeleteServices(names: string[], namespace: string): Promise<void> {
-  if (names.length === 0) throw new Error('specify service names');
+export async function runDeleteServices(
+  names: string[],
+  namespace: string,
+  chosen?: BulkChoice,
+): Promise<void> {
+  if (chosen) {
+    const records = await listServiceRecords(chosen.allNamespaces ? {} : { namespace });
+    const objects = records.map((r) => ({ ...r, labels: r.service.metadata?.labels }));
+    for (const record of chosen.pick(objects)) {
+      await deleteServiceRecord(record);
+      stdio().out(`service "${record.name}" deleted\n`);
+    }
+    return;
+  }
+  if (names.length === 0)
+    throw new Error('specify services to delete: by name, --all or -l SELECTOR');
   const errors: string[] = [];
   for (const name of names.map(nameArg)) {
     const [record] = await listServiceRecords({ namespace, name });

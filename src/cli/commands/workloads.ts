@@ -14,7 +14,8 @@ import {
 } from '../../workloads/labels.js';
 import { deleteWorkload, scaleWorkload } from '../../workloads/manage.js';
 import { readWorkloads, type WorkloadViews } from '../../workloads/read.js';
-import { readStoredStatus, type StoredWorkload } from '../../workloads/store.js';
+import { listStored, readStoredStatus, type StoredWorkload } from '../../workloads/store.js';
+import type { BulkChoice } from './bulk-choice.js';
 import type { ListedView } from './services.js';
 import {
   CRONJOB_HEADER,
@@ -194,14 +195,28 @@ export async function workloadViews(
 export async function runDeleteWorkloads(
   type: string,
   names: string[],
-  flags: { namespace: string; gracePeriod?: number },
+  flags: { namespace: string; gracePeriod?: number; chosen?: BulkChoice },
 ): Promise<void> {
   const kind = workloadKindOf(type)!;
+  const gracePeriod = flags.gracePeriod;
+  if (flags.chosen) {
+    const stored = await listStored({
+      kind,
+      namespace: flags.chosen.allNamespaces ? undefined : flags.namespace,
+    });
+    const objects = stored.map((s) => ({ ...s, labels: s.object.metadata?.labels }));
+    for (const object of flags.chosen.pick(objects)) {
+      if (await deleteWorkload(kind, object.namespace, object.name, { gracePeriod }))
+        process.stdout.write(`${qualifiedKind(kind)} "${object.name}" deleted\n`);
+    }
+    return;
+  }
   const all = namesOf(type, names);
-  if (all.length === 0) throw new Error(`specify ${plural(kind)} to delete by name`);
+  if (all.length === 0)
+    throw new Error(`specify ${plural(kind)} to delete: by name, --all or -l SELECTOR`);
   const missing: string[] = [];
   for (const name of all) {
-    if (await deleteWorkload(kind, flags.namespace, name, { gracePeriod: flags.gracePeriod }))
+    if (await deleteWorkload(kind, flags.namespace, name, { gracePeriod }))
       process.stdout.write(`${qualifiedKind(kind)} "${name}" deleted\n`);
     else missing.push(`${plural(kind)} "${name}" not found`);
   }
