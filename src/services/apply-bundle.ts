@@ -13,6 +13,7 @@
 import type { Service } from 'kubernetes-types/core/v1.js';
 import { pingEngine } from '../docker/client.js';
 import { removeContainer } from '../docker/containers.js';
+import { log } from '../log.js';
 import { ManifestError } from '../manifest/errors.js';
 import { ignoredObjectWarning } from '../manifest/ignored.js';
 import type { ManifestIssue, ManifestObject, ManifestSet } from '../manifest/types.js';
@@ -42,6 +43,14 @@ export interface BundleApplyOptions extends ApplyOptions {
   probes?: (namespace: string) => Promise<ProbeReport>;
   /** One line per object of an ignored kind (ServiceAccount, Role, ...). */
   onWarning?: (line: string) => void;
+  /**
+   * Given, the endpoints write after the pods started is not awaited but handed over:
+   * `apply --wait` waits for its pods meanwhile (the write does not change whether
+   * they are Ready) and awaits the write before it reports, so it still returns with
+   * the Services answering. It never rejects (a failed write is logged; the
+   * supervisor writes again).
+   */
+  endpointsWrite?: (written: Promise<void>) => void;
 }
 
 interface ServiceWork {
@@ -268,11 +277,22 @@ export async function applyBundle(
     ...serviceNamespaces,
     ...results.filter((r) => r.kind === 'Pod').map((r) => r.namespace),
   ]);
-  const writer = new EndpointsWriter();
-  for (const namespace of touched) {
-    const report = (await options.probes?.(namespace).catch(() => undefined)) ?? undefined;
-    await writer.sync({ namespace, report });
-  }
+  const written = writeEndpoints(touched, options.probes);
+  if (options.endpointsWrite) options.endpointsWrite(written);
+  else await written;
   await Promise.all(eventWrites);
   return [...own, ...results];
+}
+
+async function writeEndpoints(
+  namespaces: Iterable<string>,
+  probes: BundleApplyOptions['probes'],
+): Promise<void> {
+  const writer = new EndpointsWriter();
+  for (const namespace of namespaces) {
+    const report = (await probes?.(namespace).catch(() => undefined)) ?? undefined;
+    await writer
+      .sync({ namespace, report })
+      .catch((error: Error) => log().warn(`endpoints of ${namespace}: ${error.message}`));
+  }
 }

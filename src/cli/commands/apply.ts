@@ -96,7 +96,15 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
     const timeout = waitSeconds(flags.wait);
     // A pod template podrun cannot run fails here, before anything is created.
     if (!flags.dryRun) await checkWorkloadTemplates(set);
+    // With --wait, the Services' endpoints are written while the pods are waited for.
+    let endpoints: Promise<void> = Promise.resolve();
     const results = await applyBundle(set, {
+      endpointsWrite:
+        timeout !== undefined
+          ? (written) => {
+              endpoints = written;
+            }
+          : undefined,
       onWarning: (line) => process.stderr.write(`${line}\n`),
       probes: supervisorNamespaceProbes,
       dryRun: flags.dryRun,
@@ -129,8 +137,12 @@ export async function runApply(flags: ApplyFlags): Promise<void> {
       );
     }
     if (interrupt.signal.aborted) throw interrupt.signal.reason;
-    if (timeout !== undefined && !flags.dryRun)
-      await waitForAll(results, timeout, interrupt.signal, workloads);
+    if (timeout !== undefined && !flags.dryRun) {
+      const waited = waitForAll(results, timeout, interrupt.signal, workloads);
+      await Promise.allSettled([waited, endpoints]);
+      await waited;
+    }
+    await endpoints;
     await stored;
     await events.flush();
     // A signal up to here still ends the command with 130 and says what stays.
