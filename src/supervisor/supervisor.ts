@@ -128,9 +128,10 @@ export class Supervisor {
     this.options.probeMemory?.write(this.probeReport());
     this.probers.stop();
     await this.ticking;
-    // The tick under way may have started probers for the pods it listed and asked for
-    // a wake-up (a rollout's progress deadline, minutes away): an in-process
-    // supervisor (a library environment) must not keep the test process alive with them.
+    // The tick under way may have asked for a wake-up (a rollout's progress deadline,
+    // minutes away): an in-process supervisor (a library environment) must not keep
+    // the test process alive with it. (It starts no prober once stopped, syncPods;
+    // the second probers.stop() only makes sure.)
     this.probers.stop();
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     await this.workloads.drain(STOP_DRAIN_MS);
