@@ -46,9 +46,9 @@ export interface BundleApplyOptions extends ApplyOptions {
   /**
    * Given, the endpoints write after the pods started is not awaited but handed over:
    * `apply --wait` waits for its pods meanwhile (the write does not change whether
-   * they are Ready) and awaits the write before it reports, so it still returns with
-   * the Services answering. It never rejects (a failed write is logged; the
-   * supervisor writes again).
+   * they are Ready) and awaits the write before it returns, so it still exits with
+   * the Services answering. It never rejects: a failed write is a warning in the log
+   * (before, it failed the apply after its report), and the supervisor writes again.
    */
   endpointsWrite?: (written: Promise<void>) => void;
 }
