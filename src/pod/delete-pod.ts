@@ -304,6 +304,11 @@ async function deleteCounted(
       await removeEverything(record, mark);
     }
     if (mark?.mine) await removeContainer(mark.id);
+    // A co-deleter (a supervisor removing the same pod, say) drops its DELETE flag a
+    // moment after this marker goes: wait for it, so that nothing of the pod is left
+    // when `delete` returns. Not for a re-apply's delete: a co-deleter there waits for
+    // the re-apply's own REPLACING flag first.
+    if (mark?.mine && !options.replacing) await coDeletersDone(record);
     // The network goes with the namespace's last pod, and with it a network lock a
     // killed process left (networks.ts); a live creator's lock stays.
     await removeNetworkIfUnused(namespaceNetworkName(record.namespace));
@@ -320,6 +325,19 @@ async function deleteCounted(
     return { byAnother };
   } finally {
     if (request) await lowerIntent(request);
+  }
+}
+
+/** How long a marker's owner waits for its co-deleters to finish after it (they do at once). */
+const CO_DELETERS_WAIT_MS = 10_000;
+
+async function coDeletersDone(record: PodRecord): Promise<void> {
+  const began = Date.now();
+  while ((await liveIntents(record.namespace, record.name, 'delete')).length > 0) {
+    // Past the limit the co-deleter is itself deleting a new version under its own
+    // marker: that is its to finish, and this pod's deletion is over.
+    if (Date.now() - began > CO_DELETERS_WAIT_MS) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 

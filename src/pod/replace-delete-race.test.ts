@@ -107,3 +107,31 @@ describe('a re-apply replacing a pod against a delete of it', () => {
     if (record) await deletePodRecord(record);
   });
 });
+
+describe('two deletes of one pod', () => {
+  it("the marker's owner returns only once its co-deleter has lowered its DELETE flag", async () => {
+    const { fake } = pods;
+    await apply(pods, version('sleep 3600'));
+    // The first delete holds the pod's marker; the second finds it taken and deletes
+    // alongside (a supervisor removing a Job's pod while `delete job` cascades).
+    const marked = fake.hold('createContainer', named(/_TERMINATING_0$/), { when: 'after' });
+    const owner = deleteWeb();
+    await marked.reached;
+    const requested = fake.hold('createContainer', named(/_DELETE-/), { when: 'after' });
+    const coDeleter = deleteWeb();
+    await requested.reached;
+    requested.release();
+    // The co-deleter's flag is the last object of the pod: hold its removal.
+    const lowered = fake.hold('removeContainer', (id) =>
+      /_DELETE-/.test(fake.peek(id)?.name ?? ''),
+    );
+    marked.release();
+    await lowered.reached;
+    expect(await pending(owner)).toBe(true);
+    lowered.release();
+    expect(await owner).toEqual({ byAnother: false });
+    // The owner's return leaves nothing behind: the old bug left the co-deleter's flag.
+    expect(await engineObjects(fake)).toEqual(NOTHING);
+    expect(await coDeleter).toEqual({ byAnother: true });
+  });
+});
