@@ -13,7 +13,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 srcdir="$root/images/pause"
-sources=("$srcdir/pause.c" "$srcdir/proxy.c" "$srcdir/dns.c" "$srcdir/relay.c" "$srcdir/common.c")
+sources=("$srcdir/pause.c" "$srcdir/proxy.c" "$srcdir/proxy-control.c" "$srcdir/dns.c" "$srcdir/relay.c" "$srcdir/common.c")
 say() { echo "build-pause: $*" >&2; }
 
 docker_arch() {

@@ -3,17 +3,21 @@
 // them under a Service-like alias, its endpoint list rewritten through put_archive
 // as the supervisor will. Busybox here has no UDP netcat, so UDP goes through the
 // proxy to the engine's DNS server as the endpoint, asked with nslookup.
+import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixtureImages, TEST_BUSYBOX } from '../scripts/build-images.js';
+import { readFile } from '../src/docker/archive.js';
 import { getDocker } from '../src/docker/client.js';
 import { execCollect } from '../src/docker/exec.js';
 import { writeProxyConfig } from '../src/docker/service-proxy.js';
-import { renderProxyConfig } from '../src/plan/service-proxy.js';
+import { PROXY_CONFIG_PATH, renderProxyConfig } from '../src/plan/service-proxy.js';
 import { EngineTracker, uniqueName } from './helpers/engine.js';
 import { ProxyContainer } from './helpers/proxy.js';
 
 const engine = new EngineTracker('service-proxy.test');
+const CONTROL_PORT = 65001;
+const TOKEN = randomBytes(24).toString('hex');
 const network = uniqueName('podrun-test-svcproxy');
 const SVC = 'web-svc';
 let docker: Docker;
@@ -99,6 +103,8 @@ beforeAll(async () => {
       http([ip.a, 8080], [ip.b, 8080]),
       { protocol: 'TCP', port: 7000, endpoints: [{ ip: ip.a, port: 7000 }] },
     ]),
+    // As podrun makes its proxies: configs go over the control channel.
+    control: { port: CONTROL_PORT, token: TOKEN },
   });
 });
 
@@ -198,12 +204,63 @@ describe('service proxy (pause --proxy)', () => {
     expect(refused.exitCode).not.toBe(0);
   });
 
+  it('takes a config over its control channel, saved to its file', async () => {
+    const text = renderProxyConfig([http([ip.b, 8080])]);
+    await proxy.configure(text);
+    expect(proxy.lastWrite).toBe('control');
+    expect(await readFile(proxy.container.id, PROXY_CONFIG_PATH)).toBe(text);
+    expect(tally(await requests(4))).toEqual({ B: 4 });
+  });
+
+  it('refuses a control request without its token, from a pod on the network', async () => {
+    const proxyIp = await proxy.ip(network);
+    const forged = renderProxyConfig([http([ip.a, 8080])]);
+    for (const token of ['0'.repeat(48), TOKEN.slice(0, -1), `${TOKEN}0`, '']) {
+      const sent = await sh(
+        `printf 'podrun-proxy-control ${token}\n${forged.replaceAll('\n', '\\n')}' | nc ${proxyIp} ${CONTROL_PORT}`,
+      );
+      expect(sent.stdout).toBe('error: refused\n');
+    }
+    expect(await proxy.count(/control: refused a request without this proxy's token/)).toBe(4);
+    expect(tally(await requests(4))).toEqual({ B: 4 });
+    // podrun with a wrong token is refused too, and falls back to the file.
+    await proxy.configure(renderProxyConfig([http([ip.a, 8080], [ip.b, 8080])]), {
+      port: CONTROL_PORT,
+      token: 'f'.repeat(48),
+    });
+    expect(proxy.lastWrite).toBe('file');
+    expect(tally(await requests(4))).toEqual({ A: 2, B: 2 });
+  });
+
+  it('answers why a config it was handed does not parse, and keeps the one in force', async () => {
+    const proxyIp = await proxy.ip(network);
+    const sent = await sh(
+      `printf 'podrun-proxy-control ${TOKEN}\npodrun-proxy 1\nlisten tcp 80\nto 10.0.0.1 0\nend\n' | nc ${proxyIp} ${CONTROL_PORT}`,
+    );
+    expect(sent.stdout).toMatch(/^error: .*proxy\.conf:3: .*port/);
+    expect(tally(await requests(4))).toEqual({ A: 2, B: 2 });
+  });
+
+  it('starts again from the last config its channel took', async () => {
+    const text = renderProxyConfig([http([ip.a, 8080])]);
+    await proxy.configure(text);
+    expect(proxy.lastWrite).toBe('control');
+    const applied = await proxy.count(/: applied: /);
+    await proxy.container.restart({ t: 0 });
+    await proxy.waitFor(/: applied: /, applied + 1);
+    expect(tally(await requests(4))).toEqual({ A: 4 });
+  });
+
   it('stops on SIGTERM at once with exit code 0', async () => {
     await proxy.container.stop({ t: 10 });
     expect((await proxy.container.inspect()).State.ExitCode).toBe(0);
   });
 });
 
-function writeRaw(text: string): Promise<void> {
-  return writeProxyConfig(proxy.container.id, text);
+/** Write the file as it is, with no SIGHUP: the proxy's 250 ms re-read finds it. */
+async function writeRaw(text: string): Promise<void> {
+  await writeProxyConfig(
+    { containerId: proxy.container.id, configPath: PROXY_CONFIG_PATH, running: false },
+    text,
+  );
 }

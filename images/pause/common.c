@@ -69,6 +69,36 @@ int connect_deadline(const char *host, const char *port, long deadline, FILE *re
   return fd;
 }
 
+int bind_any(int type, int port) {
+  int one = 1, zero = 0;
+  int fd = socket(AF_INET6, type, 0);
+  if (fd >= 0) {
+    struct sockaddr_in6 a6 = {0};
+    a6.sin6_family = AF_INET6;
+    a6.sin6_addr = in6addr_any;
+    a6.sin6_port = htons((unsigned short)port);
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&a6, sizeof a6) == 0) return fd;
+    close(fd);
+  }
+  /* No IPv6 in this namespace: IPv4 only. */
+  fd = socket(AF_INET, type, 0);
+  if (fd < 0) return -1;
+  struct sockaddr_in a4 = {0};
+  a4.sin_family = AF_INET;
+  a4.sin_addr.s_addr = htonl(INADDR_ANY);
+  a4.sin_port = htons((unsigned short)port);
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind(fd, (struct sockaddr *)&a4, sizeof a4) < 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
 void say_as(const char *who, const char *fmt, const char *a, const char *b) {
   fprintf(stderr, "%s: ", who);
   fprintf(stderr, fmt, a, b);

@@ -16,6 +16,11 @@ long now_ms(void);
  * output is that line; stderr for the relay, whose stdout carries data). */
 int connect_deadline(const char *host, const char *port, long deadline, FILE *report);
 
+/* A socket of `type` (SOCK_STREAM or SOCK_DGRAM, flags or'ed in) bound to PORT on
+ * every address: dual-stack [::] where the kernel allows it, 0.0.0.0 otherwise. The
+ * descriptor, or -1 with errno set. */
+int bind_any(int type, int port);
+
 /* One log line on stderr: "<who>: " then fmt with up to two string arguments. */
 void say_as(const char *who, const char *fmt, const char *a, const char *b);
 

@@ -172,7 +172,7 @@ int main(int argc, char **argv) {
     /* The second line lets podrun tell this prober-capable binary from older ones
      * (and from the upstream pause), which must never be exec'd with probe args. */
     puts("podrun-pause " PODRUN_PAUSE_VERSION);
-    puts("features: probe-tcp probe-http proxy dns relay-tcp");
+    puts("features: probe-tcp probe-http proxy proxy-control dns relay-tcp");
     return 0;
   }
   if (argc > 1 && strcmp(argv[1], "probe-tcp") == 0) return probe_tcp(argc, argv);

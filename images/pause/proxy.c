@@ -24,6 +24,9 @@
  * never touches established connections: only new connections see new endpoints.
  * UDP sessions whose endpoint left the config are ended (kube-proxy clears their
  * conntrack entries for the same reason: the next datagram picks a live endpoint).
+ * With PODRUN_PROXY_CONTROL ("PORT TOKEN") in its environment the proxy also takes a
+ * whole config over TCP on PORT (proxy-control.c), saves it to CONFIG_FILE and
+ * applies it at once: podrun's fast path, with the file and SIGHUP as the fallback.
  *
  *   podrun-proxy 1            first line: format and version
  *   # comment
@@ -50,6 +53,7 @@
 #include "proxy.h"
 
 #include "common.h"
+#include "proxy-control.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -104,7 +108,7 @@ struct config {
   struct endpoint ep[MAX_ENDPOINTS];
 };
 
-enum { K_TLISTEN = 1, K_ULISTEN, K_CLIENT, K_BACKEND, K_USESS };
+enum { K_TLISTEN = 1, K_ULISTEN, K_CLIENT, K_BACKEND, K_USESS, K_CONTROL_LISTEN, K_CONTROL };
 enum { C_FREE = 0, C_CONNECTING, C_OPEN };
 
 struct conn {
@@ -269,36 +273,8 @@ static void set_linger0(int fd) {
 }
 
 static int open_listener(struct service *s) {
-  int type = (s->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC;
-  int one = 1, zero = 0;
-  int fd = socket(AF_INET6, type, 0);
-  if (fd >= 0) {
-    union addr a = {0};
-    a.v6.sin6_family = AF_INET6;
-    a.v6.sin6_addr = in6addr_any;
-    a.v6.sin6_port = htons((unsigned short)s->port);
-    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, &a.sa, sizeof a.v6) < 0) {
-      close(fd);
-      fd = -1;
-    }
-  }
-  if (fd < 0) { /* no IPv6 in this namespace: IPv4 only */
-    fd = socket(AF_INET, type, 0);
-    if (fd < 0) return -1;
-    union addr a = {0};
-    a.v4.sin_family = AF_INET;
-    a.v4.sin_addr.s_addr = htonl(INADDR_ANY);
-    a.v4.sin_port = htons((unsigned short)s->port);
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, &a.sa, sizeof a.v4) < 0) {
-      int e = errno;
-      close(fd);
-      errno = e;
-      return -1;
-    }
-  }
+  int fd = bind_any((s->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, s->port);
+  if (fd < 0) return -1;
   if (!s->udp && listen(fd, 1024) < 0) {
     int e = errno;
     close(fd);
@@ -617,18 +593,18 @@ static void apply_config(void) {
           config_path, tcp, udp, cur.nep);
 }
 
+static struct watched_file config_file = {
+    .who = "podrun-proxy",
+    .what = "config",
+    .text = config_text,
+    .last = config_last,
+    .max = CONFIG_MAX,
+    .last_len = -1,
+};
+
 static void check_config(int forced) {
-  static struct watched_file file = {
-      .who = "podrun-proxy",
-      .what = "config",
-      .text = config_text,
-      .last = config_last,
-      .max = CONFIG_MAX,
-      .last_len = -1,
-  };
   static char err[512];
-  file.path = config_path;
-  char *text = (char *)read_if_changed(&file, forced);
+  char *text = (char *)read_if_changed(&config_file, forced);
   if (!text) return;
   if (parse_config(text, &next_cfg, err, sizeof err) < 0) {
     say("%s%s", err, " (keeping the current config)");
@@ -637,9 +613,48 @@ static void check_config(int forced) {
   apply_config();
 }
 
+/* Replace the config file with text (a temporary beside it, then a rename: the
+ * directory is the proxy user's). 0, or -1 with why in err. */
+static int save_config(const char *text, int len, char *err, size_t errlen) {
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.tmp", config_path);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int off = 0;
+  while (fd >= 0 && off < len) {
+    ssize_t n = write(fd, text + off, (size_t)(len - off));
+    if (n <= 0) break;
+    off += (int)n;
+  }
+  if (fd < 0 || off < len || close(fd) < 0 || rename(tmp, config_path) < 0) {
+    snprintf(err, errlen, "cannot save %s: %s", config_path, strerror(errno));
+    if (fd >= 0) unlink(tmp);
+    return -1;
+  }
+  return 0;
+}
+
+/* A config from the control channel (proxy-control.c): parsed, saved, applied. */
+static int apply_from_control(const char *text, int len, char *err, size_t errlen) {
+  static char copy[CONFIG_MAX + 1];
+  if (len > CONFIG_MAX) {
+    snprintf(err, errlen, "config larger than %d KiB", CONFIG_MAX / 1024);
+    return -1;
+  }
+  memcpy(copy, text, (size_t)len);
+  copy[len] = 0;
+  if (parse_config(copy, &next_cfg, err, errlen) < 0) return -1;
+  if (save_config(text, len, err, errlen) < 0) return -1;
+  /* The file now holds these bytes: its next poll is no change. */
+  memcpy(config_file.last, text, (size_t)len);
+  config_file.last_len = len;
+  apply_config();
+  return 0;
+}
+
 static void tick(long now) {
   check_config(reload_requested);
   reload_requested = 0;
+  control_tick(now);
   sync_listeners(); /* retries a port that could not be bound */
   for (int i = 0; i < max_conns; i++) {
     struct conn *c = &conns[i];
@@ -657,6 +672,7 @@ static void tick(long now) {
 
 int proxy_main(const char *path) {
   config_path = path;
+  config_file.path = path;
   if (install_handler(SIGTERM, exit_on_signal, 0) < 0 ||
       install_handler(SIGINT, exit_on_signal, 0) < 0 ||
       install_handler(SIGHUP, request_reload, 0) < 0 ||
@@ -684,6 +700,10 @@ int proxy_main(const char *path) {
   }
   for (int i = 0; i < MAX_CONNS; i++) conns[i].cfd = conns[i].bfd = -1;
   check_config(1);
+  const char *control = getenv("PODRUN_PROXY_CONTROL");
+  if (control && *control)
+    control_start(control, epfd, tag(K_CONTROL_LISTEN, 0, 0), tag(K_CONTROL, 0, 0),
+                  apply_from_control);
   long last_tick = now_ms();
   struct epoll_event evs[64];
   for (;;) {
@@ -695,6 +715,10 @@ int proxy_main(const char *path) {
       int idx = (int)(d & 0xffffffffu);
       if (kind == K_TLISTEN) {
         tcp_accept(idx);
+      } else if (kind == K_CONTROL_LISTEN) {
+        control_on_listener();
+      } else if (kind == K_CONTROL) {
+        control_on_connection();
       } else if (kind == K_ULISTEN) {
         udp_from_client(idx);
       } else if (kind == K_USESS) {

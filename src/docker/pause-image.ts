@@ -128,6 +128,8 @@ async function resolve(explicit: string | undefined, options: PauseImageOptions)
     files: [
       { path: 'Dockerfile', content: PAUSE_DOCKERFILE },
       { path: 'pause', content: binary, mode: 0o755 },
+      // COPY takes a directory's contents: one empty file makes the directory.
+      { path: 'run-podrun/.keep', content: '' },
     ],
   });
   await pruneReplacedPodrunImages(docker);
@@ -136,8 +138,11 @@ async function resolve(explicit: string | undefined, options: PauseImageOptions)
 
 // 65535:65535 like the Kubernetes pause: it needs no privileges, and SIGTERM from
 // the runtime still reaches it (pause.c installs a handler, which PID 1 requires).
+// /run/podrun is that user's: a Service proxy saves there the config it takes over
+// its control channel (images/pause/proxy-control.c).
 const PAUSE_DOCKERFILE = `FROM scratch
 COPY pause /pause
+COPY --chown=65535:65535 run-podrun /run/podrun
 USER 65535:65535
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/pause"]

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { PROXY_CONFIG_PATH, proxyCreateOptions, renderProxyConfig } from './service-proxy.js';
+import {
+  PROXY_CONFIG_PATH,
+  PROXY_CONTROL_LABEL,
+  parseProxyControl,
+  proxyConfigPathOf,
+  proxyControlPort,
+  proxyCreateOptions,
+  renderProxyConfig,
+} from './service-proxy.js';
 
 describe('renderProxyConfig', () => {
   it('lists each port with its endpoints and ends with the end line', () => {
@@ -70,5 +78,42 @@ describe('proxyCreateOptions', () => {
         { HostIp: '127.0.0.1', HostPort: '31000' },
       ],
     });
+  });
+});
+
+describe('the control channel', () => {
+  const token = 'ab'.repeat(24);
+
+  it('goes in the environment and a label, on a port none of the Service uses', () => {
+    const options = proxyCreateOptions({
+      name: 'svc-web',
+      image: 'podrun/pause:0.1.0',
+      network: 'podrun-default',
+      labels: { 'io.podrun.managed': 'true' },
+      control: { port: 65001, token },
+    });
+    expect(options.Env).toEqual([`PODRUN_PROXY_CONTROL=65001 ${token}`]);
+    expect(options.Labels).toEqual({
+      'io.podrun.managed': 'true',
+      [PROXY_CONTROL_LABEL]: `65001 ${token}`,
+    });
+    expect(proxyControlPort([80, 443])).toBe(65001);
+    expect(proxyControlPort([65001, 65000, 80])).toBe(64999);
+  });
+
+  it('is read back from the label, and an older proxy has none', () => {
+    expect(parseProxyControl(`65001 ${token}`)).toEqual({ port: 65001, token });
+    expect(parseProxyControl(undefined)).toBeUndefined();
+    expect(parseProxyControl('65001')).toBeUndefined();
+    expect(parseProxyControl(`70000 ${token}`)).toBeUndefined();
+    expect(parseProxyControl('65001 short')).toBeUndefined();
+  });
+
+  it("finds the config file an older proxy's command names", () => {
+    expect(proxyConfigPathOf('/pause --proxy /run/podrun/proxy.conf')).toBe(PROXY_CONFIG_PATH);
+    expect(proxyConfigPathOf('/pause --proxy /etc/podrun-proxy.conf')).toBe(
+      '/etc/podrun-proxy.conf',
+    );
+    expect(proxyConfigPathOf(undefined)).toBe(PROXY_CONFIG_PATH);
   });
 });

@@ -4,8 +4,52 @@
 // text and the create options; src/docker/service-proxy.ts writes the file.
 import type Docker from 'dockerode';
 
-/** Where the proxy reads its config inside the container. */
-export const PROXY_CONFIG_PATH = '/etc/podrun-proxy.conf';
+/**
+ * Where the proxy reads its config inside the container: in a directory of the
+ * proxy's user (the image makes it), so the proxy can save a config it took over its
+ * control channel.
+ */
+export const PROXY_CONFIG_PATH = '/run/podrun/proxy.conf';
+/** Where proxies of an older podrun read theirs (their Cmd names it). */
+const OLD_PROXY_CONFIG_PATH = '/etc/podrun-proxy.conf';
+
+/**
+ * On the proxy container: "PORT TOKEN" of its control channel (images/pause/
+ * proxy-control.c), which takes a whole config over TCP at the proxy's address.
+ * The token keeps the namespace's pods, which reach that address too, out.
+ */
+export const PROXY_CONTROL_LABEL = 'io.podrun.proxy-control';
+
+export interface ProxyControl {
+  port: number;
+  token: string;
+}
+
+/** The control port: a high one that is none of the Service's own ports. */
+export function proxyControlPort(servicePorts: readonly number[]): number {
+  const taken = new Set(servicePorts);
+  let port = 65001;
+  while (taken.has(port)) port--;
+  return port;
+}
+
+export function proxyControlLabel(control: ProxyControl): string {
+  return `${control.port} ${control.token}`;
+}
+
+/** The control channel a proxy container's label names; undefined for none (an older proxy). */
+export function parseProxyControl(label: string | undefined): ProxyControl | undefined {
+  const match = /^(\d{1,5}) ([0-9a-f]{16,128})$/.exec(label ?? '');
+  if (!match) return undefined;
+  const port = Number(match[1]);
+  return port >= 1 && port <= 65535 ? { port, token: match[2] as string } : undefined;
+}
+
+/** The config path of a proxy container, from its listed command ("/pause --proxy PATH"). */
+export function proxyConfigPathOf(command: string | undefined): string {
+  const path = /--proxy (\S+)/.exec(command ?? '')?.[1];
+  return path === OLD_PROXY_CONFIG_PATH ? OLD_PROXY_CONFIG_PATH : PROXY_CONFIG_PATH;
+}
 
 export interface ProxyEndpoint {
   /** Numeric IPv4 or IPv6 address (the proxy has no resolver). */
@@ -63,6 +107,8 @@ export interface ProxyContainerInput {
   labels: Record<string, string>;
   /** Host ports (LoadBalancer/NodePort): host 127.0.0.1:hostPort -> proxy port. */
   hostPorts?: Array<{ protocol: 'TCP' | 'UDP'; port: number; hostPort: number }>;
+  /** The control channel (PROXY_CONTROL_LABEL); without it the proxy reads its file only. */
+  control?: ProxyControl;
 }
 
 /** Create options for a Service's proxy container. */
@@ -80,7 +126,12 @@ export function proxyCreateOptions(input: ProxyContainerInput): Docker.Container
     Image: input.image,
     // The image's entrypoint is /pause; its user (65535) needs no privileges.
     Cmd: ['--proxy', PROXY_CONFIG_PATH],
-    Labels: input.labels,
+    ...(input.control
+      ? {
+          Env: [`PODRUN_PROXY_CONTROL=${proxyControlLabel(input.control)}`],
+          Labels: { ...input.labels, [PROXY_CONTROL_LABEL]: proxyControlLabel(input.control) },
+        }
+      : { Labels: input.labels }),
     ...(input.hostPorts?.length ? { ExposedPorts: exposed } : {}),
     HostConfig: {
       NetworkMode: input.network,

@@ -18,6 +18,7 @@
 // A headless Service has no proxy: a holder container (created, never started, on no
 // network) keeps its labels, and the namespace's resolver (dns-resolver.ts) answers
 // its names.
+import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import {
   createContainer,
@@ -32,7 +33,7 @@ import { log } from '../log.js';
 import { Labels } from '../plan/labels.js';
 import type { ServicePlan } from '../plan/service.js';
 import { CLUSTER_IP_LABEL, inServiceRange, pickClusterIP } from '../plan/service-address.js';
-import { proxyCreateOptions, renderProxyConfig } from '../plan/service-proxy.js';
+import { proxyControlPort, proxyCreateOptions, renderProxyConfig } from '../plan/service-proxy.js';
 import { LifecycleLabels } from '../pod/lifecycle/labels.js';
 import {
   findServiceRecord,
@@ -135,6 +136,12 @@ export async function ensureService(
           port: binding.containerPort,
           hostPort: binding.hostPort,
         })),
+        // A fresh token per proxy container: only podrun, which reads it from the
+        // container's labels, may hand this proxy a config.
+        control: {
+          port: proxyControlPort(plan.ports.map((port) => port.port)),
+          token: randomBytes(24).toString('hex'),
+        },
       });
   let containerId: string;
   let started: Promise<void> | undefined;

@@ -6,8 +6,8 @@
 // container: a new writer writes once, then only changes). Level-triggered: any
 // number of writers may run it; they write the same text.
 import type { Container, Service } from 'kubernetes-types/core/v1.js';
-import { killContainer, startContainer } from '../docker/containers.js';
-import { writeProxyConfig } from '../docker/service-proxy.js';
+import { startContainer } from '../docker/containers.js';
+import { type ProxyTarget, writeProxyConfig } from '../docker/service-proxy.js';
 import { log } from '../log.js';
 import {
   type EndpointPod,
@@ -15,12 +15,30 @@ import {
   type ServiceEndpoints,
   serviceEndpoints,
 } from '../plan/endpoints.js';
-import { renderProxyConfig } from '../plan/service-proxy.js';
+import {
+  PROXY_CONTROL_LABEL,
+  parseProxyControl,
+  proxyConfigPathOf,
+  renderProxyConfig,
+} from '../plan/service-proxy.js';
 import type { ProbeReport } from '../pod/probes/report.js';
 import { listPodRecords, type PodRecord, podIPOf } from '../pod/records.js';
 import { listServiceRecords, type ServiceRecord } from '../pod/service-records.js';
 import { podStatus } from '../pod/status.js';
 import { HeadlessRecordsWriter } from './dns-resolver.js';
+
+/** Where and how to hand this Service's proxy its config. */
+export function proxyTargetOf(record: ServiceRecord, running: boolean): ProxyTarget {
+  const control = parseProxyControl(record.info.Labels?.[PROXY_CONTROL_LABEL]);
+  return {
+    containerId: record.containerId,
+    configPath: proxyConfigPathOf(record.info.Command),
+    running,
+    ...(control && record.clusterIP && record.clusterIP !== 'None'
+      ? { control: { ...control, ip: record.clusterIP } }
+      : {}),
+  };
+}
 
 /** The parts of a stored Service that decide its endpoints. */
 export function endpointServiceOf(service: Service): EndpointService {
@@ -155,12 +173,12 @@ export class EndpointsWriter {
           }
           const text = proxyConfigOf(endpointsOf(record, endpointPods));
           if (this.written.get(record.containerId) === text) return;
-          await writeProxyConfig(record.containerId, text);
-          // Apply it now rather than at the proxy's next 250 ms re-read: an apply
-          // that returns answers through its Services at once.
-          if (record.state === 'running' || outcome.restarted.includes(key)) {
-            await killContainer(record.containerId, 'SIGHUP');
-          }
+          // Applied by the proxy now, not at its next 250 ms re-read of the file: an
+          // apply that returns answers through its Services at once.
+          await writeProxyConfig(
+            proxyTargetOf(record, record.state === 'running' || outcome.restarted.includes(key)),
+            text,
+          );
           this.written.set(record.containerId, text);
           outcome.written.push(key);
         } catch (error) {

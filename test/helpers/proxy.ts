@@ -3,8 +3,12 @@
 // waiting until the proxy says it applied a config.
 import type Docker from 'dockerode';
 import { ensurePauseImage } from '../../src/docker/pause-image.js';
-import { writeProxyConfig } from '../../src/docker/service-proxy.js';
-import { proxyCreateOptions } from '../../src/plan/service-proxy.js';
+import { type ProxyWrite, writeProxyConfig } from '../../src/docker/service-proxy.js';
+import {
+  PROXY_CONFIG_PATH,
+  type ProxyControl,
+  proxyCreateOptions,
+} from '../../src/plan/service-proxy.js';
 import type { EngineTracker } from './engine.js';
 
 /**
@@ -22,12 +26,27 @@ export function proxyImage(): Promise<string> {
 
 export class ProxyContainer {
   private appliedSeen = 0;
-  private constructor(readonly container: Docker.Container) {}
+  /** How the last configure() got its config there. */
+  lastWrite: ProxyWrite | undefined;
+  private constructor(
+    readonly container: Docker.Container,
+    private readonly network: string,
+    readonly control?: ProxyControl,
+  ) {}
 
-  /** Start a proxy on `network` answering to `aliases`, with `config` applied. */
+  /**
+   * Start a proxy on `network` answering to `aliases`, with `config` applied;
+   * with `control`, configure() hands it configs over its control channel.
+   */
   static async start(
     engine: EngineTracker,
-    options: { name: string; network: string; aliases: string[]; config: string },
+    options: {
+      name: string;
+      network: string;
+      aliases: string[];
+      config: string;
+      control?: ProxyControl;
+    },
   ): Promise<ProxyContainer> {
     const container = await engine.run(
       proxyCreateOptions({
@@ -36,9 +55,10 @@ export class ProxyContainer {
         network: options.network,
         aliases: options.aliases,
         labels: {},
+        control: options.control,
       }),
     );
-    const proxy = new ProxyContainer(container);
+    const proxy = new ProxyContainer(container, options.network, options.control);
     await proxy.configure(options.config);
     return proxy;
   }
@@ -70,8 +90,16 @@ export class ProxyContainer {
   }
 
   /** Write a config (it must differ from the current one) and wait until it is applied. */
-  async configure(text: string): Promise<void> {
-    await writeProxyConfig(this.container.id, text);
+  async configure(text: string, control = this.control): Promise<void> {
+    this.lastWrite = await writeProxyConfig(
+      {
+        containerId: this.container.id,
+        configPath: PROXY_CONFIG_PATH,
+        running: true,
+        control: control && { ...control, ip: await this.ip(this.network) },
+      },
+      text,
+    );
     this.appliedSeen += 1;
     await this.waitFor(/: applied: /, this.appliedSeen);
   }
