@@ -339,7 +339,11 @@ const contenders = {
     });
     await library.applyManifests(set);
     await Promise.all(pods.map((pod) => waitForPage(pod.hostPort)));
-    return performance.now() - start;
+    const ms = performance.now() - start;
+    // The pods' events are written a moment later, off the start path: now, outside
+    // the timing, so the write does not land in the next contender's run.
+    await library.flushEvents?.();
+    return ms;
   },
   async libDelete(pods) {
     const start = performance.now();

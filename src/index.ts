@@ -46,6 +46,7 @@ export { parseManifestText } from './manifest/parse.js';
 export type { LoadOptions, ManifestSet, ValidationMode } from './manifest/types.js';
 export { type ApplyOptions, type ApplyResult, applyManifests } from './pod/apply.js';
 export { deletePodRecord } from './pod/delete-pod.js';
+export { flushEvents } from './pod/event-store.js';
 export type { PodEvent } from './pod/events.js';
 export { podObject } from './pod/pod-object.js';
 export { type ReapSummary, reapOwner } from './pod/reap-owner.js';

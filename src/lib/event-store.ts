@@ -1,20 +1,12 @@
-// The library process's own event writer: the first run of every pod it starts
-// records its events (Created, Started, FailedPostStartHook ...) here, and they are
-// written to each pod's event store a moment later (pod/event-store.ts).
+// Events of a pod as the library reads them: what its pod store holds is merged by
+// the caller; this adds what is not written yet, this process's own (the library's
+// writer, pod/event-store.ts processEventStore) and its supervisor's.
 
-import { PodEventStore } from '../pod/event-store.js';
+import { processEventStore } from '../pod/event-store.js';
 import type { WriterEvents } from '../pod/event-types.js';
 import { supervisorEvents } from '../supervisor/client.js';
 
-let store: PodEventStore | undefined;
-
-export function libraryEvents(): PodEventStore {
-  store ??= new PodEventStore();
-  return store;
-}
-
 /** Events of a pod not yet in its store: this process's and its supervisor's. */
 export async function liveEvents(namespace: string, name: string): Promise<WriterEvents[]> {
-  const own = store ? [store.live(namespace, name)] : [];
-  return [...own, ...(await supervisorEvents(namespace, name))];
+  return [processEventStore().live(namespace, name), ...(await supervisorEvents(namespace, name))];
 }

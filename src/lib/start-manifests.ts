@@ -7,12 +7,14 @@
 // rolled out, Jobs Complete); a start that fails removes everything it made. Every
 // object carries the owner label, so the reaper removes all of it when the test
 // process dies (the supervisor dies with it: nothing re-creates a replica).
+
 import { randomBytes } from 'node:crypto';
 import { ensureImage } from '../docker/images.js';
 import { log } from '../log.js';
 import { manifestObjectCount } from '../manifest/set-checks.js';
 import type { ManifestSet } from '../manifest/types.js';
 import type { ApplyResult } from '../pod/apply.js';
+import { processEventStore } from '../pod/event-store.js';
 import { listServiceRecords } from '../pod/service-records.js';
 import { applyBundle } from '../services/apply-bundle.js';
 import { EndpointsWriter } from '../services/endpoints-sync.js';
@@ -23,7 +25,6 @@ import { waitTargets } from './env-targets.js';
 import { tearDownEnvironment } from './env-teardown.js';
 import { waitForTargets } from './env-wait.js';
 import { Environment } from './environment.js';
-import { libraryEvents } from './event-store.js';
 import { ensureReaper } from './reaper.js';
 import { ownerSession } from './session.js';
 import { intoNamespace, loadSource, type ManifestSource, withRandomHostPorts } from './sources.js';
@@ -124,7 +125,7 @@ export async function startManifests(
       pauseImage: options.pauseImage,
       signal: options.signal,
       onProgress: options.onProgress,
-      events: libraryEvents().sink,
+      events: processEventStore().sink,
       // Stored once the Services and ConfigMaps exist (their pods get the Service
       // links), while the proxies are still starting: the controllers' first pods
       // need not wait for them.

@@ -7,6 +7,7 @@ import { log } from '../log.js';
 import type { ValidationMode } from '../manifest/types.js';
 import type { ApplyResult } from '../pod/apply.js';
 import { deletePodRecord } from '../pod/delete-pod.js';
+import { processEventStore } from '../pod/event-store.js';
 import { findPodRecord, withDetails } from '../pod/records.js';
 import { findServiceRecord, type ServiceRecord } from '../pod/service-records.js';
 import { waitForPod } from '../pod/wait.js';
@@ -14,7 +15,6 @@ import { applyBundle } from '../services/apply-bundle.js';
 import { deleteServiceRecord } from '../services/delete-service.js';
 import { EndpointsLoop } from '../services/endpoints-loop.js';
 import { supervisorNamespaceProbes, supervisorProbes } from '../supervisor/client.js';
-import { libraryEvents } from './event-store.js';
 import { type CreatedConfigObject, PodHandle, removeConfigObjects } from './pod-handle.js';
 import { publishedPortsOf } from './published-ports.js';
 import { ensureReaper } from './reaper.js';
@@ -226,7 +226,7 @@ async function start(
     pauseImage: options.pauseImage,
     signal: options.signal,
     onProgress: options.onProgress,
-    events: libraryEvents().sink,
+    events: processEventStore().sink,
   });
   const configObjects = configObjectsOf(results);
   const podResults = results.filter((result) => result.kind === 'Pod');

@@ -27,7 +27,7 @@ import {
 } from './config-store.js';
 import { CreatedObjects } from './created-objects.js';
 import { deletePodRecord, deletionInProgress } from './delete-pod.js';
-import { PodEventStore, removeStoreOfGonePod } from './event-store.js';
+import { processEventStore, removeStoreOfGonePod } from './event-store.js';
 import {
   interruptLines,
   type PodProgress,
@@ -272,12 +272,12 @@ export async function applyManifests(
   }
 
   await pingEngine();
-  const own = options.events ? undefined : new PodEventStore();
-  try {
-    return await applyObjects(set, { ...options, events: options.events ?? own?.sink }, results);
-  } finally {
-    await own?.flush();
-  }
+  // Without a caller's sink, the process's library writer: off this call's path.
+  return applyObjects(
+    set,
+    { ...options, events: options.events ?? processEventStore().sink },
+    results,
+  );
 }
 
 async function applyObjects(

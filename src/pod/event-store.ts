@@ -47,6 +47,23 @@ export function writerId(): string {
 /** Every store of this process: readers here see its events before the next write. */
 const localStores = new Set<PodEventStore>();
 
+let processStore: PodEventStore | undefined;
+
+/**
+ * The writer of this process's library calls (applyManifests, startPod, environments):
+ * one per process, written a moment after each event, off the caller's path. Its
+ * pending timer keeps the process alive until the write; flushEvents() writes now.
+ */
+export function processEventStore(): PodEventStore {
+  processStore ??= new PodEventStore();
+  return processStore;
+}
+
+/** Write every store of this process now (before a process.exit, say). */
+export async function flushEvents(): Promise<void> {
+  await Promise.all([...localStores].map((store) => store.flush()));
+}
+
 function splitKey(key: string): [string, string] {
   const slash = key.indexOf('/');
   return [key.slice(0, slash), key.slice(slash + 1)];
