@@ -196,7 +196,15 @@ async function removeEverything(
     if (left.length === 0 && volumes.length === 0) {
       if (settled) return done();
       settled = true;
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      // The settle is idle time: if this was the namespace's last pod, its network
+      // goes meanwhile (removing it takes about as long). The call after the marker
+      // goes stays, for a pod a creator made again on it meanwhile.
+      await Promise.all([
+        new Promise((resolve) => setTimeout(resolve, SETTLE_MS)),
+        mark?.mine
+          ? removeNetworkIfUnused(namespaceNetworkName(namespace)).catch(() => undefined)
+          : undefined,
+      ]);
       continue;
     }
     settled = false;
