@@ -87,6 +87,12 @@ describe('daemonsets', () => {
     );
     expect(after).toMatch(/^agent-/);
     expect(await podNames()).toEqual([after]);
+    // The DaemonSet controller's events, one per pod it made.
+    const described = await ok(['describe', 'ds', 'agent']);
+    const made = [...described.matchAll(/SuccessfulCreate\s.*Created pod: (\S+)/g)].map(
+      (m) => m[1],
+    );
+    expect(made).toEqual([before, after]);
   }, 60_000);
 
   it('delete ds removes its pod, and nothing is left', async () => {

@@ -149,9 +149,10 @@ spec:
     expect((await cli(['describe', 'deploy'])).match(/^Name:\s+\S+$/gm)).toEqual([
       'Name:                   web',
     ]);
-    expect((await cli(['describe', 'rs', '-l', 'app=web'])).match(/^Name:\s+\S+$/gm)).toEqual([
-      `Name:         web-${hash}`,
-    ]);
+    const rsText = await cli(['describe', 'rs', '-l', 'app=web']);
+    expect(rsText.match(/^Name:\s+\S+$/gm)).toEqual([`Name:         web-${hash}`]);
+    // The ReplicaSet controller's events: one SuccessfulCreate per pod it made.
+    expect(rsText.match(/SuccessfulCreate\s.*Created pod: web-\S+/g)).toHaveLength(3);
     const none = await podrun(['describe', 'deploy', '-l', 'app=web', '-n', ns]);
     expect(none).toEqual({
       code: 0,

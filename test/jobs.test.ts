@@ -80,6 +80,13 @@ describe('jobs', () => {
       'job.batch/migrate condition met\n',
     );
     expect(await ok(['logs', 'job/migrate'])).toBe('migrating\ndone\n');
+    // The Job controller's events: a SuccessfulCreate per pod, Completed at the end.
+    const described = await ok(['describe', 'job', 'migrate']);
+    const made = [...described.matchAll(/SuccessfulCreate\s.*Created pod: (\S+)/g)].map(
+      (m) => m[1],
+    );
+    expect(made.sort()).toEqual(ran.map((r) => r.pod).sort());
+    expect(described).toMatch(/Normal\s+Completed\s.*Job completed/);
   }, 180_000);
 
   it('a Job that always fails with backoffLimit: 2 makes 3 pods and ends Failed', async () => {
@@ -95,6 +102,9 @@ describe('jobs', () => {
     );
     expect(await ok(['wait', '--for=condition=failed', 'job/broken', '--timeout=10s'])).toBe(
       'job.batch/broken condition met\n',
+    );
+    expect(await ok(['describe', 'job', 'broken'])).toMatch(
+      /Warning\s+BackoffLimitExceeded\s.*Job has reached the specified backoff limit/,
     );
     const notComplete = await podrun([
       'wait',

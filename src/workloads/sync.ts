@@ -10,7 +10,7 @@
 // supervisor left half done, the next step sees and finishes.
 import { randomUUID } from 'node:crypto';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
-import type { CronJobStatus, JobStatus } from 'kubernetes-types/batch/v1.js';
+import type { CronJobStatus, JobCondition, JobStatus } from 'kubernetes-types/batch/v1.js';
 import { cronJobOwner, type OwnedJob, syncCronJob } from '../controllers/cronjob.js';
 import { daemonSetOwner, syncDaemonSet } from '../controllers/daemonset.js';
 import { deploymentOwner, syncDeployment } from '../controllers/deployment.js';
@@ -40,7 +40,13 @@ import {
   writeStored,
 } from './store.js';
 import { withStatus } from './view.js';
-import { scalingEvent, WorkloadEventLog } from './workload-events.js';
+import {
+  jobEvent,
+  jobFinishedEvent,
+  podEvent,
+  scalingEvent,
+  WorkloadEventLog,
+} from './workload-events.js';
 
 /** An older holder left this long after its successor is a dead writer's: swept. */
 const OLDER_HOLDER_GRACE_MS = 10_000;
@@ -99,7 +105,7 @@ export class WorkloadControllers {
   private lastVolumeSweep = 0;
   /** When each controlled pod (namespace/name/uid) was first seen Ready by this process. */
   private readonly readySince = new Map<string, number>();
-  /** ScalingReplicaSet events of the Deployments (describe deployment). */
+  /** The workloads' events (describe): ScalingReplicaSet, SuccessfulCreate ... */
   private readonly events = new WorkloadEventLog();
   /** The last warning of each object (by uid), not repeated every tick. */
   private readonly warned = new Map<string, string>();
@@ -135,7 +141,6 @@ export class WorkloadControllers {
         this.warn(d, error);
       }
     }
-    this.events.retain(new Set(deployments.map((d) => d.uid)));
     for (const id of [...this.warned.keys()])
       if (!stored.some((s) => s.uid === id)) this.warned.delete(id);
 
@@ -196,6 +201,7 @@ export class WorkloadControllers {
         });
         for (const intent of step.intents) await this.carryOutForCronJob(cj, intent, jobs, pods);
         await this.statuses.save(cj, step.status);
+        await this.events.flush(cj.uid, cj.holderId);
         act(step.intents, step.wakeAt);
       } catch (error) {
         this.warn(cj, error);
@@ -222,6 +228,10 @@ export class WorkloadControllers {
         // The status first: a pod the step creates is then counted from a stored startTime.
         if (!step.intents.some((i) => i.kind === 'delete-self'))
           await this.statuses.save(job, step.status);
+        const ended = finishedCondition(step.status);
+        if (ended && !finishedCondition(status)) {
+          await this.events.add(job.uid, job.holderId, jobFinishedEvent(ended, new Date()));
+        }
         podWork.push(
           this.carryOutPodIntents(job, step.intents, pods).catch((e) => this.warn(job, e)),
         );
@@ -231,6 +241,7 @@ export class WorkloadControllers {
       }
     }
     await Promise.all(podWork);
+    this.events.retain(new Set(stored.map((s) => s.uid)));
     this.statuses.keepOnly(
       stored.filter((s) => s.kind !== 'ReplicaSet' && s.kind !== 'DaemonSet').map((s) => s.uid),
     );
@@ -385,6 +396,7 @@ export class WorkloadControllers {
         : owner.kind === 'DaemonSet'
           ? daemonSetOwner(owner.object)
           : jobOwner(owner.object);
+    let gone = false;
     const carryOut = async (intent: ControllerIntent) => {
       if (intent.kind === 'create-pod') {
         await createControlledPod({
@@ -395,10 +407,22 @@ export class WorkloadControllers {
           scope: owner.scope,
           libraryOwner: owner.owner,
         });
+        await this.events.add(
+          owner.uid,
+          owner.holderId,
+          podEvent('create', intent.name, new Date()),
+        );
       } else if (intent.kind === 'delete-pod') {
         const owned = pods(owner.uid).find((p) => p.record.name === intent.name);
-        if (owned) this.deleteInBackground(owned.record);
+        if (owned && this.deleteInBackground(owned.record)) {
+          await this.events.add(
+            owner.uid,
+            owner.holderId,
+            podEvent('delete', intent.name, new Date()),
+          );
+        }
       } else if (intent.kind === 'delete-self') {
+        gone = true;
         await removeStored(owner);
         for (const { record } of pods(owner.uid)) this.deleteInBackground(record);
       }
@@ -407,7 +431,12 @@ export class WorkloadControllers {
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) await carryOut(next);
     };
-    await Promise.all(Array.from({ length: Math.min(CREATE_CONCURRENCY, queue.length) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(CREATE_CONCURRENCY, queue.length) }, worker));
+    } finally {
+      // What was carried out is said, whatever failed after it.
+      if (!gone) await this.events.flush(owner.uid, owner.holderId);
+    }
   }
 
   /**
@@ -463,9 +492,13 @@ export class WorkloadControllers {
         controller: cronJobOwner(cj.object),
       });
       jobs.push(made);
+      await this.events.add(cj.uid, cj.holderId, jobEvent('create', made.name, new Date()));
     } else if (intent.kind === 'delete-job') {
       const job = jobs.find((j) => j.controllerUid === cj.uid && j.name === intent.name);
-      if (job) await this.deleteOwned(job, jobs, pods);
+      if (job) {
+        await this.deleteOwned(job, jobs, pods);
+        await this.events.add(cj.uid, cj.holderId, jobEvent('delete', job.name, new Date()));
+      }
     }
   }
 
@@ -507,6 +540,13 @@ export class WorkloadControllers {
     ]);
     clearTimeout(timer);
   }
+}
+
+/** A Job status's Complete or Failed condition, when it has ended. */
+function finishedCondition(status: JobStatus): JobCondition | undefined {
+  return status.conditions?.find(
+    (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+  );
 }
 
 function factsOf(owned: readonly OwnedRecord[]): OwnedPod[] {

@@ -99,6 +99,17 @@ spec:
     );
     const row = (await ok(['get', 'cronjobs', 'tick'])).split('\n')[1];
     expect(row).toMatch(/^tick\s+\* \* \* \* \*\s+<none>\s+False\s+[01]\s+\d+s\s+/);
+    // The CronJob controller's events: each Job it made, and the one it removed.
+    const described = await ok(['describe', 'cronjob', 'tick']);
+    expect(described).toMatch(
+      new RegExp(`SuccessfulCreate\\s.*Created job ${first.metadata.name}\\n`),
+    );
+    expect(described).toMatch(
+      new RegExp(`SuccessfulCreate\\s.*Created job ${second.metadata.name}\\n`),
+    );
+    expect(described).toMatch(
+      new RegExp(`SuccessfulDelete\\s.*Deleted job ${first.metadata.name}\\n`),
+    );
     expect(await ok(['delete', 'cronjob', 'tick'])).toBe('cronjob.batch "tick" deleted\n');
     expect(await jobs()).toEqual([]);
   }, 200_000);

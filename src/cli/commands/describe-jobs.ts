@@ -5,6 +5,7 @@
 import type { ProbeReport } from '../../pod/probes/report.js';
 import { podStatus } from '../../pod/status.js';
 import type { CronJobView, JobView } from '../../workloads/read.js';
+import type { WorkloadEvent } from '../../workloads/workload-events.js';
 import { describeTime, lines, pairs, podTemplate, selectorText } from './describe-layout.js';
 import { eventsSection } from './events-table.js';
 import { durationCell } from './workload-rows.js';
@@ -12,7 +13,11 @@ import { durationCell } from './workload-rows.js';
 const JOB_COLUMN = 18;
 const CRONJOB_COLUMN = 31;
 
-export function describeJob(view: JobView, probes: ProbeReport): string[] {
+export function describeJob(
+  view: JobView,
+  probes: ProbeReport,
+  events: readonly WorkloadEvent[],
+): string[] {
   const out: string[] = [];
   const job = view.object;
   const status = job.status;
@@ -50,11 +55,11 @@ export function describeJob(view: JobView, probes: ProbeReport): string[] {
     field('Completed Indexes', [status.completedIndexes || '<none>']);
   podTemplate(out, spec?.template);
   // podrun records no SuccessfulCreate/Completed events for Jobs yet.
-  out.push(...eventsSection([]));
+  out.push(...eventsSection(events));
   return out;
 }
 
-export function describeCronJob(view: CronJobView): string[] {
+export function describeCronJob(view: CronJobView, events: readonly WorkloadEvent[]): string[] {
   const out: string[] = [];
   const cj = view.object;
   const spec = cj.spec;
@@ -83,6 +88,6 @@ export function describeCronJob(view: CronJobView): string[] {
   field('Last Schedule Time', [describeTime(cj.status.lastScheduleTime, '<unset>')], 21);
   field('Active Jobs', [(cj.status.active ?? []).map((r) => r.name).join(', ') || '<none>'], 21);
   // podrun records no SuccessfulCreate/SawCompletedJob events for CronJobs yet.
-  out.push(...eventsSection([]));
+  out.push(...eventsSection(events));
   return out;
 }

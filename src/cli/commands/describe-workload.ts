@@ -18,7 +18,7 @@ import {
   readWorkloads,
 } from '../../workloads/read.js';
 import { listStored, readStoredStatus } from '../../workloads/store.js';
-import { readWorkloadEvents } from '../../workloads/workload-events.js';
+import { readWorkloadEvents, type WorkloadEvent } from '../../workloads/workload-events.js';
 import { describeCronJob, describeJob } from './describe-jobs.js';
 import { lines, pairs, podTemplate, selectorText } from './describe-layout.js';
 import { eventsSection } from './events-table.js';
@@ -60,15 +60,16 @@ export async function describeWorkloadText(
     const list: Array<JobView | CronJobView> = kind === 'Job' ? views.jobs : views.cronJobs;
     const view = list.find((v) => v.stored.name === name);
     if (!view) throw notFound();
+    const events = await readWorkloadEvents(view.stored.holderId);
     out.push(
       ...(kind === 'Job'
-        ? describeJob(view as JobView, probes)
-        : describeCronJob(view as CronJobView)),
+        ? describeJob(view as JobView, probes, events)
+        : describeCronJob(view as CronJobView, events)),
     );
   } else if (kind === 'DaemonSet') {
     const view = views.daemonSets.find((ds) => ds.stored.name === name);
     if (!view) throw notFound();
-    out.push(...describeDaemonSet(view, probes));
+    out.push(...describeDaemonSet(view, probes, await readWorkloadEvents(view.stored.holderId)));
   } else if (kind === 'Deployment') {
     const view = views.deployments.find((d) => d.stored.name === name);
     if (!view) throw new Error(`deployments.apps "${name}" not found in namespace ${namespace}`);
@@ -143,8 +144,7 @@ export async function describeWorkloadText(
     );
     lines(out, 'Pods Status', [podsStatus(view.pods, probes)], column);
     podTemplate(out, rs.spec?.template);
-    // podrun records no SuccessfulCreate/SuccessfulDelete events for ReplicaSets yet.
-    out.push(...eventsSection([]));
+    out.push(...eventsSection(await readWorkloadEvents(view.stored.holderId)));
   }
   return `${out.join('\n')}\n`;
 }
@@ -163,7 +163,11 @@ function podsStatus(pods: readonly PodRecord[], probes: ProbeReport): string {
  * describe.go's DaemonSetDescriber: the counts go unaligned (they carry no tab there),
  * and the one node of the engine is every count's 1.
  */
-function describeDaemonSet(view: DaemonSetView, probes: ProbeReport): string[] {
+function describeDaemonSet(
+  view: DaemonSetView,
+  probes: ProbeReport,
+  events: readonly WorkloadEvent[],
+): string[] {
   const out: string[] = [];
   const ds = view.object;
   const status = ds.status;
@@ -189,6 +193,6 @@ function describeDaemonSet(view: DaemonSetView, probes: ProbeReport): string[] {
   lines(out, 'Pods Status', [podsStatus(view.pods, probes)], 0);
   podTemplate(out, ds.spec?.template);
   // podrun records no SuccessfulCreate events for DaemonSets yet.
-  out.push(...eventsSection([]));
+  out.push(...eventsSection(events));
   return out;
 }
