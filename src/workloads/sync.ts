@@ -134,8 +134,9 @@ export class WorkloadControllers {
           now,
         });
         for (const intent of step.intents) await this.carryOutForDeployment(d, intent, sets, pods);
-        await this.statuses.save(d, step.status);
+        // The events before the status a reader gates on (rollout status), as for Jobs.
         await this.events.flush(d.uid, d.holderId);
+        await this.statuses.save(d, step.status);
         act(step.intents, step.wakeAt);
       } catch (error) {
         this.warn(d, error);
@@ -225,13 +226,17 @@ export class WorkloadControllers {
           random: Math.random,
           backoff: this.jobBackoff,
         });
-        // The status first: a pod the step creates is then counted from a stored startTime.
-        if (!step.intents.some((i) => i.kind === 'delete-self'))
-          await this.statuses.save(job, step.status);
+        // A reader that sees the Job finished (apply --wait, wait, get) reads the status
+        // file and describes next: the event that says so goes into the holder first.
         const ended = finishedCondition(step.status);
         if (ended && !finishedCondition(status)) {
           await this.events.add(job.uid, job.holderId, jobFinishedEvent(ended, new Date()));
+          await this.events.flush(job.uid, job.holderId);
         }
+        // The status before the pods: a pod the step creates is then counted from a
+        // stored startTime.
+        if (!step.intents.some((i) => i.kind === 'delete-self'))
+          await this.statuses.save(job, step.status);
         podWork.push(
           this.carryOutPodIntents(job, step.intents, pods).catch((e) => this.warn(job, e)),
         );
