@@ -83,6 +83,10 @@ async function engineEvents(record: PodRecord): Promise<PodEvent[]> {
     const attributes = event.Actor.Attributes;
     const container = attributes[Labels.container] ?? '?';
     if (attributes[Labels.role] === 'marker') continue; // markers and the event store
+    // The kubelet says nothing when a sandbox is made and started; and the engine
+    // keeps only its last 256 events, so on a busy engine these would come and go
+    // from one describe to the next. A sandbox that dies or is killed still shows.
+    if (container === 'POD' && (event.Action === 'create' || event.Action === 'start')) continue;
     const object =
       container === 'POD'
         ? 'sandbox'
