@@ -4,9 +4,11 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const { version } = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8'));
 
 // Projects: `unit` is pure logic next to the code it tests (no Docker daemon);
-// `docker` talks to the real engine and lives in test/. The docker project runs files
-// one at a time: two cores, and the engine serialises much of its work anyway.
-// The docker project pins podrun's own pause image (built by test/global-setup.ts),
+// `docker` talks to the real engine and lives in test/. Docker-backed files run three
+// at a time (they mostly wait on the engine and on probe periods, not on the two
+// cores), each in a namespace and a supervisor scope of its own (test/file-scope.ts);
+// `docker-serial` holds the few that change what every file shares, run one at a
+// time after the rest. Both pin podrun's own pause image (built by test/global-setup.ts),
 // so the prober is exercised on every machine, whether or not registry.k8s.io/pause
 // is present; test/probes.test.ts also covers a pause image without the prober.
 //
@@ -19,8 +21,27 @@ const stressWanted =
     (arg, i, all) => arg === '--project=stress' || (arg === '--project' && all[i + 1] === 'stress'),
   );
 
+// Docker-backed files that change what every other file depends on: the engine
+// (restarted, its daemon.json), its images (built, tagged, removed, pulled) or the
+// host's processes. They run one at a time, after the rest.
+const SERIAL_FILES = [
+  'test/engine-restart.test.ts',
+  'test/ensure-docker.test.ts',
+  'test/images.test.ts',
+  'test/pull.test.ts',
+  'test/pause.test.ts',
+  'test/pause-override.test.ts',
+  'test/pause-preference.test.ts',
+  'test/build-images.test.ts',
+  'test/package.test.ts',
+  'test/test-script.test.ts',
+  'test/supervisor-daemon.test.ts',
+  'test/library-reaper.test.ts',
+];
+
 export default defineConfig({
   test: {
+    maxWorkers: 3,
     projects: [
       {
         test: {
@@ -32,11 +53,26 @@ export default defineConfig({
         test: {
           name: 'docker',
           include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/stress/**'],
+          exclude: [...configDefaults.exclude, 'test/stress/**', ...SERIAL_FILES],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: true,
+          globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/file-scope.ts'],
+          env: { PODRUN_PAUSE_IMAGE: `podrun/pause:${version}` },
+        },
+      },
+      {
+        test: {
+          name: 'docker-serial',
+          include: SERIAL_FILES,
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // After every other file: these restart the engine or change its images.
+          sequence: { groupOrder: 1 },
           globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/file-scope.ts'],
           env: { PODRUN_PAUSE_IMAGE: `podrun/pause:${version}` },
         },
       },

@@ -33,7 +33,7 @@ spec:
         - name: app
           image: ${TEST_IMAGE}
           command: [sh, -c, 'echo ${version}; exec sleep 3600']
-          readinessProbe: { exec: { command: ['true'] }, periodSeconds: 1 }
+          readinessProbe: { exec: { command: ['true'] }, periodSeconds: 1, timeoutSeconds: 10 }
 `,
   );
 }

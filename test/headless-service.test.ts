@@ -270,6 +270,7 @@ const READINESS = `      readinessProbe:
         exec: { command: [test, -f, /tmp/ready] }
         periodSeconds: 1
         failureThreshold: 1
+        timeoutSeconds: 10
 `;
 
 function headlessService(name: string, extra = ''): string {

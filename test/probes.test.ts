@@ -155,7 +155,10 @@ spec:
 
   it('holds liveness and readiness until the startup probe passes', async () => {
     // Each probe appends its name to one file: the order of the lines is the order
-    // the probes ran in (no clocks). Startup fails until /tmp/up exists.
+    // the probes ran in (no clocks). Startup fails until /tmp/up exists, which the
+    // app makes once a startup probe has failed (however late probing began). A long
+    // timeout: on a busy machine an exec can outlast the default 1 s, and a
+    // startup-ok that timed out counts as a failure (as in Kubernetes), so it runs again.
     const probe = (line: string) => JSON.stringify(['sh', '-c', `echo ${line} >> /tmp/probes`]);
     await apply(`
 apiVersion: v1
@@ -166,13 +169,14 @@ spec:
   containers:
     - name: app
       image: ${TEST_IMAGE}
-      command: [sh, -c, 'sleep 3; touch /tmp/up; sleep 600']
+      command: [sh, -c, 'until grep -q startup-fail /tmp/probes 2>/dev/null; do sleep 0.2; done; sleep 1; touch /tmp/up; exec sleep 600']
       startupProbe:
         exec: { command: [sh, -c, 'if [ -f /tmp/up ]; then echo startup-ok >> /tmp/probes; else echo startup-fail >> /tmp/probes; exit 1; fi'] }
         periodSeconds: 1
         failureThreshold: 10
-      livenessProbe: { exec: { command: ${probe('liveness')} }, periodSeconds: 1 }
-      readinessProbe: { exec: { command: ${probe('readiness')} }, periodSeconds: 1 }
+        timeoutSeconds: 10
+      livenessProbe: { exec: { command: ${probe('liveness')} }, periodSeconds: 1, timeoutSeconds: 10 }
+      readinessProbe: { exec: { command: ${probe('readiness')} }, periodSeconds: 1, timeoutSeconds: 10 }
 `);
     const lines = await waitFor(
       'liveness and readiness ran',

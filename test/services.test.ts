@@ -173,6 +173,7 @@ describe('a ClusterIP Service', () => {
         exec: { command: [test, -f, /tmp/ready] }
         periodSeconds: 1
         failureThreshold: 1
+        timeoutSeconds: 10
 `;
     const result = await apply(
       ns,
