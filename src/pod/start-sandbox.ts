@@ -1,11 +1,11 @@
 // A pod's sandbox, the kubelet's RunPodSandbox: the namespace network, the pod
 // volumes, the pause container (which owns the network and IPC namespaces), the
-// volume contents and the pod's resolv.conf. Used by a pod's first run
+// volume contents (fill-volumes.ts) and the pod's resolv.conf. Used by a pod's first run
 // (start-pod.ts) and by every sandbox rebuild (lifecycle/reconcile.ts).
 
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
-import { pathExists, putFiles, putTrees, readFile } from '../docker/archive.js';
+import { putFiles, readFile } from '../docker/archive.js';
 import { createContainer, inspectContainer, startContainer } from '../docker/containers.js';
 import { engineMessage, isConflict, isNotFound } from '../docker/errors.js';
 import { ensureNetworkId, networkGone } from '../docker/networks.js';
@@ -15,6 +15,7 @@ import type { PodPlan } from '../plan/types.js';
 import type { CreatedObjects } from './created-objects.js';
 import { namespaceResolverIP } from './dns-resolver.js';
 import { PodStartError } from './errors.js';
+import { startAndFill, subPathsOf } from './fill-volumes.js';
 import { makeSubPathDir, prepareHostPath } from './host-paths.js';
 import { fenceCreated, undoCreate } from './lifecycle/fence.js';
 import { podLevelLabels } from './lifecycle/launch.js';
@@ -33,12 +34,6 @@ export class PodBeingCreatedError extends PodStartError {
 
 /** A pod volume younger than this, with no sandbox yet, is another creator's work in progress. */
 const CREATING_MS = 30_000;
-
-/** The subPaths the pod's containers mount in one volume. */
-function subPathsOf(plan: PodPlan, volumeName: string): string[] {
-  const all = [...plan.initContainers, ...plan.containers].flatMap((c) => c.volumeSubpaths ?? []);
-  return [...new Set(all.filter((e) => e.volumeName === volumeName).map((e) => e.subPath))];
-}
 
 async function createVolumes(
   plan: PodPlan,
@@ -105,43 +100,6 @@ function sandboxCreateOptions(
       : base.NetworkingConfig,
     Labels: { ...base.Labels, ...podLevelLabels(plan, supervised) },
   };
-}
-
-/**
- * Fill the volumes the sandbox mounts before any app container starts: configMap,
- * secret and downwardAPI files, the emptyDir root mode (world-writable, as the
- * kubelet makes it) and the subPath directories the containers mount, with the
- * root's mode as the kubelet gives them (an existing file or directory stays as is:
- * the engine does not change an existing directory's mode from a tar entry).
- */
-async function populateVolumes(plan: PodPlan, sandboxId: string, reused: boolean): Promise<void> {
-  const trees = await Promise.all(
-    plan.volumes.map(async (volume) => {
-      if (!('files' in volume) || !volume.populatePath) return undefined;
-      const populatePath = volume.populatePath;
-      let directories = subPathsOf(plan, volume.name).filter(
-        (subPath) => !volume.files.some((file) => file.path === subPath),
-      );
-      // A kept volume (sandbox rebuild) may hold them already, perhaps chowned by an
-      // init container: the upload would reset an existing one's owner and mode.
-      if (reused && directories.length > 0) {
-        const exists = await Promise.all(
-          directories.map((subPath) => pathExists(sandboxId, `${populatePath}/${subPath}`)),
-        );
-        directories = directories.filter((_, index) => !exists[index]);
-      }
-      return {
-        directory: populatePath,
-        files: volume.files,
-        rootMode: volume.rootMode,
-        directories,
-      };
-    }),
-  );
-  await putTrees(
-    sandboxId,
-    trees.filter((tree) => tree !== undefined),
-  );
 }
 
 /**
@@ -223,14 +181,15 @@ export async function startSandbox(
   // Undone, it takes the volumes its create made (or a delete left it to remake).
   const undo = () => undoCreate(id, plan.sandbox.create, { podVolumes: true });
   await fenceCreated(plan.namespace, plan.name, undo, options.readingGone);
-  await populateVolumes(plan, id, options.reuseVolumes ?? false);
-  try {
-    await startContainer(id);
-  } catch (error) {
-    throw new PodStartError(`pod sandbox: start failed: ${engineMessage(error)}`, {
-      cause: error,
-    });
-  }
+  await startAndFill(plan, id, options.reuseVolumes ?? false, async () => {
+    try {
+      await startContainer(id);
+    } catch (error) {
+      throw new PodStartError(`pod sandbox: start failed: ${engineMessage(error)}`, {
+        cause: error,
+      });
+    }
+  });
   await writeResolvConf(plan, id);
   const sandboxInfo = await inspectContainer(id);
   const podIP = sandboxInfo ? podIPOf(sandboxInfo, plan.network.name) : '';

@@ -3,6 +3,7 @@
 // probe and hook answers scripted by the test (the fake's exec scripts), no daemon.
 import { describe, expect, it } from 'vitest';
 import type { FakeEngine } from '../../docker/fake-engine.js';
+import { FILLER_MARKER } from '../fill-volumes.js';
 import { ProbeResults } from '../probes/results.js';
 import { apply, engineObjects, IMAGE, manifests, podYaml, useFakePods } from '../test-helpers.js';
 import { reconcilePodByName } from './reconcile.js';
@@ -29,7 +30,9 @@ const created = (fake: FakeEngine) =>
   fake
     .callLog(['createContainer'])
     .map((line) => line.replace('createContainer ', ''))
-    .filter((name) => name.startsWith('podrun_default_web_'));
+    .filter((name) => name.startsWith('podrun_default_web_'))
+    // The volume filler (fill-volumes.ts) is no container of the pod.
+    .filter((name) => !name.includes(`_${FILLER_MARKER}_`));
 const running = (fake: FakeEngine, name: string) => fake.peek(name)?.status === 'running';
 
 describe('the first run (syncUntilStarted)', () => {
