@@ -39,6 +39,15 @@ const SERIAL_FILES = [
   'test/library-reaper.test.ts',
 ];
 
+/** What both Docker-backed projects share. */
+const DOCKER = {
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  globalSetup: ['test/global-setup.ts'],
+  setupFiles: ['test/file-scope.ts'],
+  env: { PODRUN_PAUSE_IMAGE: `podrun/pause:${version}` },
+};
+
 export default defineConfig({
   test: {
     maxWorkers: 3,
@@ -51,29 +60,21 @@ export default defineConfig({
       },
       {
         test: {
+          ...DOCKER,
           name: 'docker',
           include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
           exclude: [...configDefaults.exclude, 'test/stress/**', ...SERIAL_FILES],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
           fileParallelism: true,
-          globalSetup: ['test/global-setup.ts'],
-          setupFiles: ['test/file-scope.ts'],
-          env: { PODRUN_PAUSE_IMAGE: `podrun/pause:${version}` },
         },
       },
       {
         test: {
+          ...DOCKER,
           name: 'docker-serial',
           include: SERIAL_FILES,
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
           fileParallelism: false,
-          // After every other file: these restart the engine or change its images.
+          // After every other file: these change what the others run on.
           sequence: { groupOrder: 1 },
-          globalSetup: ['test/global-setup.ts'],
-          setupFiles: ['test/file-scope.ts'],
-          env: { PODRUN_PAUSE_IMAGE: `podrun/pause:${version}` },
         },
       },
       ...(stressWanted

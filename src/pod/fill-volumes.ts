@@ -15,15 +15,15 @@
 // while a container holds it mounted, and the filler never runs.
 import type Docker from 'dockerode';
 import { pathExists, putTrees } from '../docker/archive.js';
-import { createContainer, removeContainer } from '../docker/containers.js';
+import { removeContainer } from '../docker/containers.js';
 import { Labels } from '../plan/labels.js';
-import { containerDockerName } from '../plan/names.js';
 import type { PodPlan } from '../plan/types.js';
 import { fenceCreated, PodDeletedError } from './lifecycle/fence.js';
 import { LifecycleLabels } from './lifecycle/labels.js';
+import { createMarker } from './lifecycle/markers.js';
 
 /** Container name part of the filler (upper case: no Kubernetes container can clash). */
-export const FILLER_MARKER = 'FILL';
+export const FILLER_MARKER = 'FILL' as const;
 
 type Tree = Parameters<typeof putTrees>[1][number];
 
@@ -85,36 +85,31 @@ async function volumeTrees(
 }
 
 /** The filler: the volumes it fills, where the sandbox mounts them (they exist by now). */
-function fillerCreateOptions(plan: PodPlan, trees: VolumeTree[]): Docker.ContainerCreateOptions {
+function createFiller(plan: PodPlan, trees: VolumeTree[]): Promise<string> {
   const labels = plan.sandbox.create.Labels ?? {};
-  const keep = [Labels.owner, LifecycleLabels.supervised, Labels.podUid];
-  const mounts: Docker.MountSettings[] = trees.map((t) => ({
-    Type: 'volume',
-    Source: t.dockerName,
-    Target: t.tree.directory,
-    VolumeOptions: { NoCopy: true } as Docker.MountSettings['VolumeOptions'],
-  }));
-  return {
-    name: containerDockerName(plan.namespace, plan.name, FILLER_MARKER),
-    Image: plan.sandbox.create.Image,
-    Entrypoint: ['podrun-fill-marker'],
-    Labels: {
-      [Labels.managed]: 'true',
-      [Labels.role]: 'marker',
-      [Labels.namespace]: plan.namespace,
-      [Labels.pod]: plan.name,
-      [Labels.container]: FILLER_MARKER,
-      ...Object.fromEntries(keep.filter((key) => labels[key]).map((key) => [key, labels[key]!])),
-    },
-    HostConfig: { NetworkMode: 'none', Mounts: mounts },
-  };
+  const supervised = labels[LifecycleLabels.supervised];
+  const keep = [Labels.owner, Labels.podUid].filter((key) => labels[key]);
+  return createMarker({
+    namespace: plan.namespace,
+    pod: plan.name,
+    marker: FILLER_MARKER,
+    image: plan.sandbox.create.Image ?? '',
+    ...(supervised ? { supervised } : {}),
+    labels: Object.fromEntries(keep.map((key) => [key, labels[key]!])),
+    mounts: trees.map((t) => ({
+      Type: 'volume',
+      Source: t.dockerName,
+      Target: t.tree.directory,
+      VolumeOptions: { NoCopy: true } as Docker.MountSettings['VolumeOptions'],
+    })),
+  });
 }
 
 /** Upload the trees through a filler; false when that could not be done (fall back). */
 async function fillThroughFiller(plan: PodPlan, trees: VolumeTree[]): Promise<boolean> {
   let fillerId: string;
   try {
-    fillerId = await createContainer(fillerCreateOptions(plan, trees));
+    fillerId = await createFiller(plan, trees);
   } catch {
     return false;
   }

@@ -1,6 +1,8 @@
 // Marker containers (see labels.ts): created, never started, they only need to
-// exist. TERMINATING says the pod is being deleted (the delete fence, fence.ts).
+// exist. TERMINATING says the pod is being deleted (the delete fence, fence.ts);
+// FILL holds the pod's volumes for one upload while its sandbox starts (fill-volumes.ts).
 import { hostname } from 'node:os';
+import type Docker from 'dockerode';
 import { createContainer } from '../../docker/containers.js';
 import { Labels } from '../../plan/labels.js';
 import { containerDockerName } from '../../plan/names.js';
@@ -9,12 +11,14 @@ import { LifecycleLabels, type TERMINATING_MARKER } from './labels.js';
 export interface MarkerOptions {
   namespace: string;
   pod: string;
-  marker: typeof TERMINATING_MARKER;
+  marker: typeof TERMINATING_MARKER | 'FILL';
   /** Any image present on the engine: the marker never runs. */
   image: string;
   /** The pod's supervised scope: supervisors list only their scope's containers. */
   supervised?: string;
   labels?: Record<string, string>;
+  /** Volumes it mounts (the filler's). */
+  mounts?: Docker.MountSettings[];
 }
 
 export function createMarker(options: MarkerOptions): Promise<string> {
@@ -31,7 +35,7 @@ export function createMarker(options: MarkerOptions): Promise<string> {
       ...(options.supervised ? { [LifecycleLabels.supervised]: options.supervised } : {}),
       ...options.labels,
     },
-    HostConfig: { NetworkMode: 'none' },
+    HostConfig: { NetworkMode: 'none', ...(options.mounts ? { Mounts: options.mounts } : {}) },
   });
 }
 
